@@ -1,0 +1,354 @@
+//! The command line: clap definitions only. The doc comments are the help text, and the
+//! completion scripts and man pages are generated from these structs.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "docket",
+    version = crate::commands::VERSION,
+    about = "A customer case manager whose casebook is a Git repository",
+    long_about = "docket keeps customer cases as TOML files in a Git repository (the casebook). \
+Every change is one Git commit, so `git log` is the audit trail and any Git host is the server.",
+    after_help = "Run `docket demo` for a sample casebook, `docket help COMMAND` for a command's help.",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Use the casebook in DIR (default: the nearest folder holding docket.toml)
+    #[arg(long, global = true, env = "DOCKET_DIR", value_name = "DIR")]
+    pub casebook: Option<PathBuf>,
+
+    /// Output format for data
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Print only data: no status messages
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    /// Act as this agent (a handle from agents.toml) instead of your Git identity
+    #[arg(long = "as", global = true, value_name = "HANDLE")]
+    pub as_agent: Option<String>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Human-readable tables and text
+    Table,
+    /// JSON (stable field names, documented in the README)
+    Json,
+    /// Tab-separated values, one record per line, ID first
+    Tsv,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Make a folder a casebook (git init, docket.toml, agents.toml)
+    #[command(
+        after_help = "Examples:\n  docket init support\n  docket init            # the current folder"
+    )]
+    Init(InitArgs),
+    /// Build a sample casebook with a dozen cases and list them
+    Demo(DemoArgs),
+    /// Open a new case and print its ID
+    #[command(
+        after_help = "Examples:\n  docket create --title 'Card declined' --type incident --priority P2 \\\n      --account acme --contact 'Jane Doe' --from customer --body 'My card fails'\n  id=$(docket create --title 'Refund' --quiet)"
+    )]
+    Create(CreateArgs),
+    /// Show a case: its fields, then its timeline
+    Show(ShowArgs),
+    /// List cases, with filters
+    #[command(
+        after_help = "Examples:\n  docket list --open --priority P1\n  docket list --mine --sort updated\n  docket list --format json | jq '.[].id'"
+    )]
+    List(ListArgs),
+    /// Assign a case to an agent (or --unassign it)
+    Assign(AssignArgs),
+    /// Add a comment (customer-visible unless --internal)
+    #[command(
+        after_help = "Examples:\n  docket comment DK-4F -m 'We are looking into it'\n  docket comment DK-4F --from customer --channel phone -m 'Still broken'\n  echo 'note' | docket comment DK-4F --internal -"
+    )]
+    Comment(CommentArgs),
+    /// Raise a case's escalation level, with a reason
+    Escalate(EscalateArgs),
+    /// Change priority, type, title, tags or custom fields
+    #[command(
+        after_help = "Examples:\n  docket set DK-4F priority=P1 tags+=vip\n  docket set DK-4F order_id=A-1234 account=acme"
+    )]
+    Set(SetArgs),
+    /// Wait for the customer (state awaiting-info)
+    Wait(ReasonArgs),
+    /// Propose a solution (state resolved)
+    Resolve(ResolveArgs),
+    /// Record that the customer accepted the solution (state closed)
+    Accept(CsatArgs),
+    /// Close a resolved case, optionally with a satisfaction score
+    Close(CsatArgs),
+    /// Record that the customer refused the solution (back to open)
+    Reject(ReasonArgs),
+    /// Reopen a waiting, resolved, closed or cancelled case
+    Reopen(OptReasonArgs),
+    /// Cancel a case (no resolution)
+    Cancel(OptReasonArgs),
+    /// Close resolved cases whose customer did not answer within the auto-close window
+    Autoclose(AutocloseArgs),
+    /// Show a case's history from Git, newest first
+    Log(LogArgs),
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  docket completions bash > ~/.local/share/bash-completion/completions/docket"
+    )]
+    Completions(CompletionsArgs),
+    /// Regenerate completions/ and man/ (for docket's developers)
+    #[command(hide = true)]
+    GenerateFiles(GenerateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Folder to make a casebook (default: the current folder)
+    pub dir: Option<PathBuf>,
+    /// ID prefix for new cases
+    #[arg(long, default_value = "DK")]
+    pub prefix: String,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Folder for the sample casebook (default: a new temporary folder, printed)
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct CreateArgs {
+    /// One-line summary of the customer's question or problem
+    #[arg(long, short)]
+    pub title: String,
+    /// Case type (from docket.toml `types`)
+    #[arg(long = "type")]
+    pub kind: Option<String>,
+    /// Priority (from docket.toml `priorities`, e.g. P1)
+    #[arg(long, short)]
+    pub priority: Option<String>,
+    /// Customer account
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Customer contact (a person's name or address)
+    #[arg(long)]
+    pub contact: Option<String>,
+    /// The first message; `-` reads it from stdin
+    #[arg(long, short)]
+    pub body: Option<String>,
+    /// Custom field, KEY=VALUE (repeatable)
+    #[arg(long = "field", value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
+    /// Tag (repeatable)
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// Channel the case came in through (email, phone, chat, web, sms, social)
+    #[arg(long)]
+    pub channel: Option<String>,
+    /// Record the first message as the customer's: `customer` (the contact) or a name
+    #[arg(long, value_name = "WHO")]
+    pub from: Option<String>,
+    /// Assign the new case to this agent right away
+    #[arg(long, value_name = "AGENT")]
+    pub assign: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// Case ID or unique prefix
+    pub id: String,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// Most urgent priority first, then oldest
+    Priority,
+    /// Newest first
+    Created,
+    /// Most recently updated first
+    Updated,
+    /// By ID
+    Id,
+    /// By state in lifecycle order
+    State,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Only cases in this state (repeatable)
+    #[arg(long)]
+    pub state: Vec<String>,
+    /// Only cases with this priority (repeatable)
+    #[arg(long, short)]
+    pub priority: Vec<String>,
+    /// Only cases assigned to this agent (`none` for unassigned)
+    #[arg(long)]
+    pub assignee: Option<String>,
+    /// Only cases assigned to me (--as, or my Git identity)
+    #[arg(long, conflicts_with = "assignee")]
+    pub mine: bool,
+    /// Only cases of this account
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Only cases of this type
+    #[arg(long = "type")]
+    pub kind: Option<String>,
+    /// Only cases with this tag (repeatable: all must match)
+    #[arg(long)]
+    pub tag: Vec<String>,
+    /// Only open cases (not closed or cancelled)
+    #[arg(long)]
+    pub open: bool,
+    /// Sort order
+    #[arg(long, value_enum, default_value_t = SortKey::Priority)]
+    pub sort: SortKey,
+    /// Show at most N cases
+    #[arg(long, short = 'n', value_name = "N")]
+    pub limit: Option<usize>,
+    /// Print a header line in tsv format
+    #[arg(long)]
+    pub header: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct AssignArgs {
+    /// Case ID or unique prefix
+    pub id: String,
+    /// Agent handle from agents.toml (`me` for yourself)
+    #[arg(required_unless_present = "unassign")]
+    pub agent: Option<String>,
+    /// Remove the assignee
+    #[arg(long, conflicts_with = "agent")]
+    pub unassign: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CommentArgs {
+    /// Case ID or unique prefix
+    pub id: String,
+    /// `-` reads the comment from stdin
+    #[arg(value_name = "-")]
+    pub stdin: Option<String>,
+    /// The comment text
+    #[arg(long, short, conflicts_with_all = ["file", "stdin"])]
+    pub message: Option<String>,
+    /// Read the comment from a file
+    #[arg(long, short = 'F', conflicts_with = "stdin")]
+    pub file: Option<PathBuf>,
+    /// Channel (default: docket.toml default_channel)
+    #[arg(long)]
+    pub channel: Option<String>,
+    /// An internal work note, not visible to the customer
+    #[arg(long)]
+    pub internal: bool,
+    /// Record the customer's words: `customer` (the case's contact) or a name
+    #[arg(long, value_name = "WHO")]
+    pub from: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct EscalateArgs {
+    /// Case ID or unique prefix
+    pub id: String,
+    /// Why the case is escalated
+    #[arg(long, short)]
+    pub reason: String,
+    /// Hand the case to this team (from agents.toml)
+    #[arg(long)]
+    pub team: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct SetArgs {
+    /// Case ID or unique prefix
+    pub id: String,
+    /// KEY=VALUE: priority, type, title, account, contact, team, tags (comma-separated),
+    /// tags+=TAG, tags-=TAG, or a custom field; KEY= clears it
+    #[arg(required = true, value_name = "KEY=VALUE")]
+    pub changes: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReasonArgs {
+    /// Case ID or unique prefix
+    pub id: String,
+    /// Why (recorded in the timeline)
+    #[arg(long, short)]
+    pub reason: String,
+}
+
+#[derive(Args, Debug)]
+pub struct OptReasonArgs {
+    /// Case ID or unique prefix
+    pub id: String,
+    /// Why (recorded in the timeline)
+    #[arg(long, short)]
+    pub reason: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ResolveArgs {
+    /// Case ID or unique prefix
+    pub id: String,
+    /// The proposed solution
+    #[arg(long, short)]
+    pub resolution: String,
+}
+
+#[derive(Args, Debug)]
+pub struct CsatArgs {
+    /// Case ID or unique prefix
+    pub id: String,
+    /// Customer satisfaction score, 1 (bad) to 5 (great)
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub csat: Option<u8>,
+}
+
+#[derive(Args, Debug)]
+pub struct AutocloseArgs {
+    /// Show what would be closed without writing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct LogArgs {
+    /// Case ID or unique prefix
+    pub id: String,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    /// Repository root to write completions/ and man/ into
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}

@@ -1,0 +1,138 @@
+//! One module per subcommand: resolve arguments, load through `store`, decide through
+//! `core`, write through `store`, print through `render`.
+
+mod autoclose;
+mod create;
+mod demo;
+mod edit;
+mod generate;
+mod init;
+mod list;
+mod log;
+mod show;
+
+use std::io::Write;
+
+use chrono::{DateTime, SubsecRound, Utc};
+
+use crate::cli::{Cli, Command, Format, Global};
+use crate::core::case::{Actor, Case};
+use crate::error::{CmdError, Result};
+use crate::store::Casebook;
+
+/// The version string: the crate version and, when built from a Git checkout, the commit.
+pub const VERSION: &str = match option_env!("DOCKET_BUILD_COMMIT") {
+    Some(v) => v,
+    None => env!("CARGO_PKG_VERSION"),
+};
+
+/// What every command gets: the global flags, "now", and where to print.
+pub struct Env {
+    pub global: Global,
+    pub now: DateTime<Utc>,
+    pub out: Box<dyn Write>,
+}
+
+impl Env {
+    /// Reads "now" from `DOCKET_NOW` (RFC 3339) or the clock: the one place time comes from.
+    pub fn new(global: Global) -> Result<Env> {
+        let now = match std::env::var("DOCKET_NOW") {
+            Ok(text) if !text.trim().is_empty() => parse_now(&text)?,
+            _ => Utc::now(),
+        }
+        .trunc_subsecs(0);
+        Ok(Env {
+            global,
+            now,
+            out: Box::new(std::io::stdout().lock()),
+        })
+    }
+
+    pub fn json(&self) -> bool {
+        self.global.format == Format::Json
+    }
+
+    /// A status message for people: stderr, not in JSON mode, not with --quiet.
+    pub fn status(&self, message: impl AsRef<str>) {
+        if !self.global.quiet && !self.json() {
+            eprintln!("{}", message.as_ref());
+        }
+    }
+
+    pub fn casebook(&self) -> Result<Casebook> {
+        Casebook::discover(self.global.casebook.as_deref())
+    }
+
+    /// The acting agent: `--as HANDLE`, else the agent whose email/name matches the Git
+    /// identity, else the Git name itself.
+    pub fn agent(&self, cb: &Casebook) -> Result<Actor> {
+        if let Some(handle) = &self.global.as_agent {
+            let (h, _) = cb.agents.resolve(handle)?;
+            return Ok(Actor::agent(h));
+        }
+        let id = crate::store::git::author(&cb.repo)?;
+        Ok(Actor::agent(
+            cb.agents
+                .handle_for_identity(&id.name, &id.email)
+                .unwrap_or(&id.name),
+        ))
+    }
+
+    pub fn print_json(&mut self, value: &serde_json::Value) -> Result<()> {
+        let text = serde_json::to_string_pretty(value).expect("JSON values always serialise");
+        writeln!(self.out, "{text}")?;
+        Ok(())
+    }
+
+    /// After a change: the case as JSON (in JSON mode), or a status line.
+    pub fn report_case(&mut self, case: &Case, message: String) -> Result<()> {
+        if self.json() {
+            let v = crate::render::json::case(case, true);
+            self.print_json(&v)
+        } else {
+            self.status(message);
+            Ok(())
+        }
+    }
+}
+
+pub fn parse_now(text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            CmdError::user(format!("DOCKET_NOW={text:?} is not an RFC 3339 time ({e})"))
+                .hint("write it like 2026-11-20T09:30:00Z, or unset DOCKET_NOW")
+        })
+}
+
+/// 64 random bits for IDs (from the operating system).
+pub fn random_u64() -> u64 {
+    getrandom::u64().expect("the operating system provides random numbers")
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let mut env = Env::new(cli.global)?;
+    match cli.command {
+        Command::Init(args) => init::run(&mut env, args),
+        Command::Demo(args) => demo::run(&mut env, args),
+        Command::Create(args) => create::run(&mut env, args),
+        Command::Show(args) => show::run(&mut env, args),
+        Command::List(args) => list::run(&mut env, args),
+        Command::Assign(args) => edit::assign(&mut env, args),
+        Command::Comment(args) => edit::comment(&mut env, args),
+        Command::Escalate(args) => edit::escalate(&mut env, args),
+        Command::Set(args) => edit::set(&mut env, args),
+        Command::Wait(args) => edit::wait(&mut env, args),
+        Command::Resolve(args) => edit::resolve(&mut env, args),
+        Command::Accept(args) => edit::accept(&mut env, args),
+        Command::Close(args) => edit::close(&mut env, args),
+        Command::Reject(args) => edit::reject(&mut env, args),
+        Command::Reopen(args) => edit::reopen(&mut env, args),
+        Command::Cancel(args) => edit::cancel(&mut env, args),
+        Command::Autoclose(args) => autoclose::run(&mut env, args),
+        Command::Log(args) => log::run(&mut env, args),
+        Command::Completions(args) => generate::completions(&mut env, args),
+        Command::GenerateFiles(args) => generate::files(&mut env, args),
+    }
+}

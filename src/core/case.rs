@@ -1,0 +1,324 @@
+//! The case: current fields on top, then an append-only timeline of events.
+//!
+//! This is the typed view used for decisions and JSON output. The file itself is written by
+//! `store::casefile`, which keeps comments, key order and unknown keys of hand-edited files.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The lifecycle states. The set is fixed; docket.toml may only rename them for display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    New,
+    Open,
+    AwaitingInfo,
+    Resolved,
+    Closed,
+    Cancelled,
+}
+
+impl State {
+    pub const ALL: [State; 6] = [
+        State::New,
+        State::Open,
+        State::AwaitingInfo,
+        State::Resolved,
+        State::Closed,
+        State::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::New => "new",
+            State::Open => "open",
+            State::AwaitingInfo => "awaiting-info",
+            State::Resolved => "resolved",
+            State::Closed => "closed",
+            State::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<State> {
+        let t = text.trim().to_ascii_lowercase().replace('_', "-");
+        State::ALL.into_iter().find(|s| s.as_str() == t)
+    }
+
+    /// Open means "not closed and not cancelled" (what `docket list --open` shows).
+    pub fn is_open(self) -> bool {
+        !matches!(self, State::Closed | State::Cancelled)
+    }
+}
+
+impl std::fmt::Display for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who acted: an agent (Git identity or `--as`), the customer (`--from`), or docket itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ActorKind {
+    #[default]
+    Agent,
+    Customer,
+    System,
+}
+
+impl ActorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorKind::Agent => "agent",
+            ActorKind::Customer => "customer",
+            ActorKind::System => "system",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub name: String,
+    pub kind: ActorKind,
+}
+
+impl Actor {
+    pub fn agent(name: impl Into<String>) -> Actor {
+        Actor {
+            name: name.into(),
+            kind: ActorKind::Agent,
+        }
+    }
+    pub fn customer(name: impl Into<String>) -> Actor {
+        Actor {
+            name: name.into(),
+            kind: ActorKind::Customer,
+        }
+    }
+    pub fn system() -> Actor {
+        Actor {
+            name: "docket".into(),
+            kind: ActorKind::System,
+        }
+    }
+}
+
+/// Whether a comment is shown to the customer or is an internal work note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    #[default]
+    Public,
+    Internal,
+}
+
+impl Visibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Internal => "internal",
+        }
+    }
+}
+
+/// One timeline entry. `kind` is one of `created`, `comment`, `assigned`, `state`,
+/// `escalated`, `set`; kinds and keys this version does not know are kept as they are.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Event {
+    pub id: String,
+    #[serde(with = "utc")]
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    #[serde(default)]
+    pub actor_kind: ActorKind,
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<Visibility>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csat: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, toml::Value>,
+}
+
+impl Event {
+    pub fn new(id: String, at: DateTime<Utc>, actor: &Actor, kind: &str) -> Event {
+        Event {
+            id,
+            at,
+            actor: actor.name.clone(),
+            actor_kind: actor.kind,
+            kind: kind.to_string(),
+            channel: None,
+            visibility: None,
+            field: None,
+            from: None,
+            to: None,
+            level: None,
+            team: None,
+            csat: None,
+            reason: None,
+            resolution: None,
+            body: None,
+            extra: BTreeMap::new(),
+        }
+    }
+
+    /// A comment (or a created event with a body) by the customer.
+    pub fn is_customer_message(&self) -> bool {
+        self.actor_kind == ActorKind::Customer && self.body.is_some()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Case {
+    pub id: String,
+    pub title: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub state: State,
+    pub priority: String,
+    #[serde(default, deserialize_with = "empty_none")]
+    pub account: Option<String>,
+    #[serde(default, deserialize_with = "empty_none")]
+    pub contact: Option<String>,
+    #[serde(default, deserialize_with = "empty_none")]
+    pub assignee: Option<String>,
+    #[serde(default, deserialize_with = "empty_none")]
+    pub team: Option<String>,
+    #[serde(default)]
+    pub escalation_level: u32,
+    #[serde(default, deserialize_with = "empty_none")]
+    pub parent: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default, deserialize_with = "empty_none")]
+    pub resolution: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csat: Option<u8>,
+    #[serde(with = "utc")]
+    pub created_at: DateTime<Utc>,
+    #[serde(with = "utc")]
+    pub updated_at: DateTime<Utc>,
+    #[serde(default)]
+    pub fields: BTreeMap<String, toml::Value>,
+    #[serde(default)]
+    pub timeline: Vec<Event>,
+}
+
+impl Case {
+    /// The case without its timeline, as `docket list --format json` prints it.
+    pub fn summary(&self) -> Case {
+        Case {
+            timeline: Vec::new(),
+            ..self.clone()
+        }
+    }
+
+    /// A custom field as display text.
+    pub fn field_text(&self, key: &str) -> Option<String> {
+        self.fields.get(key).map(value_text)
+    }
+}
+
+/// Reads an optional text field; an empty string (how the file says "none") is `None`.
+fn empty_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let v: Option<String> = Option::deserialize(d)?;
+    Ok(v.filter(|s| !s.is_empty()))
+}
+
+/// A TOML value as plain text (strings without quotes).
+pub fn value_text(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Formats a time as RFC 3339 UTC with seconds, the one spelling used in files and JSON.
+pub fn format_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Serde for timestamps: RFC 3339 strings, always written in UTC.
+pub mod utc {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format_time(*t))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let text = String::deserialize(d)?;
+        DateTime::parse_from_rfc3339(&text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| {
+                serde::de::Error::custom(format!("{text:?} is not an RFC 3339 time ({e})"))
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_parse_from_their_names() {
+        for s in State::ALL {
+            assert_eq!(State::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(State::parse("Awaiting_Info"), Some(State::AwaitingInfo));
+        assert_eq!(State::parse("done"), None);
+    }
+
+    #[test]
+    fn open_excludes_closed_and_cancelled() {
+        assert!(State::Resolved.is_open());
+        assert!(!State::Closed.is_open());
+        assert!(!State::Cancelled.is_open());
+    }
+
+    #[test]
+    fn a_case_file_parses_with_unknown_keys() {
+        let text = r#"
+id = "DK-00000001"
+title = "Hello"
+type = "question"
+state = "open"
+priority = "P3"
+created_at = "2026-11-20T09:00:00Z"
+updated_at = "2026-11-20T09:00:00+01:00"
+mood = "grumpy"
+
+[[timeline]]
+id = "AAAAAAAA"
+at = "2026-11-20T09:00:00Z"
+actor = "alice"
+kind = "created"
+sentiment = "calm"
+"#;
+        let case: Case = toml::from_str(text).unwrap();
+        assert_eq!(case.updated_at.to_rfc3339(), "2026-11-20T08:00:00+00:00");
+        assert_eq!(case.timeline[0].extra["sentiment"].as_str(), Some("calm"));
+    }
+}

@@ -1,0 +1,375 @@
+//! `docket.toml`: the casebook's settings (ID prefix, case types, priorities, channels,
+//! custom fields, auto-close window, escalation). Parsed and validated here; read from disk
+//! by `store`. Unknown sections (SLA policies, calendars, …) are ignored by this version and
+//! kept by hand edits, so newer casebooks still load.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::case::State;
+use super::duration;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Priority {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+/// The value kind of a custom field, checked by `docket set` and `docket create --field`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldKind {
+    #[default]
+    Text,
+    Number,
+    Bool,
+    Date,
+    Choice,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+pub struct FieldDef {
+    #[serde(default, rename = "type")]
+    pub kind: FieldKind,
+    #[serde(default)]
+    pub choices: Vec<String>,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Escalation {
+    #[serde(default = "default_max_level")]
+    pub max_level: u32,
+}
+
+impl Default for Escalation {
+    fn default() -> Self {
+        Escalation {
+            max_level: default_max_level(),
+        }
+    }
+}
+
+fn default_max_level() -> u32 {
+    3
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Config {
+    #[serde(default = "default_prefix")]
+    pub id_prefix: String,
+    #[serde(default = "default_types")]
+    pub types: Vec<String>,
+    #[serde(default)]
+    pub default_type: Option<String>,
+    #[serde(default = "default_priorities")]
+    pub priorities: Vec<Priority>,
+    #[serde(default)]
+    pub default_priority: Option<String>,
+    #[serde(default = "default_channels")]
+    pub channels: Vec<String>,
+    #[serde(default)]
+    pub default_channel: Option<String>,
+    /// Display names of the lifecycle states (the states themselves are fixed).
+    #[serde(default)]
+    pub states: BTreeMap<String, String>,
+    #[serde(default = "default_autoclose")]
+    pub autoclose_after: String,
+    #[serde(default)]
+    pub fields: BTreeMap<String, FieldDef>,
+    #[serde(default)]
+    pub escalation: Escalation,
+}
+
+fn default_prefix() -> String {
+    "DK".into()
+}
+fn default_types() -> Vec<String> {
+    ["question", "incident", "problem", "request"]
+        .map(String::from)
+        .to_vec()
+}
+fn default_priorities() -> Vec<Priority> {
+    [
+        ("P1", "Critical"),
+        ("P2", "High"),
+        ("P3", "Normal"),
+        ("P4", "Low"),
+    ]
+    .map(|(id, name)| Priority {
+        id: id.into(),
+        name: name.into(),
+    })
+    .to_vec()
+}
+fn default_channels() -> Vec<String> {
+    ["email", "phone", "chat", "web", "sms", "social"]
+        .map(String::from)
+        .to_vec()
+}
+fn default_autoclose() -> String {
+    "7d".into()
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        toml::from_str("").expect("every setting has a default")
+    }
+}
+
+impl Config {
+    /// Parses and validates the text of `docket.toml`. The error says what is wrong and where.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| describe_toml_error(text, &e))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.id_prefix.is_empty() || !self.id_prefix.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(format!(
+                "id_prefix {:?} must be letters and digits, e.g. \"DK\"",
+                self.id_prefix
+            ));
+        }
+        if self.types.is_empty() {
+            return Err("types must list at least one case type".into());
+        }
+        if self.priorities.is_empty() {
+            return Err("priorities must list at least one priority".into());
+        }
+        for (i, p) in self.priorities.iter().enumerate() {
+            if self.priorities[..i].iter().any(|q| q.id == p.id) {
+                return Err(format!("priority {:?} is listed twice", p.id));
+            }
+        }
+        if let Some(t) = &self.default_type {
+            self.check_type(t)
+                .map_err(|e| format!("default_type: {e}"))?;
+        }
+        if let Some(p) = &self.default_priority {
+            self.check_priority(p)
+                .map_err(|e| format!("default_priority: {e}"))?;
+        }
+        if let Some(c) = &self.default_channel {
+            self.check_channel(c)
+                .map_err(|e| format!("default_channel: {e}"))?;
+        }
+        duration::parse(&self.autoclose_after).map_err(|e| format!("autoclose_after: {e}"))?;
+        for key in self.states.keys() {
+            if State::parse(key).is_none() {
+                return Err(format!(
+                    "states: unknown state {key:?} (the states are {})",
+                    State::ALL.map(|s| s.as_str()).join(", ")
+                ));
+            }
+        }
+        for (name, def) in &self.fields {
+            if def.kind == FieldKind::Choice && def.choices.is_empty() {
+                return Err(format!(
+                    "fields.{name}: a choice field needs a choices list"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn autoclose_window(&self) -> chrono::Duration {
+        duration::parse(&self.autoclose_after).expect("validated when the config was loaded")
+    }
+
+    pub fn default_type(&self) -> &str {
+        self.default_type.as_deref().unwrap_or(&self.types[0])
+    }
+
+    pub fn default_priority(&self) -> &str {
+        self.default_priority
+            .as_deref()
+            .unwrap_or_else(|| &self.priorities[self.priorities.len() / 2].id)
+    }
+
+    pub fn default_channel(&self) -> &str {
+        self.default_channel
+            .as_deref()
+            .or(self.channels.first().map(String::as_str))
+            .unwrap_or("email")
+    }
+
+    /// Rank of a priority: 0 is the most urgent; unknown priorities sort last.
+    pub fn priority_rank(&self, id: &str) -> usize {
+        self.priorities
+            .iter()
+            .position(|p| p.id.eq_ignore_ascii_case(id))
+            .unwrap_or(self.priorities.len())
+    }
+
+    pub fn priority_name(&self, id: &str) -> Option<&str> {
+        self.priorities
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.as_str())
+            .filter(|n| !n.is_empty())
+    }
+
+    /// Checks a priority and returns its canonical spelling (`p1` → `P1`).
+    pub fn check_priority(&self, value: &str) -> Result<String, String> {
+        self.priorities
+            .iter()
+            .find(|p| p.id.eq_ignore_ascii_case(value))
+            .map(|p| p.id.clone())
+            .ok_or_else(|| {
+                format!(
+                    "unknown priority {value:?} (docket.toml allows {})",
+                    self.priorities
+                        .iter()
+                        .map(|p| p.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+    }
+
+    pub fn check_type(&self, value: &str) -> Result<String, String> {
+        one_of("type", value, &self.types)
+    }
+
+    pub fn check_channel(&self, value: &str) -> Result<String, String> {
+        one_of("channel", value, &self.channels)
+    }
+
+    /// Checks a custom field value against its definition; fields not defined in
+    /// docket.toml are refused so a typo does not create a new field.
+    pub fn check_field(&self, key: &str, value: &str) -> Result<String, String> {
+        let Some(def) = self.fields.get(key) else {
+            let known: Vec<&str> = self.fields.keys().map(String::as_str).collect();
+            return Err(if known.is_empty() {
+                format!(
+                    "unknown field {key:?}: docket.toml defines no custom fields (add a [fields.{key}] section)"
+                )
+            } else {
+                format!(
+                    "unknown field {key:?} (docket.toml defines {}; add a [fields.{key}] section for a new one)",
+                    known.join(", ")
+                )
+            });
+        };
+        let bad = |what: &str| Err(format!("field {key}: {value:?} is not {what}"));
+        match def.kind {
+            FieldKind::Text => Ok(value.to_string()),
+            FieldKind::Number => match value.parse::<f64>() {
+                Ok(n) if n.is_finite() => Ok(value.to_string()),
+                _ => bad("a number"),
+            },
+            FieldKind::Bool => match value.to_ascii_lowercase().as_str() {
+                "true" | "yes" | "1" => Ok("true".into()),
+                "false" | "no" | "0" => Ok("false".into()),
+                _ => bad("true or false"),
+            },
+            FieldKind::Date => match chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+                Ok(_) => Ok(value.to_string()),
+                Err(_) => bad("a date (YYYY-MM-DD)"),
+            },
+            FieldKind::Choice => one_of(&format!("value for {key}"), value, &def.choices),
+        }
+    }
+
+    pub fn state_label<'a>(&'a self, state: &'a str) -> &'a str {
+        self.states.get(state).map(String::as_str).unwrap_or(state)
+    }
+}
+
+fn one_of(what: &str, value: &str, allowed: &[String]) -> Result<String, String> {
+    allowed
+        .iter()
+        .find(|a| a.eq_ignore_ascii_case(value))
+        .cloned()
+        .ok_or_else(|| {
+            format!(
+                "unknown {what} {value:?} (docket.toml allows {})",
+                allowed.join(", ")
+            )
+        })
+}
+
+/// Turns a toml error into `line L, column C: message`.
+pub fn describe_toml_error(text: &str, err: &toml::de::Error) -> String {
+    let message = err.message().trim().to_string();
+    match err.span() {
+        Some(span) => {
+            let (line, col) = line_col(text, span.start);
+            format!("line {line}, column {col}: {message}")
+        }
+        None => message,
+    }
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_config_has_usable_defaults() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.id_prefix, "DK");
+        assert_eq!(c.default_priority(), "P3");
+        assert_eq!(c.default_type(), "question");
+        assert_eq!(c.autoclose_window(), chrono::Duration::days(7));
+    }
+
+    #[test]
+    fn priorities_are_checked_and_canonicalised() {
+        let c = Config::default();
+        assert_eq!(c.check_priority("p2").unwrap(), "P2");
+        let err = c.check_priority("P9").unwrap_err();
+        assert!(err.contains("P1, P2, P3, P4"), "{err}");
+        assert!(c.priority_rank("P1") < c.priority_rank("P4"));
+    }
+
+    #[test]
+    fn invalid_settings_are_named() {
+        let err = Config::parse("autoclose_after = \"soon\"").unwrap_err();
+        assert!(err.contains("autoclose_after"), "{err}");
+        let err = Config::parse("default_type = \"bug\"").unwrap_err();
+        assert!(err.contains("default_type") && err.contains("bug"), "{err}");
+        let err = Config::parse("types = [\n1]").unwrap_err();
+        assert!(err.starts_with("line 2"), "{err}");
+    }
+
+    #[test]
+    fn custom_fields_are_validated_by_kind() {
+        let c = Config::parse(
+            "[fields.order]\ntype = \"number\"\n[fields.tier]\ntype = \"choice\"\nchoices = [\"gold\", \"silver\"]\n[fields.vip]\ntype = \"bool\"",
+        )
+        .unwrap();
+        assert_eq!(c.check_field("order", "42").unwrap(), "42");
+        assert!(c.check_field("order", "abc").is_err());
+        assert_eq!(c.check_field("tier", "Gold").unwrap(), "gold");
+        assert!(
+            c.check_field("tier", "bronze")
+                .unwrap_err()
+                .contains("gold, silver")
+        );
+        assert_eq!(c.check_field("vip", "yes").unwrap(), "true");
+        assert!(
+            c.check_field("colour", "red")
+                .unwrap_err()
+                .contains("unknown field")
+        );
+    }
+
+    #[test]
+    fn a_choice_field_needs_choices() {
+        assert!(Config::parse("[fields.tier]\ntype = \"choice\"").is_err());
+    }
+}

@@ -1,0 +1,99 @@
+//! Human durations such as `30m`, `4h`, `7d`, `1h30m`, used by settings like `autoclose_after`.
+
+use chrono::Duration;
+
+/// Parses `30s`, `30m`, `4h`, `2d`, `1w` and sums like `1h30m`.
+pub fn parse(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("empty duration (write e.g. 30m, 4h or 7d)".into());
+    }
+    let mut total = Duration::zero();
+    let mut number = String::new();
+    for c in t.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        if number.is_empty() {
+            return Err(format!(
+                "invalid duration {text:?} (write e.g. 30m, 4h or 7d)"
+            ));
+        }
+        let n: i64 = number
+            .parse()
+            .map_err(|_| format!("invalid duration {text:?}: number too large"))?;
+        number.clear();
+        total += match c {
+            's' => Duration::seconds(n),
+            'm' => Duration::minutes(n),
+            'h' => Duration::hours(n),
+            'd' => Duration::days(n),
+            'w' => Duration::weeks(n),
+            _ => {
+                return Err(format!(
+                    "invalid duration {text:?}: unknown unit {c:?} (use s, m, h, d or w)"
+                ));
+            }
+        };
+    }
+    if !number.is_empty() {
+        return Err(format!(
+            "invalid duration {text:?}: a number needs a unit (s, m, h, d or w)"
+        ));
+    }
+    Ok(total)
+}
+
+/// Formats a duration the way `parse` reads it, largest units first (`1d2h`).
+pub fn format(d: Duration) -> String {
+    let mut secs = d.num_seconds();
+    if secs == 0 {
+        return "0s".into();
+    }
+    let mut out = String::new();
+    if secs < 0 {
+        out.push('-');
+        secs = -secs;
+    }
+    for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
+        if secs >= size {
+            out.push_str(&format!("{}{unit}", secs / size));
+            secs %= size;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_single_units() {
+        assert_eq!(parse("30m").unwrap(), Duration::minutes(30));
+        assert_eq!(parse("4h").unwrap(), Duration::hours(4));
+        assert_eq!(parse("7d").unwrap(), Duration::days(7));
+        assert_eq!(parse("1w").unwrap(), Duration::days(7));
+    }
+
+    #[test]
+    fn parses_sums() {
+        assert_eq!(parse("1h30m").unwrap(), Duration::minutes(90));
+    }
+
+    #[test]
+    fn rejects_missing_units_and_unknown_units() {
+        assert!(parse("30").unwrap_err().contains("needs a unit"));
+        assert!(parse("3y").unwrap_err().contains("unknown unit"));
+        assert!(parse("").is_err());
+        assert!(parse("h").is_err());
+    }
+
+    #[test]
+    fn formats_round_trip() {
+        for text in ["1d2h", "30m", "45s", "7d"] {
+            assert_eq!(format(parse(text).unwrap()), text);
+        }
+    }
+}

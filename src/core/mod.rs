@@ -1,0 +1,11 @@
+//! Pure model and rules: configuration, the case and its timeline, IDs, the lifecycle.
+//!
+//! Nothing here reads the clock, the environment, the terminal or the disk; "now" and
+//! every policy come in as arguments, which is what makes these modules unit-testable.
+
+pub mod agents;
+pub mod case;
+pub mod config;
+pub mod duration;
+pub mod id;
+pub mod lifecycle;

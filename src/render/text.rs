@@ -1,0 +1,194 @@
+//! Human-readable output: the case list table and the case view.
+
+use comfy_table::{Cell, ContentArrangement, Table, presets};
+
+use crate::core::case::{Case, Event, format_time, value_text};
+use crate::core::config::Config;
+
+use super::truncate;
+
+fn short_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn or_dash(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "-".into())
+}
+
+/// The `list` table: ID, priority, state, assignee, account, updated, title. With a width
+/// (a terminal), titles are cut to fit with an ellipsis; without, they are printed whole.
+pub fn list_table(cases: &[Case], config: &Config, width: Option<usize>) -> String {
+    let headers = [
+        "ID", "PRI", "STATE", "ASSIGNEE", "ACCOUNT", "UPDATED", "TITLE",
+    ];
+    let rows: Vec<[String; 7]> = cases
+        .iter()
+        .map(|c| {
+            [
+                c.id.clone(),
+                c.priority.clone(),
+                config.state_label(c.state.as_str()).to_string(),
+                or_dash(&c.assignee),
+                or_dash(&c.account),
+                short_time(c.updated_at),
+                c.title.clone(),
+            ]
+        })
+        .collect();
+    let mut widths = headers.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row.iter()) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let title_max = width.map(|w| {
+        let others: usize = widths[..6].iter().sum::<usize>() + 2 * 6;
+        w.saturating_sub(others).max(10)
+    });
+    let mut table = Table::new();
+    table
+        .load_style(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(headers.map(Cell::new));
+    for row in rows {
+        let mut row = row;
+        if let Some(max) = title_max {
+            row[6] = truncate(&row[6], max);
+        }
+        table.add_row(row.map(Cell::new));
+    }
+    // comfy-table pads each column with one space on each side; trim the frame.
+    table
+        .lines()
+        .map(|l| l.trim_end().strip_prefix(' ').unwrap_or(&l).to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One record per line, tab-separated, ID first (for cut, awk and `while read`).
+pub fn list_tsv(cases: &[Case], header: bool) -> String {
+    let mut out = String::new();
+    if header {
+        out.push_str("id\tpriority\tstate\tassignee\taccount\ttype\tupdated_at\ttitle\n");
+    }
+    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+    for c in cases {
+        out.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            c.id,
+            c.priority,
+            c.state,
+            c.assignee.as_deref().unwrap_or(""),
+            clean(c.account.as_deref().unwrap_or("")),
+            c.kind,
+            format_time(c.updated_at),
+            clean(&c.title)
+        ));
+    }
+    out
+}
+
+/// The `show` view: a header, the fields, then the timeline.
+pub fn case_view(case: &Case, config: &Config) -> String {
+    let mut out = format!("{}  {}\n", case.id, case.title);
+    let pri = match config.priority_name(&case.priority) {
+        Some(name) => format!("{} ({name})", case.priority),
+        None => case.priority.clone(),
+    };
+    let mut rows: Vec<(&str, String)> = vec![
+        ("State", config.state_label(case.state.as_str()).to_string()),
+        ("Priority", pri),
+        ("Type", case.kind.clone()),
+        ("Account", or_dash(&case.account)),
+        ("Contact", or_dash(&case.contact)),
+        ("Assignee", or_dash(&case.assignee)),
+        ("Team", or_dash(&case.team)),
+        ("Escalation", format!("level {}", case.escalation_level)),
+    ];
+    if !case.tags.is_empty() {
+        rows.push(("Tags", case.tags.join(", ")));
+    }
+    if let Some(p) = &case.parent {
+        rows.push(("Parent", p.clone()));
+    }
+    if let Some(r) = &case.resolution {
+        rows.push(("Resolution", r.clone()));
+    }
+    if let Some(c) = case.csat {
+        rows.push(("CSAT", format!("{c}/5")));
+    }
+    rows.push(("Created", format_time(case.created_at)));
+    rows.push(("Updated", format_time(case.updated_at)));
+    for (k, v) in &case.fields {
+        rows.push((k.as_str(), value_text(v)));
+    }
+    let key_width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (k, v) in rows {
+        out.push_str(&format!("  {k:<key_width$}  {v}\n"));
+    }
+    out.push_str(&format!("\nTimeline ({} events)\n", case.timeline.len()));
+    for e in &case.timeline {
+        out.push_str(&format!(
+            "  {}  {}  {}\n",
+            short_time(e.at),
+            actor_label(e),
+            event_summary(e)
+        ));
+        if let Some(body) = &e.body {
+            for line in body.trim_end().lines() {
+                out.push_str(&format!("      │ {line}\n"));
+            }
+        }
+    }
+    out
+}
+
+fn actor_label(e: &Event) -> String {
+    match e.actor_kind {
+        crate::core::case::ActorKind::Agent => e.actor.clone(),
+        kind => format!("{} ({})", e.actor, kind.as_str()),
+    }
+}
+
+/// One line describing an event.
+pub fn event_summary(e: &Event) -> String {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    match e.kind.as_str() {
+        "created" => format!("created the case via {}", opt(&e.channel)),
+        "comment" => {
+            let vis = match e.visibility {
+                Some(crate::core::case::Visibility::Internal) => "internal note",
+                _ => "comment",
+            };
+            format!("{vis} via {}", opt(&e.channel))
+        }
+        "assigned" => match &e.to {
+            Some(to) => format!("assigned to {to}"),
+            None => format!("unassigned (was {})", opt(&e.from)),
+        },
+        "state" => {
+            let mut s = format!("{} → {}", opt(&e.from), opt(&e.to));
+            if let Some(r) = &e.resolution {
+                s.push_str(&format!(": {r}"));
+            }
+            if let Some(r) = &e.reason {
+                s.push_str(&format!(" ({r})"));
+            }
+            if let Some(c) = e.csat {
+                s.push_str(&format!(" csat {c}/5"));
+            }
+            s
+        }
+        "escalated" => format!(
+            "escalated to level {}{}: {}",
+            e.level.unwrap_or(0),
+            e.team
+                .as_ref()
+                .map(|t| format!(" (team {t})"))
+                .unwrap_or_default(),
+            opt(&e.reason)
+        ),
+        "set" => format!("set {}: {} → {}", opt(&e.field), opt(&e.from), opt(&e.to)),
+        other => other.to_string(),
+    }
+}

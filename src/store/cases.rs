@@ -1,0 +1,155 @@
+//! Finding, resolving and reading case files.
+
+use std::path::PathBuf;
+
+use super::{CASES_DIR, Casebook, casefile};
+use crate::core::case::Case;
+use crate::core::id;
+use crate::error::{CmdError, Result};
+
+/// A case as read from its file: the text (for format-preserving rewrites) and the model.
+pub struct CaseFile {
+    /// Path inside the casebook, `cases/<shard>/<ID>.toml`.
+    pub path: String,
+    pub text: String,
+    pub case: Case,
+}
+
+/// A case file that could not be read, reported without stopping the others.
+#[derive(Debug, Clone)]
+pub struct BadCase {
+    pub path: String,
+    pub problem: String,
+}
+
+impl std::fmt::Display for BadCase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.problem)
+    }
+}
+
+impl Casebook {
+    pub fn abs(&self, path: &str) -> PathBuf {
+        self.dir.join(path)
+    }
+
+    /// Every case file in the casebook (path inside the casebook), in shard order.
+    pub fn case_paths(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for shard in sorted_dir(&self.dir.join(CASES_DIR))? {
+            out.extend(self.shard_paths(&shard)?);
+        }
+        Ok(out)
+    }
+
+    fn shard_paths(&self, shard: &str) -> Result<Vec<String>> {
+        let dir = self.dir.join(CASES_DIR).join(shard);
+        if !dir.is_dir() {
+            return Ok(Vec::new());
+        }
+        Ok(sorted_dir(&dir)?
+            .into_iter()
+            .filter(|n| n.ends_with(".toml") && !n.starts_with('.'))
+            .map(|n| format!("{CASES_DIR}/{shard}/{n}"))
+            .collect())
+    }
+
+    /// Resolves what the user typed (a full ID or any unique prefix, case-insensitive) to
+    /// a case ID. Only the shard folders the prefix can point to are read.
+    pub fn resolve_id(&self, query: &str) -> Result<String> {
+        let q = id::normalize_query(query);
+        if q.is_empty() {
+            return Err(CmdError::user("empty case ID"));
+        }
+        if id::is_valid(&self.config.id_prefix, &q) && self.abs(&casefile::path_for(&q)).is_file() {
+            return Ok(q);
+        }
+        let rand = match q.rsplit_once('-') {
+            Some((p, r)) if p.eq_ignore_ascii_case(&self.config.id_prefix) => r.to_string(),
+            Some(_) => String::new(),
+            None => q.clone(),
+        };
+        let shards: Vec<String> = if rand.len() >= 2 {
+            vec![rand[..2].to_string()]
+        } else {
+            sorted_dir(&self.dir.join(CASES_DIR))?
+                .into_iter()
+                .filter(|s| s.starts_with(&rand))
+                .collect()
+        };
+        let mut found = Vec::new();
+        for shard in shards {
+            for path in self.shard_paths(&shard)? {
+                let id = file_id(&path);
+                if id::matches(id, &q) {
+                    found.push(id.to_string());
+                }
+            }
+        }
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => Err(CmdError::user(format!("no case matches {query:?}"))
+                .hint("`docket list` shows the cases")),
+            n => {
+                let shown: Vec<String> = found.iter().take(10).cloned().collect();
+                Err(CmdError::user(format!(
+                    "{query:?} is ambiguous: {n} cases match ({}{})",
+                    shown.join(", "),
+                    if n > 10 { ", …" } else { "" }
+                ))
+                .hint("type more characters of the ID"))
+            }
+        }
+    }
+
+    /// Reads and parses one case file; the error names the file, line and problem.
+    pub fn read_case_file(&self, path: &str) -> std::result::Result<CaseFile, BadCase> {
+        let bad = |problem: String| BadCase {
+            path: path.to_string(),
+            problem,
+        };
+        let text = std::fs::read_to_string(self.abs(path)).map_err(|e| bad(e.to_string()))?;
+        let case = casefile::parse(&text).map_err(bad)?;
+        let expected = file_id(path);
+        if case.id != expected {
+            return Err(bad(format!(
+                "id {:?} does not match the file name ({expected})",
+                case.id
+            )));
+        }
+        Ok(CaseFile {
+            path: path.to_string(),
+            text,
+            case,
+        })
+    }
+
+    /// Resolves `query` and reads that case.
+    pub fn load_case(&self, query: &str) -> Result<CaseFile> {
+        let id = self.resolve_id(query)?;
+        self.read_case_file(&casefile::path_for(&id)).map_err(|b| {
+            CmdError::user(b.to_string())
+                .hint("fix the file by hand (or `git checkout` it) and run the command again")
+        })
+    }
+}
+
+/// The ID a case file's name says it holds.
+pub fn file_id(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".toml").unwrap_or(name)
+}
+
+fn sorted_dir(dir: &std::path::Path) -> Result<Vec<String>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(super::fsutil::io_error(dir, e)),
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    Ok(names)
+}

@@ -1,0 +1,61 @@
+//! Atomic file writes and the casebook lock. The only place that creates temporary files
+//! or takes file locks.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{CmdError, Result};
+
+/// Writes `content` to `path` through a temporary file in the same folder and a rename, so
+/// a reader (or a crash) sees the old file or the new one, never half of one.
+pub fn atomic_write(path: &Path, content: &[u8]) -> Result<()> {
+    let dir = path.parent().expect("a file path has a parent folder");
+    std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".docket-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| io_error(dir, e))?;
+    tmp.write_all(content).map_err(|e| io_error(path, e))?;
+    tmp.persist(path).map_err(|e| io_error(path, e.error))?;
+    Ok(())
+}
+
+pub fn io_error(path: &Path, e: std::io::Error) -> CmdError {
+    CmdError::user(format!("{}: {e}", path.display()))
+}
+
+/// An exclusive lock held for the life of the value (released on drop, also on a crash,
+/// since the kernel drops the lock with the process).
+pub struct Lock {
+    _file: File,
+}
+
+impl Lock {
+    /// Waits for and takes the lock on `path`: concurrent docket writers serialise here.
+    pub fn acquire(path: &Path) -> Result<Lock> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)
+            .map_err(|e| io_error(path, e))?;
+        file.lock().map_err(|e| io_error(path, e))?;
+        Ok(Lock { _file: file })
+    }
+}
+
+/// An absolute, normalised path (symlinks resolved when the path exists).
+pub fn absolute(path: &Path) -> Result<PathBuf> {
+    match path.canonicalize() {
+        Ok(p) => Ok(p),
+        Err(_) => Ok(std::path::absolute(path)?),
+    }
+}

@@ -1,0 +1,336 @@
+//! The Git write path and history.
+//!
+//! Write path (DESIGN.md "Speed by design"): under the casebook lock, read HEAD, write the
+//! new blobs, rebuild only the trees on the changed paths from HEAD's trees, write the
+//! commit, move the branch only if it still points at the HEAD we read, then write the
+//! files atomically and update just their index entries, so `git status` stays clean and
+//! the user's own staged and unstaged changes are never touched. No whole-index refresh,
+//! no directory scan: the cost does not grow with the number of cases.
+
+use std::path::Path;
+
+use chrono::{DateTime, TimeZone, Utc};
+use git2::{ErrorCode, Oid, Repository, RepositoryState, Signature, Time, Tree};
+
+use super::Casebook;
+use super::fsutil::{self, Lock};
+use crate::error::{CmdError, Result};
+
+/// A Git identity (author or committer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub name: String,
+    pub email: String,
+}
+
+/// The casebook folder relative to the work tree: `""` or `"sub/dir/"`.
+pub fn prefix_in_repo(repo: &Repository, dir: &Path) -> Result<String> {
+    let workdir = repo.workdir().ok_or_else(|| {
+        CmdError::user("the casebook is in a bare repository; clone it to work in it")
+    })?;
+    let workdir = fsutil::absolute(workdir)?;
+    let dir = fsutil::absolute(dir)?;
+    let rel = dir.strip_prefix(&workdir).map_err(|_| {
+        CmdError::user(format!(
+            "{} is not inside the work tree {}",
+            dir.display(),
+            workdir.display()
+        ))
+    })?;
+    let mut prefix = String::new();
+    for part in rel.components() {
+        prefix.push_str(&part.as_os_str().to_string_lossy());
+        prefix.push('/');
+    }
+    Ok(prefix)
+}
+
+fn env_nonempty(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// The author identity, as git finds it: GIT_AUTHOR_NAME/EMAIL, then user.name/user.email.
+pub fn author(repo: &Repository) -> Result<Identity> {
+    identity(repo, "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL")
+}
+
+fn committer(repo: &Repository) -> Result<Identity> {
+    identity(repo, "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL")
+}
+
+fn identity(repo: &Repository, name_var: &str, email_var: &str) -> Result<Identity> {
+    let config = repo.config().ok();
+    let from_config = |key: &str| {
+        config
+            .as_ref()
+            .and_then(|c| c.get_string(key).ok())
+            .filter(|v| !v.trim().is_empty())
+    };
+    let name = env_nonempty(name_var).or_else(|| from_config("user.name"));
+    let email = env_nonempty(email_var).or_else(|| from_config("user.email"));
+    match (name, email) {
+        (Some(name), Some(email)) => Ok(Identity { name, email }),
+        (name, _) => Err(CmdError::user(format!(
+            "no Git identity: {} is not set, so docket cannot say who made this change; nothing was written",
+            if name.is_none() { "user.name" } else { "user.email" }
+        ))
+        .hint("run `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`, or set GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL")),
+    }
+}
+
+/// Refuses to write while a merge, rebase, cherry-pick or similar is in progress.
+pub fn check_clean_state(repo: &Repository) -> Result<()> {
+    let what = match repo.state() {
+        RepositoryState::Clean => return Ok(()),
+        RepositoryState::Merge => "a merge",
+        RepositoryState::Rebase
+        | RepositoryState::RebaseInteractive
+        | RepositoryState::RebaseMerge
+        | RepositoryState::ApplyMailboxOrRebase => "a rebase",
+        RepositoryState::CherryPick | RepositoryState::CherryPickSequence => "a cherry-pick",
+        RepositoryState::Revert | RepositoryState::RevertSequence => "a revert",
+        RepositoryState::Bisect => "a bisect",
+        RepositoryState::ApplyMailbox => "a `git am`",
+    };
+    Err(CmdError::user(format!(
+        "{what} is in progress in this repository; docket will not commit now, nothing was written"
+    ))
+    .hint("finish it (or abort it) with git, then run the command again"))
+}
+
+/// A file to write in one commit, by its path inside the casebook.
+pub struct FileWrite {
+    pub path: String,
+    pub content: Vec<u8>,
+}
+
+/// The commit message: `<action> <ID>: <summary>` plus `Docket-Case:`/`Docket-Action:`.
+pub fn message(action: &str, case_id: Option<&str>, summary: &str) -> String {
+    let summary = one_line(summary, 72);
+    let subject = match case_id {
+        Some(id) => format!("{action} {id}: {summary}"),
+        None => format!("{action}: {summary}"),
+    };
+    let mut m = format!("{subject}\n\n");
+    if let Some(id) = case_id {
+        m.push_str(&format!("Docket-Case: {id}\n"));
+    }
+    m.push_str(&format!("Docket-Action: {action}\n"));
+    m
+}
+
+/// First line of `text`, shortened to `max` characters with an ellipsis.
+pub fn one_line(text: &str, max: usize) -> String {
+    let first = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    if first.chars().count() > max {
+        let cut: String = first.chars().take(max - 1).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        first.to_string()
+    }
+}
+
+/// A write in progress: holds the casebook lock and the HEAD it started from.
+pub struct WriteSession<'a> {
+    cb: &'a Casebook,
+    _lock: Lock,
+    head: Option<Oid>,
+    branch: String,
+    author: Identity,
+    committer: Identity,
+}
+
+impl Casebook {
+    /// Starts a write: checks the identity and the repository state, takes the lock and
+    /// records HEAD. Fails before anything is written.
+    pub fn begin_write(&self) -> Result<WriteSession<'_>> {
+        self.begin_write_as(None)
+    }
+
+    /// Like [`Casebook::begin_write`], with an explicit author (the demo's agents).
+    pub fn begin_write_as(&self, who: Option<Identity>) -> Result<WriteSession<'_>> {
+        let author = match who {
+            Some(id) => id,
+            None => author(&self.repo)?,
+        };
+        let committer = committer(&self.repo).unwrap_or_else(|_| author.clone());
+        check_clean_state(&self.repo)?;
+        let lock = Lock::acquire(&self.private_dir().join("lock"))?;
+        let head_ref = self.repo.find_reference("HEAD")?;
+        let branch = match head_ref.symbolic_target()? {
+            Some(name) => name.to_string(),
+            None => {
+                return Err(CmdError::user(
+                    "HEAD is detached; docket commits on a branch, nothing was written",
+                )
+                .hint("check out a branch first (git switch main)"));
+            }
+        };
+        let head = match self.repo.refname_to_id(&branch) {
+            Ok(oid) => Some(oid),
+            Err(e) if e.code() == ErrorCode::NotFound => None,
+            Err(e) => return Err(e.into()),
+        };
+        Ok(WriteSession {
+            cb: self,
+            _lock: lock,
+            head,
+            branch,
+            author,
+            committer,
+        })
+    }
+}
+
+impl WriteSession<'_> {
+    pub fn author(&self) -> &Identity {
+        &self.author
+    }
+
+    /// Commits `files` with `message` at time `now`, then updates the work tree and index.
+    pub fn commit(&self, files: &[FileWrite], message: &str, now: DateTime<Utc>) -> Result<Oid> {
+        let repo = &self.cb.repo;
+        let parent = match self.head {
+            Some(oid) => Some(repo.find_commit(oid)?),
+            None => None,
+        };
+        let mut root = match &parent {
+            Some(c) => Some(c.tree()?.id()),
+            None => None,
+        };
+        for f in files {
+            let blob = repo.blob(&f.content)?;
+            let full = format!("{}{}", self.cb.prefix, f.path);
+            let parts: Vec<&str> = full.split('/').collect();
+            let base = match root {
+                Some(oid) => Some(repo.find_tree(oid)?),
+                None => None,
+            };
+            root = Some(insert_path(repo, base.as_ref(), &parts, blob)?);
+        }
+        let tree = repo.find_tree(root.expect("at least one file is written"))?;
+        let time = Time::new(now.timestamp(), 0);
+        let author = Signature::new(&self.author.name, &self.author.email, &time)?;
+        let committer = Signature::new(&self.committer.name, &self.committer.email, &time)?;
+        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        let oid = repo.commit(None, &author, &committer, message, &tree, &parents)?;
+        let subject = message.lines().next().unwrap_or("");
+        let reflog = format!("docket: {subject}");
+        let moved = match self.head {
+            Some(old) => repo.reference_matching(&self.branch, oid, true, old, &reflog),
+            None => repo.reference(&self.branch, oid, false, &reflog),
+        };
+        if let Err(e) = moved {
+            return Err(CmdError::user(format!(
+                "{} moved while docket was writing ({}); nothing was written",
+                self.branch,
+                e.message()
+            ))
+            .hint("run the command again"));
+        }
+        // The commit has landed; now make the work tree and index match it.
+        let mut index = repo.index()?;
+        for f in files {
+            fsutil::atomic_write(&self.cb.dir.join(&f.path), &f.content)?;
+            index.add_path(Path::new(&format!("{}{}", self.cb.prefix, f.path)))?;
+        }
+        if let Err(e) = index.write() {
+            eprintln!(
+                "warning: committed {oid}, but could not update the Git index ({}); `git reset -q` repairs it",
+                e.message()
+            );
+        }
+        Ok(oid)
+    }
+}
+
+/// Returns the id of `base` with the blob at `parts` replaced, rebuilding only the trees
+/// on that path.
+fn insert_path(repo: &Repository, base: Option<&Tree>, parts: &[&str], blob: Oid) -> Result<Oid> {
+    let mut builder = repo.treebuilder(base)?;
+    let (name, rest) = parts.split_first().expect("a path has at least one part");
+    if rest.is_empty() {
+        builder.insert(name, blob, 0o100644)?;
+    } else {
+        let sub = match base.and_then(|t| t.get_name(name)) {
+            Some(entry) if entry.kind() == Some(git2::ObjectType::Tree) => {
+                Some(repo.find_tree(entry.id())?)
+            }
+            _ => None,
+        };
+        let sub_id = insert_path(repo, sub.as_ref(), rest, blob)?;
+        builder.insert(name, sub_id, 0o040000)?;
+    }
+    Ok(builder.write()?)
+}
+
+/// One commit that changed a file, with the file's content before and after.
+pub struct FileCommit {
+    pub commit: String,
+    pub author: Identity,
+    pub at: DateTime<Utc>,
+    pub message: String,
+    pub before: Option<Vec<u8>>,
+    pub after: Option<Vec<u8>>,
+}
+
+impl Casebook {
+    /// The commits on HEAD that changed `path` (inside the casebook), newest first.
+    pub fn file_history(&self, path: &str) -> Result<Vec<FileCommit>> {
+        let repo = &self.repo;
+        let full = format!("{}{}", self.prefix, path);
+        let full = Path::new(&full);
+        let mut walk = repo.revwalk()?;
+        match walk.push_head() {
+            Ok(()) => {}
+            Err(e) if e.code() == ErrorCode::UnbornBranch || e.code() == ErrorCode::NotFound => {
+                return Ok(Vec::new());
+            }
+            Err(e) => return Err(e.into()),
+        }
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+        let blob_at = |tree: &Tree| tree.get_path(full).ok().map(|e| e.id());
+        let mut out = Vec::new();
+        for oid in walk {
+            let commit = repo.find_commit(oid?)?;
+            let after = blob_at(&commit.tree()?);
+            let before = match commit.parent(0) {
+                Ok(p) => blob_at(&p.tree()?),
+                Err(_) => None,
+            };
+            if after == before {
+                continue;
+            }
+            let content = |id: Option<Oid>| -> Result<Option<Vec<u8>>> {
+                Ok(match id {
+                    Some(id) => Some(repo.find_blob(id)?.content().to_vec()),
+                    None => None,
+                })
+            };
+            let sig = commit.author();
+            out.push(FileCommit {
+                commit: oid_string(commit.id()),
+                author: Identity {
+                    name: sig.name().unwrap_or("").to_string(),
+                    email: sig.email().unwrap_or("").to_string(),
+                },
+                at: Utc
+                    .timestamp_opt(sig.when().seconds(), 0)
+                    .single()
+                    .unwrap_or_default(),
+                message: commit.message().unwrap_or("").to_string(),
+                before: content(before)?,
+                after: content(after)?,
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn oid_string(oid: Oid) -> String {
+    oid.to_string()
+}

@@ -1,0 +1,108 @@
+//! Everything on disk and in Git: finding the casebook, loading its settings, reading and
+//! writing case files, committing, history, the lock and the summary cache. Nothing
+//! outside `store` calls git2 or touches casebook files.
+
+pub mod cache;
+pub mod casefile;
+pub mod cases;
+pub mod fsutil;
+pub mod git;
+
+use std::path::{Path, PathBuf};
+
+use git2::Repository;
+
+use crate::core::agents::Agents;
+use crate::core::config::Config;
+use crate::error::{CmdError, Result};
+
+pub const CONFIG_FILE: &str = "docket.toml";
+pub const AGENTS_FILE: &str = "agents.toml";
+pub const CASES_DIR: &str = "cases";
+
+/// An open casebook: its folder, the Git repository holding it, and its settings.
+pub struct Casebook {
+    /// The casebook folder (holds docket.toml), absolute.
+    pub dir: PathBuf,
+    pub repo: Repository,
+    /// The casebook folder relative to the repository's work tree, `""` or `"sub/dir/"`.
+    pub prefix: String,
+    pub config: Config,
+    pub agents: Agents,
+}
+
+impl Casebook {
+    /// Finds the casebook the way git finds a repository: from `start` (the `--casebook`
+    /// flag or `DOCKET_DIR`) or the current folder, walking up to the nearest `docket.toml`.
+    pub fn discover(start: Option<&Path>) -> Result<Casebook> {
+        let from = match start {
+            Some(p) => {
+                if !p.exists() {
+                    return Err(CmdError::user(format!(
+                        "casebook folder {} does not exist",
+                        p.display()
+                    ))
+                    .hint("create one with `docket init DIR`"));
+                }
+                p.to_path_buf()
+            }
+            None => std::env::current_dir()?,
+        };
+        let from = fsutil::absolute(&from)?;
+        let dir = from
+            .ancestors()
+            .find(|d| d.join(CONFIG_FILE).is_file())
+            .ok_or_else(|| {
+                CmdError::user(format!(
+                    "not in a casebook: no {CONFIG_FILE} in {} or any parent folder",
+                    from.display()
+                ))
+                .hint("run `docket init` to make one here, or pass --casebook DIR (or set DOCKET_DIR)")
+            })?
+            .to_path_buf();
+        Casebook::open(&dir)
+    }
+
+    /// Opens the casebook in `dir` (which holds docket.toml).
+    pub fn open(dir: &Path) -> Result<Casebook> {
+        let repo = Repository::discover(dir).map_err(|_| {
+            CmdError::user(format!(
+                "{} holds {CONFIG_FILE} but is not in a Git repository",
+                dir.display()
+            ))
+            .hint("run `docket init` there to make it one")
+        })?;
+        let prefix = git::prefix_in_repo(&repo, dir)?;
+        let config_path = dir.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&config_path)
+            .map_err(|e| CmdError::user(format!("{}: {e}", config_path.display())))?;
+        let config = Config::parse(&text).map_err(|e| {
+            CmdError::user(format!("{}: {e}", config_path.display()))
+                .hint("fix docket.toml; `git diff docket.toml` shows what changed")
+        })?;
+        let agents_path = dir.join(AGENTS_FILE);
+        let agents = match std::fs::read_to_string(&agents_path) {
+            Ok(text) => Agents::parse(&text)
+                .map_err(|e| CmdError::user(format!("{}: {e}", agents_path.display())))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Agents::default(),
+            Err(e) => return Err(CmdError::user(format!("{}: {e}", agents_path.display()))),
+        };
+        Ok(Casebook {
+            dir: dir.to_path_buf(),
+            repo,
+            prefix,
+            config,
+            agents,
+        })
+    }
+
+    /// Where docket keeps its lock and cache: `.git/docket/` (never committed).
+    pub fn private_dir(&self) -> PathBuf {
+        let mut p = self.repo.path().join("docket");
+        if !self.prefix.is_empty() {
+            // One casebook per subfolder: keep their caches apart.
+            p = p.join(self.prefix.trim_end_matches('/').replace('/', "__"));
+        }
+        p
+    }
+}
