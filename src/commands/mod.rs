@@ -5,7 +5,7 @@ mod autoclose;
 mod create;
 mod demo;
 mod edit;
-mod generate;
+pub mod generate;
 mod init;
 mod list;
 mod log;
@@ -109,6 +109,8 @@ pub fn parse_now(text: &str) -> Result<DateTime<Utc>> {
 pub fn random_u64() -> u64 {
     getrandom::u64().expect("the operating system provides random numbers")
 }
+
+pub use generate::generated_files;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
