@@ -555,7 +555,8 @@ pub fn run(env: &mut Env, args: DemoArgs) -> Result<()> {
         cb.dir.display(),
         cb.dir.display()
     ));
-    let (mut cases, _) = cb.summaries()?;
+    let (cases, _) = cb.summaries()?;
+    let mut cases: Vec<&Case> = cases.iter().collect();
     cases.sort_by(|a, b| {
         cb.config
             .priority_rank(&a.priority)

@@ -1,7 +1,5 @@
 //! Human-readable output: the case list table and the case view.
 
-use comfy_table::{Cell, ContentArrangement, Table, presets};
-
 use crate::core::case::{Case, Event, format_time, value_text};
 use crate::core::config::Config;
 
@@ -17,7 +15,7 @@ fn or_dash(v: &Option<String>) -> String {
 
 /// The `list` table: ID, priority, state, assignee, account, updated, title. With a width
 /// (a terminal), titles are cut to fit with an ellipsis; without, they are printed whole.
-pub fn list_table(cases: &[Case], config: &Config, width: Option<usize>) -> String {
+pub fn list_table(cases: &[&Case], config: &Config, width: Option<usize>) -> String {
     let headers = [
         "ID", "PRI", "STATE", "ASSIGNEE", "ACCOUNT", "UPDATED", "TITLE",
     ];
@@ -45,28 +43,37 @@ pub fn list_table(cases: &[Case], config: &Config, width: Option<usize>) -> Stri
         let others: usize = widths[..6].iter().sum::<usize>() + 2 * 6;
         w.saturating_sub(others).max(10)
     });
-    let mut table = Table::new();
-    table
-        .load_style(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(headers.map(Cell::new));
-    for row in rows {
-        let mut row = row;
-        if let Some(max) = title_max {
-            row[6] = truncate(&row[6], max);
+    // Plain padded columns (no comfy-table here: a list of 10,000 rows must print fast).
+    let mut out = String::with_capacity((rows.len() + 1) * 100);
+    let mut push_row = |cells: [&str; 7]| {
+        let mut line = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i == 6 {
+                match title_max {
+                    Some(max) => line.push_str(&truncate(cell, max)),
+                    None => line.push_str(cell),
+                }
+            } else {
+                line.push_str(cell);
+                let pad = widths[i] - cell.chars().count() + 2;
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
         }
-        table.add_row(row.map(Cell::new));
+        out.push_str(line.trim_end());
+        out.push('\n');
+    };
+    push_row(headers);
+    for row in &rows {
+        push_row([
+            &row[0], &row[1], &row[2], &row[3], &row[4], &row[5], &row[6],
+        ]);
     }
-    // comfy-table pads each column with one space on each side; trim the frame.
-    table
-        .lines()
-        .map(|l| l.trim_end().strip_prefix(' ').unwrap_or(&l).to_string())
-        .collect::<Vec<_>>()
-        .join("\n")
+    out.pop();
+    out
 }
 
 /// One record per line, tab-separated, ID first (for cut, awk and `while read`).
-pub fn list_tsv(cases: &[Case], header: bool) -> String {
+pub fn list_tsv(cases: &[&Case], header: bool) -> String {
     let mut out = String::new();
     if header {
         out.push_str("id\tpriority\tstate\tassignee\taccount\ttype\tupdated_at\ttitle\n");

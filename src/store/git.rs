@@ -202,6 +202,7 @@ impl WriteSession<'_> {
             Some(c) => Some(c.tree()?.id()),
             None => None,
         };
+        let mut blobs = Vec::with_capacity(files.len());
         for f in files {
             let blob = repo.blob(&f.content)?;
             let full = format!("{}{}", self.cb.prefix, f.path);
@@ -211,6 +212,7 @@ impl WriteSession<'_> {
                 None => None,
             };
             root = Some(insert_path(repo, base.as_ref(), &parts, blob)?);
+            blobs.push((full, blob));
         }
         let tree = repo.find_tree(root.expect("at least one file is written"))?;
         let time = Time::new(now.timestamp(), 0);
@@ -233,18 +235,45 @@ impl WriteSession<'_> {
             .hint("run the command again"));
         }
         // The commit has landed; now make the work tree and index match it.
-        let mut index = repo.index()?;
         for f in files {
             fsutil::atomic_write(&self.cb.dir.join(&f.path), &f.content)?;
-            index.add_path(Path::new(&format!("{}{}", self.cb.prefix, f.path)))?;
         }
-        if let Err(e) = index.write() {
+        if let Err(message) = self.update_index(&blobs) {
             eprintln!(
-                "warning: committed {oid}, but could not update the Git index ({}); `git reset -q` repairs it",
-                e.message()
+                "warning: committed {oid}, but could not update the Git index ({message}); `git reset -q` repairs it"
             );
         }
         Ok(oid)
+    }
+}
+
+impl WriteSession<'_> {
+    /// Points the index entries of the written files at their new blobs, with fresh stat
+    /// data: directly in the index file when possible, else through libgit2.
+    fn update_index(&self, blobs: &[(String, Oid)]) -> std::result::Result<(), String> {
+        let repo = &self.cb.repo;
+        let workdir = repo
+            .workdir()
+            .expect("checked when the casebook was opened");
+        let updates: Vec<super::index::Update<'_>> = blobs
+            .iter()
+            .map(|(path, id)| super::index::Update {
+                path,
+                oid: id.as_bytes().try_into().expect("SHA-1 ids are 20 bytes"),
+            })
+            .collect();
+        match super::index::update(&repo.path().join("index"), workdir, &updates) {
+            Ok(true) => return Ok(()),
+            Ok(false) => {}
+            Err(e) => return Err(e.to_string()),
+        }
+        let mut index = repo.index().map_err(|e| e.message().to_string())?;
+        for (path, _) in blobs {
+            index
+                .add_path(Path::new(path))
+                .map_err(|e| e.message().to_string())?;
+        }
+        index.write().map_err(|e| e.message().to_string())
     }
 }
 

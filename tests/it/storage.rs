@@ -289,8 +289,47 @@ fn the_list_cache_follows_edits_made_behind_its_back() {
     std::fs::remove_file(&path).unwrap();
     assert_eq!(env.json(&["list"]).as_array().unwrap().len(), 0);
     // A damaged cache is rebuilt.
-    let cache = env.dir.join(".git/docket/summaries.json");
+    let cache = env.dir.join(".git/docket/summaries.bin");
     std::fs::write(&cache, "garbage").unwrap();
     env.git(&["checkout", "--", "."]);
     assert_eq!(env.json(&["list"])[0]["title"], "Cached");
+}
+
+#[test]
+fn the_index_stays_consistent_with_head_for_git_itself() {
+    let env = TestEnv::new();
+    // A plain Git commit writes a full cache-tree (TREE extension) into the index.
+    std::fs::write(env.dir.join("notes.md"), "notes\n").unwrap();
+    env.git(&["add", "notes.md"]);
+    env.git(&["commit", "-qm", "notes"]);
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        ids.push(env.create(&format!("index check {i}"), &[]));
+    }
+    env.ok(&["comment", &ids[3], "-m", "touch"]);
+    let head_tree = env.git(&["rev-parse", "HEAD^{tree}"]);
+    assert_eq!(
+        env.git(&["write-tree"]),
+        head_tree,
+        "the index holds exactly HEAD's tree"
+    );
+    assert_eq!(env.git(&["diff-index", "--cached", "HEAD"]), "");
+    assert_eq!(env.status(), "");
+    let staged = env.git(&[
+        "ls-files",
+        "-s",
+        &format!("cases/{}/{}.toml", &ids[3][3..5], ids[3]),
+    ]);
+    let blob = env.git(&[
+        "rev-parse",
+        &format!("HEAD:cases/{}/{}.toml", &ids[3][3..5], ids[3]),
+    ]);
+    assert!(staged.contains(blob.trim()), "{staged} vs {blob}");
+    // Git can keep working on that index: a plain commit after docket's.
+    std::fs::write(env.dir.join("notes.md"), "more notes\n").unwrap();
+    env.git(&["commit", "-qam", "more notes"]);
+    assert_eq!(env.status(), "");
+    env.git(&["fsck", "--no-dangling"]);
+    let files = env.git(&["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(files.trim(), "notes.md");
 }

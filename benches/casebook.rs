@@ -1,0 +1,338 @@
+//! The casebook benchmark: generates casebooks of 1,000 and 10,000 cases (100,000 with
+//! `--full`) and measures, in the same run, the median latency of whole `docket`
+//! processes next to the plain-Git way of doing the same, printing the ratios.
+//!
+//!     cargo bench --bench casebook                 # 1k and 10k
+//!     cargo bench --bench casebook -- --full       # also 100k
+//!     cargo bench --bench casebook -- --sizes 5000 --runs 31
+//!
+//! Compared:
+//! - `docket comment ID -m …` and `docket create …` against `git add FILE && git commit`
+//!   of the same kind of change (append to one case file) on the same repository;
+//! - `docket list --open` (warm cache, and cold) against a plain read of every case file
+//!   (`rg` when installed, else `cat` through `find`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::{Duration as Span, TimeZone, Utc};
+use docket::core::case::{Actor, Visibility};
+use docket::core::id;
+use docket::core::lifecycle::{self, Ctx, NewCase, Transition, TransitionDetails};
+use docket::store::casefile;
+
+const BIN: &str = env!("CARGO_BIN_EXE_docket");
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const TITLES: &[&str] = &[
+    "Card declined at checkout",
+    "Cannot log in after password reset",
+    "Double charge on invoice",
+    "Refund not received",
+    "App crashes on upload",
+    "Statement request",
+    "Unrecognised transaction",
+    "Address change",
+];
+const AGENTS: &[&str] = &["alice", "bob", "chen"];
+const CHANNELS: &[&str] = &["email", "phone", "chat", "web"];
+const PRIORITIES: &[&str] = &["P1", "P2", "P3", "P3", "P4"];
+const TYPES: &[&str] = &["question", "incident", "problem", "request"];
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .status()
+        .expect("git is installed")
+        .success();
+    assert!(ok, "git {args:?} failed");
+}
+
+/// Writes `n` cases with realistic timelines and commits them with plain Git (which also
+/// fills the index, as a real clone would have it). Returns the case IDs.
+fn generate(dir: &Path, n: usize) -> Vec<String> {
+    let _ = std::fs::remove_dir_all(dir);
+    let status = Command::new(BIN)
+        .args(["init", dir.to_str().unwrap(), "--quiet"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ n as u64);
+    let base = Utc.with_ymd_and_hms(2026, 1, 1, 8, 0, 0).unwrap();
+    let mut ids = Vec::with_capacity(n);
+    for i in 0..n {
+        let start = base + Span::minutes(i as i64 * 17 % 400_000);
+        let mut ctx = Ctx::new(Actor::customer("Customer"), start, rng.next());
+        let mut case = lifecycle::create(
+            NewCase {
+                id: id::generate("DK", rng.next()),
+                title: format!("{} #{i}", rng.pick(TITLES)),
+                kind: rng.pick(TYPES).into(),
+                priority: rng.pick(PRIORITIES).into(),
+                account: Some(format!("account-{}", rng.below(500))),
+                contact: Some(format!("Contact {}", rng.below(2000))),
+                tags: vec![],
+                fields: Default::default(),
+                body: Some("Hello,\nsomething is wrong with my account.\nPlease help.".into()),
+                channel: rng.pick(CHANNELS).into(),
+            },
+            &mut ctx,
+        )
+        .unwrap();
+        let agent = rng.pick(AGENTS);
+        let mut t = start;
+        let mut step = |rng: &mut Rng| {
+            t += Span::minutes(5 + rng.below(600) as i64);
+            Ctx::new(Actor::agent(agent), t, rng.next())
+        };
+        lifecycle::assign(&mut case, &mut step(&mut rng), Some((agent, None))).unwrap();
+        for _ in 0..rng.below(4) {
+            lifecycle::comment(
+                &mut case,
+                &mut step(&mut rng),
+                "Thanks, we are looking into it and will get back to you.",
+                "email",
+                Visibility::Public,
+            )
+            .unwrap();
+        }
+        match rng.below(4) {
+            0 => {}
+            1 => lifecycle::transition(
+                &mut case,
+                &mut step(&mut rng),
+                Transition::Wait,
+                TransitionDetails {
+                    reason: Some("Asked for details".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap(),
+            _ => {
+                let res = TransitionDetails {
+                    resolution: Some("Fixed".into()),
+                    ..Default::default()
+                };
+                lifecycle::transition(&mut case, &mut step(&mut rng), Transition::Resolve, res)
+                    .unwrap();
+                lifecycle::transition(
+                    &mut case,
+                    &mut step(&mut rng),
+                    Transition::Close,
+                    Default::default(),
+                )
+                .unwrap();
+            }
+        }
+        let path = dir.join(casefile::path_for(&case.id));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, casefile::render_new(&case)).unwrap();
+        ids.push(case.id);
+    }
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", "generated cases"]);
+    ids
+}
+
+fn time(mut cmd: Command) -> Duration {
+    cmd.stdout(Stdio::null()).stderr(Stdio::null());
+    let t = Instant::now();
+    let status = cmd.status().expect("the command runs");
+    let d = t.elapsed();
+    assert!(status.success(), "{cmd:?} failed");
+    d
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn docket(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.args(args).current_dir(dir);
+    c
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+struct Args {
+    sizes: Vec<usize>,
+    runs: usize,
+    dir: PathBuf,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        sizes: vec![1_000, 10_000],
+        runs: 21,
+        dir: std::env::temp_dir().join("docket-bench"),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--full" => a.sizes = vec![1_000, 10_000, 100_000],
+            "--sizes" => {
+                a.sizes = it
+                    .next()
+                    .expect("--sizes N,N")
+                    .split(',')
+                    .map(|s| s.parse().expect("a number"))
+                    .collect()
+            }
+            "--runs" => a.runs = it.next().expect("--runs N").parse().expect("a number"),
+            "--dir" => a.dir = PathBuf::from(it.next().expect("--dir DIR")),
+            _ => {} // cargo bench passes --bench
+        }
+    }
+    a
+}
+
+fn main() {
+    let a = args();
+    // SAFETY: single-threaded at this point; the children inherit the identity.
+    unsafe {
+        std::env::set_var("GIT_AUTHOR_NAME", "Bench");
+        std::env::set_var("GIT_AUTHOR_EMAIL", "bench@example.com");
+        std::env::set_var("GIT_COMMITTER_NAME", "Bench");
+        std::env::set_var("GIT_COMMITTER_EMAIL", "bench@example.com");
+        std::env::remove_var("DOCKET_NOW");
+        std::env::remove_var("DOCKET_DIR");
+    }
+    let has_rg = Command::new("rg")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    println!(
+        "docket casebook benchmark: median of {} runs per figure\n",
+        a.runs
+    );
+    for &n in &a.sizes {
+        let dir = a.dir.join(format!("cases-{n}"));
+        let t = Instant::now();
+        let ids = generate(&dir, n);
+        println!(
+            "## {n} cases (generated and committed in {:.1} s)",
+            t.elapsed().as_secs_f64()
+        );
+
+        let mut rng = Rng(42);
+        let comment = median(
+            (0..a.runs)
+                .map(|i| {
+                    let id = &ids[rng.below(ids.len() as u64) as usize];
+                    time(docket(
+                        &dir,
+                        &["comment", id, "-m", &format!("bench comment {i}")],
+                    ))
+                })
+                .collect(),
+        );
+        let create = median(
+            (0..a.runs)
+                .map(|i| {
+                    time(docket(
+                        &dir,
+                        &["create", "--title", &format!("bench case {i}")],
+                    ))
+                })
+                .collect(),
+        );
+        let git_commit = median(
+            (0..a.runs)
+                .map(|i| {
+                    let id = &ids[rng.below(ids.len() as u64) as usize];
+                    let rel = casefile::path_for(id);
+                    let mut text = std::fs::read_to_string(dir.join(&rel)).unwrap();
+                    text.push_str(&format!("\n# plain git edit {i}\n"));
+                    std::fs::write(dir.join(&rel), text).unwrap();
+                    let mut add = Command::new("git");
+                    add.args(["add", &rel]).current_dir(&dir);
+                    let mut commit = Command::new("git");
+                    commit
+                        .args(["commit", "-q", "-m", &format!("plain {i}")])
+                        .current_dir(&dir);
+                    time(add) + time(commit)
+                })
+                .collect(),
+        );
+        // Cold: no cache. Warm: the cache from the previous run.
+        let cache = dir.join(".git/docket/summaries.json");
+        let _ = std::fs::remove_file(&cache);
+        let list_cold = time(docket(&dir, &["list", "--open"]));
+        let list = median(
+            (0..a.runs)
+                .map(|_| time(docket(&dir, &["list", "--open"])))
+                .collect(),
+        );
+        let scan = median(
+            (0..a.runs)
+                .map(|_| {
+                    if has_rg {
+                        let mut c = Command::new("rg");
+                        c.args(["-c", "^state", "cases"]).current_dir(&dir);
+                        time(c)
+                    } else {
+                        let mut c = Command::new("sh");
+                        c.args(["-c", "find cases -name '*.toml' -exec cat {} + > /dev/null"])
+                            .current_dir(&dir);
+                        time(c)
+                    }
+                })
+                .collect(),
+        );
+        let ratio = |a: Duration, b: Duration| b.as_secs_f64() / a.as_secs_f64();
+        let scan_name = if has_rg {
+            "rg over cases/"
+        } else {
+            "cat over cases/"
+        };
+        println!("| operation | docket | plain | ratio |");
+        println!("|---|---|---|---|");
+        println!(
+            "| comment (vs git add && git commit) | {} | {} | {:.1}× faster |",
+            ms(comment),
+            ms(git_commit),
+            ratio(comment, git_commit)
+        );
+        println!(
+            "| create (vs git add && git commit) | {} | {} | {:.1}× faster |",
+            ms(create),
+            ms(git_commit),
+            ratio(create, git_commit)
+        );
+        println!(
+            "| list --open, warm cache (vs {scan_name}) | {} | {} | {:.2}× |",
+            ms(list),
+            ms(scan),
+            ratio(list, scan)
+        );
+        println!(
+            "| list --open, cold (first run, builds the cache) | {} | | |",
+            ms(list_cold)
+        );
+        println!();
+    }
+}
