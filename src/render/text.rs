@@ -6,7 +6,15 @@ use crate::core::config::Config;
 use super::truncate;
 
 fn short_time(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
 }
 
 fn or_dash(v: &Option<String>) -> String {
@@ -16,27 +24,34 @@ fn or_dash(v: &Option<String>) -> String {
 /// The `list` table: ID, priority, state, assignee, account, updated, title. With a width
 /// (a terminal), titles are cut to fit with an ellipsis; without, they are printed whole.
 pub fn list_table(cases: &[&Case], config: &Config, width: Option<usize>) -> String {
-    let headers = [
+    const HEADERS: [&str; 7] = [
         "ID", "PRI", "STATE", "ASSIGNEE", "ACCOUNT", "UPDATED", "TITLE",
     ];
-    let rows: Vec<[String; 7]> = cases
-        .iter()
-        .map(|c| {
-            [
-                c.id.clone(),
-                c.priority.clone(),
-                config.state_label(c.state.as_str()).to_string(),
-                or_dash(&c.assignee),
-                or_dash(&c.account),
-                short_time(c.updated_at),
-                c.title.clone(),
-            ]
-        })
-        .collect();
-    let mut widths = headers.map(str::len);
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row.iter()) {
-            *w = (*w).max(cell.chars().count());
+    let dash = "-";
+    let times: Vec<String> = cases.iter().map(|c| short_time(c.updated_at)).collect();
+    let row = |i: usize| -> [&str; 7] {
+        let c = cases[i];
+        [
+            &c.id,
+            &c.priority,
+            config.state_label(c.state.as_str()),
+            c.assignee.as_deref().unwrap_or(dash),
+            c.account.as_deref().unwrap_or(dash),
+            &times[i],
+            &c.title,
+        ]
+    };
+    let width_of = |s: &str| {
+        if s.is_ascii() {
+            s.len()
+        } else {
+            s.chars().count()
+        }
+    };
+    let mut widths = HEADERS.map(str::len);
+    for i in 0..cases.len() {
+        for (w, cell) in widths.iter_mut().zip(row(i)) {
+            *w = (*w).max(width_of(cell));
         }
     }
     let title_max = width.map(|w| {
@@ -44,29 +59,28 @@ pub fn list_table(cases: &[&Case], config: &Config, width: Option<usize>) -> Str
         w.saturating_sub(others).max(10)
     });
     // Plain padded columns (no comfy-table here: a list of 10,000 rows must print fast).
-    let mut out = String::with_capacity((rows.len() + 1) * 100);
+    let mut out = String::with_capacity((cases.len() + 1) * 120);
     let mut push_row = |cells: [&str; 7]| {
-        let mut line = String::new();
+        let start = out.len();
         for (i, cell) in cells.iter().enumerate() {
             if i == 6 {
                 match title_max {
-                    Some(max) => line.push_str(&truncate(cell, max)),
-                    None => line.push_str(cell),
+                    Some(max) if width_of(cell) > max => out.push_str(&truncate(cell, max)),
+                    _ => out.push_str(cell),
                 }
             } else {
-                line.push_str(cell);
-                let pad = widths[i] - cell.chars().count() + 2;
-                line.extend(std::iter::repeat_n(' ', pad));
+                out.push_str(cell);
+                let pad = widths[i] - width_of(cell) + 2;
+                out.extend(std::iter::repeat_n(' ', pad));
             }
         }
-        out.push_str(line.trim_end());
+        let trimmed = out[start..].trim_end().len();
+        out.truncate(start + trimmed);
         out.push('\n');
     };
-    push_row(headers);
-    for row in &rows {
-        push_row([
-            &row[0], &row[1], &row[2], &row[3], &row[4], &row[5], &row[6],
-        ]);
+    push_row(HEADERS);
+    for i in 0..cases.len() {
+        push_row(row(i));
     }
     out.pop();
     out

@@ -207,11 +207,21 @@ impl Casebook {
     /// that could not be read. Uses and refreshes the cache.
     pub fn summaries(&self) -> crate::error::Result<(Vec<Case>, Vec<BadCase>)> {
         let cache_path = self.private_dir().join("summaries.bin");
-        let cached = std::fs::read(&cache_path)
-            .ok()
-            .and_then(|bytes| decode(&bytes))
-            .unwrap_or_default();
-        let files = self.case_files()?;
+        // Decode the cache while the case files are listed and stat'ed.
+        let (cached, files) = std::thread::scope(|s| {
+            let loader = s.spawn(|| {
+                std::fs::read(&cache_path)
+                    .ok()
+                    .and_then(|bytes| decode(&bytes))
+                    .unwrap_or_default()
+            });
+            let files = self.case_files();
+            (
+                loader.join().expect("the cache decoder does not panic"),
+                files,
+            )
+        });
+        let files = files?;
         let mut dirty = cached.len() != files.len();
         let mut fresh: Vec<Entry> = Vec::with_capacity(files.len());
         let mut bad = Vec::new();
