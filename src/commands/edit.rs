@@ -129,7 +129,7 @@ pub fn assign(env: &mut Env, args: AssignArgs) -> Result<()> {
     })?;
     let msg = match &case.assignee {
         Some(h) => format!("Assigned {} to {h}.", case.id),
-        None => format!("Unassigned {}.", case.id),
+        None => format!("Unassigned {}", case.id),
     };
     env.report_case(&case, msg)
 }
@@ -189,7 +189,7 @@ pub fn comment(env: &mut Env, args: CommentArgs) -> Result<()> {
             Ok(format!("{who} by {}", ctx.actor.name))
         },
     )?;
-    env.report_case(&case, format!("Commented on {}.", case.id))
+    env.report_case(&case, format!("Commented on {}", case.id))
 }
 
 pub fn escalate(env: &mut Env, args: EscalateArgs) -> Result<()> {
@@ -326,7 +326,7 @@ pub fn set(env: &mut Env, args: SetArgs) -> Result<()> {
             .collect();
         Ok(parts.join(", "))
     })?;
-    env.report_case(&case, format!("Updated {}.", case.id))
+    env.report_case(&case, format!("Updated {}", case.id))
 }
 
 fn run_transition(

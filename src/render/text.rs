@@ -173,7 +173,11 @@ fn actor_label(e: &Event) -> String {
 
 /// One line describing an event.
 pub fn event_summary(e: &Event) -> String {
-    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    let opt = |v: &Option<String>| {
+        v.clone()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "-".into())
+    };
     match e.kind.as_str() {
         "created" => format!("created the case via {}", opt(&e.channel)),
         "comment" => {
