@@ -4,11 +4,15 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::ArgValueCompleter;
+
+use crate::commands::complete;
 
 #[derive(Parser, Debug)]
 #[command(
     name = "docket",
-    version = crate::commands::VERSION,
+    version = env!("CARGO_PKG_VERSION"),
+    long_version = env!("DOCKET_LONG_VERSION"),
     about = "A customer case manager whose casebook is a Git repository",
     long_about = "docket keeps customer cases as TOML files in a Git repository (the casebook). \
 Every change is one Git commit, so `git log` is the audit trail and any Git host is the server.",
@@ -37,8 +41,22 @@ pub struct Global {
     pub quiet: bool,
 
     /// Act as this agent (a handle from agents.toml) instead of your Git identity
-    #[arg(long = "as", global = true, value_name = "HANDLE")]
+    #[arg(long = "as", global = true, value_name = "HANDLE", add = ArgValueCompleter::new(complete::agents))]
     pub as_agent: Option<String>,
+
+    /// When to use colour (auto: on a terminal and without NO_COLOR)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// Colour on a terminal unless NO_COLOR is set
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,10 +153,10 @@ pub struct CreateArgs {
     #[arg(long, short)]
     pub title: String,
     /// Case type (from docket.toml `types`)
-    #[arg(long = "type")]
+    #[arg(long = "type", add = ArgValueCompleter::new(complete::types))]
     pub kind: Option<String>,
     /// Priority (from docket.toml `priorities`, e.g. P1)
-    #[arg(long, short)]
+    #[arg(long, short, add = ArgValueCompleter::new(complete::priorities))]
     pub priority: Option<String>,
     /// Customer account
     #[arg(long)]
@@ -156,19 +174,20 @@ pub struct CreateArgs {
     #[arg(long = "tag")]
     pub tags: Vec<String>,
     /// Channel the case came in through (email, phone, chat, web, sms, social)
-    #[arg(long)]
+    #[arg(long, add = ArgValueCompleter::new(complete::channels))]
     pub channel: Option<String>,
     /// Record the first message as the customer's: `customer` (the contact) or a name
     #[arg(long, value_name = "WHO")]
     pub from: Option<String>,
     /// Assign the new case to this agent right away
-    #[arg(long, value_name = "AGENT")]
+    #[arg(long, value_name = "AGENT", add = ArgValueCompleter::new(complete::agents))]
     pub assign: Option<String>,
 }
 
 #[derive(Args, Debug)]
 pub struct ShowArgs {
     /// Case ID or unique prefix
+    #[arg(add = ArgValueCompleter::new(complete::case_ids))]
     pub id: String,
 }
 
@@ -189,13 +208,13 @@ pub enum SortKey {
 #[derive(Args, Debug)]
 pub struct ListArgs {
     /// Only cases in this state (repeatable)
-    #[arg(long)]
+    #[arg(long, add = ArgValueCompleter::new(complete::states))]
     pub state: Vec<String>,
     /// Only cases with this priority (repeatable)
-    #[arg(long, short)]
+    #[arg(long, short, add = ArgValueCompleter::new(complete::priorities))]
     pub priority: Vec<String>,
     /// Only cases assigned to this agent (`none` for unassigned)
-    #[arg(long)]
+    #[arg(long, add = ArgValueCompleter::new(complete::agents))]
     pub assignee: Option<String>,
     /// Only cases assigned to me (--as, or my Git identity)
     #[arg(long, conflicts_with = "assignee")]
@@ -204,7 +223,7 @@ pub struct ListArgs {
     #[arg(long)]
     pub account: Option<String>,
     /// Only cases of this type
-    #[arg(long = "type")]
+    #[arg(long = "type", add = ArgValueCompleter::new(complete::types))]
     pub kind: Option<String>,
     /// Only cases with this tag (repeatable: all must match)
     #[arg(long)]
@@ -226,9 +245,10 @@ pub struct ListArgs {
 #[derive(Args, Debug)]
 pub struct AssignArgs {
     /// Case ID or unique prefix
+    #[arg(add = ArgValueCompleter::new(complete::case_ids))]
     pub id: String,
     /// Agent handle from agents.toml (`me` for yourself)
-    #[arg(required_unless_present = "unassign")]
+    #[arg(required_unless_present = "unassign", add = ArgValueCompleter::new(complete::agents))]
     pub agent: Option<String>,
     /// Remove the assignee
     #[arg(long, conflicts_with = "agent")]
@@ -238,6 +258,7 @@ pub struct AssignArgs {
 #[derive(Args, Debug)]
 pub struct CommentArgs {
     /// Case ID or unique prefix
+    #[arg(add = ArgValueCompleter::new(complete::case_ids))]
     pub id: String,
     /// `-` reads the comment from stdin
     #[arg(value_name = "-")]
@@ -249,7 +270,7 @@ pub struct CommentArgs {
     #[arg(long, short = 'F', conflicts_with = "stdin")]
     pub file: Option<PathBuf>,
     /// Channel (default: docket.toml default_channel)
-    #[arg(long)]
+    #[arg(long, add = ArgValueCompleter::new(complete::channels))]
     pub channel: Option<String>,
     /// An internal work note, not visible to the customer
     #[arg(long)]
@@ -262,18 +283,20 @@ pub struct CommentArgs {
 #[derive(Args, Debug)]
 pub struct EscalateArgs {
     /// Case ID or unique prefix
+    #[arg(add = ArgValueCompleter::new(complete::case_ids))]
     pub id: String,
     /// Why the case is escalated
     #[arg(long, short)]
     pub reason: String,
     /// Hand the case to this team (from agents.toml)
-    #[arg(long)]
+    #[arg(long, add = ArgValueCompleter::new(complete::teams))]
     pub team: Option<String>,
 }
 
 #[derive(Args, Debug)]
 pub struct SetArgs {
     /// Case ID or unique prefix
+    #[arg(add = ArgValueCompleter::new(complete::case_ids))]
     pub id: String,
     /// KEY=VALUE: priority, type, title, account, contact, team, tags (comma-separated),
     /// tags+=TAG, tags-=TAG, or a custom field; KEY= clears it
@@ -284,6 +307,7 @@ pub struct SetArgs {
 #[derive(Args, Debug)]
 pub struct ReasonArgs {
     /// Case ID or unique prefix
+    #[arg(add = ArgValueCompleter::new(complete::case_ids))]
     pub id: String,
     /// Why (recorded in the timeline)
     #[arg(long, short)]
@@ -293,6 +317,7 @@ pub struct ReasonArgs {
 #[derive(Args, Debug)]
 pub struct OptReasonArgs {
     /// Case ID or unique prefix
+    #[arg(add = ArgValueCompleter::new(complete::case_ids))]
     pub id: String,
     /// Why (recorded in the timeline)
     #[arg(long, short)]
@@ -302,6 +327,7 @@ pub struct OptReasonArgs {
 #[derive(Args, Debug)]
 pub struct ResolveArgs {
     /// Case ID or unique prefix
+    #[arg(add = ArgValueCompleter::new(complete::case_ids))]
     pub id: String,
     /// The proposed solution
     #[arg(long, short)]
@@ -311,6 +337,7 @@ pub struct ResolveArgs {
 #[derive(Args, Debug)]
 pub struct CsatArgs {
     /// Case ID or unique prefix
+    #[arg(add = ArgValueCompleter::new(complete::case_ids))]
     pub id: String,
     /// Customer satisfaction score, 1 (bad) to 5 (great)
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
@@ -327,6 +354,7 @@ pub struct AutocloseArgs {
 #[derive(Args, Debug)]
 pub struct LogArgs {
     /// Case ID or unique prefix
+    #[arg(add = ArgValueCompleter::new(complete::case_ids))]
     pub id: String,
 }
 

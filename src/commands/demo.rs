@@ -534,6 +534,7 @@ pub fn run(env: &mut Env, args: DemoArgs) -> Result<()> {
         global: env.global.clone(),
         now: start,
         out: Box::new(std::io::sink()),
+        style: env.style,
     };
     super::init::init_casebook(
         &init_env,
@@ -570,8 +571,12 @@ pub fn run(env: &mut Env, args: DemoArgs) -> Result<()> {
         });
         return env.print_json(&v);
     }
-    let table =
-        crate::render::text::list_table(&cases, &cb.config, crate::render::terminal_width());
+    let table = crate::render::text::list_table(
+        &cases,
+        &cb.config,
+        crate::render::terminal_width(),
+        env.style,
+    );
     writeln!(env.out, "{table}")?;
     Ok(())
 }

@@ -4,27 +4,31 @@ use std::io::Write;
 use std::path::Path;
 
 use clap::CommandFactory;
-use clap_complete::Shell as CShell;
+use clap_complete::env::{self, EnvCompleter};
 
 use crate::cli::{Cli, CompletionsArgs, GenerateArgs, Shell};
 use crate::error::Result;
 
 use super::Env;
 
-fn shell(s: Shell) -> CShell {
+fn shell(s: Shell) -> &'static dyn EnvCompleter {
     match s {
-        Shell::Bash => CShell::Bash,
-        Shell::Zsh => CShell::Zsh,
-        Shell::Fish => CShell::Fish,
-        Shell::Elvish => CShell::Elvish,
-        Shell::Powershell => CShell::PowerShell,
+        Shell::Bash => &env::Bash,
+        Shell::Zsh => &env::Zsh,
+        Shell::Fish => &env::Fish,
+        Shell::Elvish => &env::Elvish,
+        Shell::Powershell => &env::Powershell,
     }
 }
 
-/// The completion script for a shell.
+/// The completion script for a shell: it registers `docket` and calls back into it (with
+/// `COMPLETE=<shell>`) for candidates, so case IDs, agents and configured values complete
+/// from the casebook at hand. The same text as `COMPLETE=<shell> docket`.
 pub fn completion_script(s: Shell) -> Vec<u8> {
     let mut out = Vec::new();
-    clap_complete::generate(shell(s), &mut Cli::command(), "docket", &mut out);
+    shell(s)
+        .write_registration("COMPLETE", "docket", "docket", "docket", &mut out)
+        .expect("writing to memory cannot fail");
     out
 }
 
@@ -47,23 +51,132 @@ pub const SHELLS: [Shell; 5] = [
     Shell::Powershell,
 ];
 
+const FILES: &str = r#".TP
+\fBdocket.toml\fR
+Casebook settings: id_prefix, types, priorities, channels, states, autoclose_after, escalation, custom fields.
+.TP
+\fBagents.toml\fR
+Agents ([agents.HANDLE]: name, email, team, skills) and teams ([teams.NAME]).
+.TP
+\fBcases/\fISHARD\fB/\fIID\fB.toml\fR
+One file per case: current fields, then the append-only [[timeline]] of events.
+.TP
+\fB.git/docket/\fR
+docket's lock and summary cache (never committed; rebuilt when missing).
+"#;
+
+const ENVIRONMENT: &str = r#".TP
+\fBDOCKET_DIR\fR
+The casebook folder, like \fB--casebook\fR.
+.TP
+\fBDOCKET_NOW\fR
+An RFC 3339 time used as "now" by every command (events and commit dates).
+.TP
+\fBGIT_AUTHOR_NAME\fR, \fBGIT_AUTHOR_EMAIL\fR
+Who acts; otherwise user.name and user.email from git config. GIT_COMMITTER_* likewise.
+.TP
+\fBEDITOR\fR, \fBVISUAL\fR
+The editor \fBdocket comment\fR opens on a terminal when no text is given.
+.TP
+\fBNO_COLOR\fR
+Disables colour (unless \fB--color always\fR).
+.TP
+\fBCOLUMNS\fR
+The width tables are fitted to.
+"#;
+
+const EXIT_STATUS: &str = r#".TP
+\fB0\fR
+Success.
+.TP
+\fB1\fR
+A check found something (for example SLA breaches with \fB--fail-on\fR).
+.TP
+\fB2\fR
+An error: bad arguments, an unknown or ambiguous case ID, an invalid file, a missing Git identity, a Git failure.
+"#;
+
+/// Escapes text for roff: backslashes and leading dots or quotes.
+fn roff_text(line: &str) -> String {
+    let escaped = line.replace('\\', "\\e").replace('-', "\\-");
+    if escaped.starts_with('.') || escaped.starts_with('\'') {
+        format!("\\&{escaped}")
+    } else {
+        escaped
+    }
+}
+
+/// One man page: clap_mangen's sections, then EXAMPLES (from the command's after-help),
+/// FILES, ENVIRONMENT and EXIT STATUS. No version section, so pages do not change with
+/// every commit.
+fn man_page(cmd: &clap::Command) -> Vec<u8> {
+    let man = clap_mangen::Man::new(cmd.clone());
+    let mut page = Vec::new();
+    let render = |page: &mut Vec<u8>| -> std::io::Result<()> {
+        man.render_title(page)?;
+        man.render_name_section(page)?;
+        man.render_synopsis_section(page)?;
+        man.render_description_section(page)?;
+        if cmd.get_arguments().any(|a| !a.is_hide_set()) {
+            man.render_options_section(page)?;
+        }
+        if cmd.get_subcommands().any(|s| !s.is_hide_set()) {
+            man.render_subcommands_section(page)?;
+        }
+        if let Some(after) = cmd.get_after_help() {
+            let text = after.to_string();
+            let examples: Vec<&str> = text
+                .lines()
+                .skip_while(|l| !l.starts_with("Examples"))
+                .skip(1)
+                .collect();
+            if !examples.is_empty() {
+                writeln!(page, ".SH EXAMPLES\n.nf")?;
+                for line in examples {
+                    writeln!(page, "{}", roff_text(line.trim_start()))?;
+                }
+                writeln!(page, ".fi")?;
+            }
+        }
+        write!(
+            page,
+            ".SH FILES\n{FILES}.SH ENVIRONMENT\n{ENVIRONMENT}.SH \"EXIT STATUS\"\n{EXIT_STATUS}"
+        )?;
+        if cmd.get_name() != "docket" {
+            writeln!(page, ".SH \"SEE ALSO\"\n\\fBdocket\\fR(1)")?;
+        }
+        Ok(())
+    };
+    render(&mut page).expect("rendering to memory cannot fail");
+    // Each clap_mangen section call repeats the quote-string preamble; keep the first.
+    let text = String::from_utf8(page).expect("roff output is UTF-8");
+    let mut seen = std::collections::HashSet::new();
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let preamble = line.starts_with(".ie \\n(.g .ds Aq") || line.starts_with(".el .ds Aq");
+        if !preamble || seen.insert(line.to_string()) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out.into_bytes()
+}
+
 /// Every man page: `docket.1` and one per visible subcommand.
 pub fn man_pages() -> Vec<(String, Vec<u8>)> {
-    let cmd = Cli::command();
-    let mut pages = Vec::new();
-    let mut top = Vec::new();
-    clap_mangen::Man::new(cmd.clone())
-        .render(&mut top)
-        .expect("rendering to memory cannot fail");
-    pages.push(("docket.1".to_string(), top));
-    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut pages = vec![("docket.1".to_string(), man_page(&cmd))];
+    for sub in cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    {
         let name = format!("docket-{}", sub.get_name());
-        let sub = sub.clone().name(name.clone());
-        let mut page = Vec::new();
-        clap_mangen::Man::new(sub)
-            .render(&mut page)
-            .expect("rendering to memory cannot fail");
-        pages.push((format!("{name}.1"), page));
+        let sub = sub
+            .clone()
+            .name(name.clone())
+            .bin_name(name.replace('-', " "));
+        pages.push((format!("{name}.1"), man_page(&sub)));
     }
     pages
 }

@@ -116,7 +116,8 @@ pub fn run(env: &mut Env, args: ListArgs) -> Result<()> {
             if cases.is_empty() {
                 env.status("No cases match.");
             } else {
-                let table = render::text::list_table(&cases, config, render::terminal_width());
+                let table =
+                    render::text::list_table(&cases, config, render::terminal_width(), env.style);
                 writeln!(env.out, "{table}")?;
             }
         }

@@ -2,6 +2,7 @@
 //! `core`, write through `store`, print through `render`.
 
 mod autoclose;
+pub mod complete;
 mod create;
 mod demo;
 mod edit;
@@ -20,17 +21,13 @@ use crate::core::case::{Actor, Case};
 use crate::error::{CmdError, Result};
 use crate::store::Casebook;
 
-/// The version string: the crate version and, when built from a Git checkout, the commit.
-pub const VERSION: &str = match option_env!("DOCKET_BUILD_COMMIT") {
-    Some(v) => v,
-    None => env!("CARGO_PKG_VERSION"),
-};
-
 /// What every command gets: the global flags, "now", and where to print.
 pub struct Env {
     pub global: Global,
     pub now: DateTime<Utc>,
     pub out: Box<dyn Write>,
+    /// Colour for stdout.
+    pub style: crate::render::style::Style,
 }
 
 impl Env {
@@ -41,10 +38,12 @@ impl Env {
             _ => Utc::now(),
         }
         .trunc_subsecs(0);
+        let style = crate::render::style::Style::new(color_when(global.color), false);
         Ok(Env {
             global,
             now,
             out: Box::new(std::io::stdout().lock()),
+            style,
         })
     }
 
@@ -93,6 +92,16 @@ impl Env {
             self.status(message);
             Ok(())
         }
+    }
+}
+
+pub fn color_when(c: crate::cli::ColorChoice) -> crate::render::style::When {
+    use crate::cli::ColorChoice;
+    use crate::render::style::When;
+    match c {
+        ColorChoice::Auto => When::Auto,
+        ColorChoice::Always => When::Always,
+        ColorChoice::Never => When::Never,
     }
 }
 

@@ -14,7 +14,11 @@ pub fn run(env: &mut Env, args: ShowArgs) -> Result<()> {
         let v = crate::render::json::case(&file.case, true);
         return env.print_json(&v);
     }
-    let text = crate::render::text::case_view(&file.case, &cb.config);
+    if env.global.format == crate::cli::Format::Tsv {
+        let tsv = crate::render::text::list_tsv(&[&file.case], false);
+        return Ok(write!(env.out, "{tsv}")?);
+    }
+    let text = crate::render::text::case_view(&file.case, &cb.config, env.style);
     write!(env.out, "{text}")?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Output: tables and text for people, JSON and TSV for programs. Knows nothing of Git.
 
 pub mod json;
+pub mod style;
 pub mod text;
 
 /// The width available for a table: `COLUMNS`, else the terminal's, else none (piped).
@@ -8,7 +9,10 @@ pub fn terminal_width() -> Option<usize> {
     if let Some(c) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
         return Some(c);
     }
-    comfy_table::Table::new().width().map(usize::from)
+    comfy_table::Table::new()
+        .width()
+        .map(usize::from)
+        .filter(|w| *w > 0)
 }
 
 /// Shortens `text` to `max` characters, ending in an ellipsis when cut.

@@ -3,6 +3,8 @@
 use crate::core::case::{Case, Event, format_time, value_text};
 use crate::core::config::Config;
 
+use super::style::Style;
+
 use super::truncate;
 
 fn short_time(t: chrono::DateTime<chrono::Utc>) -> String {
@@ -23,7 +25,7 @@ fn or_dash(v: &Option<String>) -> String {
 
 /// The `list` table: ID, priority, state, assignee, account, updated, title. With a width
 /// (a terminal), titles are cut to fit with an ellipsis; without, they are printed whole.
-pub fn list_table(cases: &[&Case], config: &Config, width: Option<usize>) -> String {
+pub fn list_table(cases: &[&Case], config: &Config, width: Option<usize>, style: Style) -> String {
     const HEADERS: [&str; 7] = [
         "ID", "PRI", "STATE", "ASSIGNEE", "ACCOUNT", "UPDATED", "TITLE",
     ];
@@ -54,15 +56,40 @@ pub fn list_table(cases: &[&Case], config: &Config, width: Option<usize>) -> Str
             *w = (*w).max(width_of(cell));
         }
     }
-    let title_max = width.map(|w| {
-        let others: usize = widths[..6].iter().sum::<usize>() + 2 * 6;
-        w.saturating_sub(others).max(10)
-    });
+    // On a narrow terminal, drop the least useful columns before squeezing the title
+    // below 20 characters: account, then the update time, then the assignee.
+    let mut shown = vec![0, 1, 2, 3, 4, 5, 6];
+    let mut title_max = None;
+    if let Some(w) = width {
+        let room = |shown: &[usize]| {
+            let others: usize = shown
+                .iter()
+                .filter(|i| **i != 6)
+                .map(|i| widths[*i] + 2)
+                .sum();
+            w.saturating_sub(others)
+        };
+        for drop in [4, 5, 3] {
+            if room(&shown) >= 20 {
+                break;
+            }
+            shown.retain(|i| *i != drop);
+        }
+        title_max = Some(room(&shown).max(1));
+    }
     // Plain padded columns (no comfy-table here: a list of 10,000 rows must print fast).
     let mut out = String::with_capacity((cases.len() + 1) * 120);
-    let mut push_row = |cells: [&str; 7]| {
+    let mut push_row = |cells: [&str; 7], colours: [&str; 7]| {
         let start = out.len();
-        for (i, cell) in cells.iter().enumerate() {
+        for &i in &shown {
+            let cell = cells[i];
+            if style.enabled && !colours[i].is_empty() {
+                // Pad by the plain text, then colour it.
+                out.push_str(&style.paint(cell, colours[i]));
+                let pad = widths[i] - width_of(cell) + 2;
+                out.extend(std::iter::repeat_n(' ', pad));
+                continue;
+            }
             if i == 6 {
                 match title_max {
                     Some(max) if width_of(cell) > max => out.push_str(&truncate(cell, max)),
@@ -78,9 +105,19 @@ pub fn list_table(cases: &[&Case], config: &Config, width: Option<usize>) -> Str
         out.truncate(start + trimmed);
         out.push('\n');
     };
-    push_row(HEADERS);
-    for i in 0..cases.len() {
-        push_row(row(i));
+    let header = if style.enabled { ["1"; 7] } else { [""; 7] };
+    push_row(HEADERS, header);
+    for (i, c) in cases.iter().enumerate() {
+        let colours = [
+            "",
+            Style::priority_sgr(config.priority_rank(&c.priority)),
+            Style::state_sgr(c.state),
+            "",
+            "",
+            "",
+            "",
+        ];
+        push_row(row(i), colours);
     }
     out.pop();
     out
@@ -110,15 +147,27 @@ pub fn list_tsv(cases: &[&Case], header: bool) -> String {
 }
 
 /// The `show` view: a header, the fields, then the timeline.
-pub fn case_view(case: &Case, config: &Config) -> String {
-    let mut out = format!("{}  {}\n", case.id, case.title);
+pub fn case_view(case: &Case, config: &Config, style: Style) -> String {
+    let mut out = format!("{}  {}\n", style.bold(&case.id), style.bold(&case.title));
     let pri = match config.priority_name(&case.priority) {
         Some(name) => format!("{} ({name})", case.priority),
         None => case.priority.clone(),
     };
     let mut rows: Vec<(&str, String)> = vec![
-        ("State", config.state_label(case.state.as_str()).to_string()),
-        ("Priority", pri),
+        (
+            "State",
+            style.paint(
+                config.state_label(case.state.as_str()),
+                Style::state_sgr(case.state),
+            ),
+        ),
+        (
+            "Priority",
+            style.paint(
+                &pri,
+                Style::priority_sgr(config.priority_rank(&case.priority)),
+            ),
+        ),
         ("Type", case.kind.clone()),
         ("Account", or_dash(&case.account)),
         ("Contact", or_dash(&case.contact)),
@@ -151,8 +200,8 @@ pub fn case_view(case: &Case, config: &Config) -> String {
     for e in &case.timeline {
         out.push_str(&format!(
             "  {}  {}  {}\n",
-            short_time(e.at),
-            actor_label(e),
+            style.dim(&short_time(e.at)),
+            style.bold(&actor_label(e)),
             event_summary(e)
         ));
         if let Some(body) = &e.body {
@@ -215,5 +264,70 @@ pub fn event_summary(e: &Event) -> String {
         ),
         "set" => format!("set {}: {} → {}", opt(&e.field), opt(&e.from), opt(&e.to)),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::case::State;
+
+    fn case(title: &str) -> Case {
+        let t = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        Case {
+            id: "DK-4F7QX2MA".into(),
+            title: title.into(),
+            kind: "incident".into(),
+            state: State::AwaitingInfo,
+            priority: "P1".into(),
+            account: Some("a-rather-long-account-name".into()),
+            contact: None,
+            assignee: Some("alice".into()),
+            team: None,
+            escalation_level: 0,
+            parent: None,
+            tags: vec![],
+            resolution: None,
+            csat: None,
+            created_at: t,
+            updated_at: t,
+            fields: Default::default(),
+            timeline: vec![],
+        }
+    }
+
+    #[test]
+    fn a_narrow_table_drops_columns_before_squeezing_the_title() {
+        let c = case("Printer on fire in the third floor meeting room");
+        let config = Config::default();
+        let wide = list_table(&[&c], &config, Some(200), Style::plain());
+        assert!(wide.contains("ACCOUNT") && wide.contains("third floor meeting room"));
+        let narrow = list_table(&[&c], &config, Some(60), Style::plain());
+        assert!(!narrow.contains("ACCOUNT"), "{narrow}");
+        for line in narrow.lines() {
+            assert!(line.chars().count() <= 60, "{line:?}");
+        }
+        assert!(narrow.contains('…'));
+    }
+
+    #[test]
+    fn colour_does_not_change_the_layout() {
+        let c = case("Short");
+        let config = Config::default();
+        let plain = list_table(&[&c], &config, Some(120), Style::plain());
+        let coloured = list_table(&[&c], &config, Some(120), Style { enabled: true });
+        let stripped: String = coloured
+            .split('\x1b')
+            .enumerate()
+            .map(|(i, part)| {
+                if i == 0 {
+                    part
+                } else {
+                    part.split_once('m').map_or("", |(_, r)| r)
+                }
+            })
+            .collect();
+        assert_eq!(stripped, plain);
+        assert!(coloured.contains("\x1b[1;31mP1\x1b[0m"));
     }
 }

@@ -6,4 +6,5 @@ mod util;
 mod casebook;
 mod commands;
 mod generated;
+mod shell;
 mod storage;

@@ -1,0 +1,26 @@
+//! Records the Git commit docket is built from (when built from a checkout), for
+//! `docket --version`.
+
+use std::process::Command;
+
+fn main() {
+    println!("cargo:rerun-if-changed=.git/HEAD");
+    println!("cargo:rerun-if-changed=.git/refs/heads");
+    println!("cargo:rerun-if-env-changed=DOCKET_BUILD_COMMIT");
+    let commit = std::env::var("DOCKET_BUILD_COMMIT").ok().or_else(|| {
+        let out = Command::new("git")
+            .args(["rev-parse", "--short=10", "HEAD"])
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+            .filter(|c| !c.is_empty())
+    });
+    let version = env!("CARGO_PKG_VERSION");
+    let long = match commit {
+        Some(c) => format!("{version} (commit {c})"),
+        None => version.to_string(),
+    };
+    println!("cargo:rustc-env=DOCKET_LONG_VERSION={long}");
+}

@@ -1,0 +1,336 @@
+//! At home in the shell: dynamic completion, man pages, help, colour, width, formats.
+
+use std::process::Command;
+
+use crate::util::TestEnv;
+
+/// Asks docket for completions the way the bash script in completions/ does.
+fn bash_complete(env: &TestEnv, words: &[&str]) -> Vec<String> {
+    let index = (words.len() - 1).to_string();
+    let mut args = vec!["--"];
+    args.extend(words);
+    let out = env
+        .docket(&args)
+        .env("COMPLETE", "bash")
+        .env("_CLAP_COMPLETE_INDEX", &index)
+        .env("_CLAP_COMPLETE_COMP_TYPE", "9")
+        .env("_CLAP_COMPLETE_SPACE", "true")
+        .env("_CLAP_IFS", "\n")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split('\n')
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn bash_completes_case_ids_from_the_casebook() {
+    let env = TestEnv::new();
+    let ids: Vec<String> = (0..5)
+        .map(|i| env.create(&format!("case {i}"), &[]))
+        .collect();
+    let got = bash_complete(&env, &["docket", "show", ""]);
+    for id in &ids {
+        assert!(got.contains(id), "{id} missing from {got:?}");
+    }
+    // A prefix narrows the candidates.
+    let prefix = &ids[0][..5];
+    let got = bash_complete(&env, &["docket", "comment", prefix]);
+    let expected: Vec<&String> = ids.iter().filter(|i| i.starts_with(prefix)).collect();
+    assert!(!got.is_empty());
+    assert!(got.iter().all(|g| g.starts_with(prefix)), "{got:?}");
+    assert_eq!(got.len(), expected.len(), "{got:?}");
+    // From a subfolder, and through DOCKET_DIR from elsewhere.
+    let got = bash_complete(&env, &["docket", "log", ""]);
+    assert!(got.contains(&ids[1]));
+}
+
+#[test]
+fn completion_of_agents_and_configured_values() {
+    let env = TestEnv::new();
+    let id = env.create("x", &[]);
+    assert_eq!(
+        bash_complete(&env, &["docket", "assign", &id, "b"]),
+        vec!["bob".to_string()]
+    );
+    let p = bash_complete(&env, &["docket", "list", "--priority", ""]);
+    assert_eq!(p, vec!["P1", "P2", "P3", "P4"]);
+    let s = bash_complete(&env, &["docket", "list", "--state", "aw"]);
+    assert_eq!(s, vec!["awaiting-info"]);
+    let t = bash_complete(&env, &["docket", "create", "--type", "inc"]);
+    assert_eq!(t, vec!["incident"]);
+    let c = bash_complete(&env, &["docket", "comment", &id, "--channel", "ph"]);
+    assert_eq!(c, vec!["phone"]);
+}
+
+#[test]
+fn fish_shows_titles_as_descriptions() {
+    let env = TestEnv::new();
+    let id = env.create("Printer on fire", &[]);
+    let out = env
+        .docket(&["--", "docket", "show", &id[..6]])
+        .env("COMPLETE", "fish")
+        .env("_CLAP_COMPLETE_INDEX", "2")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(&format!("{id}\tPrinter on fire")), "{text:?}");
+}
+
+#[test]
+fn completion_outside_a_casebook_fails_silently() {
+    let env = TestEnv::bare();
+    let got = bash_complete(&env, &["docket", "show", ""]);
+    assert!(got.iter().all(|c| c.starts_with('-')), "{got:?}");
+}
+
+#[test]
+fn completions_command_prints_the_committed_scripts() {
+    let env = TestEnv::bare();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (shell, file) in [
+        ("bash", "docket.bash"),
+        ("zsh", "_docket"),
+        ("fish", "docket.fish"),
+        ("elvish", "docket.elv"),
+        ("powershell", "_docket.ps1"),
+    ] {
+        let printed = env.ok(&["completions", shell]);
+        let committed = std::fs::read_to_string(root.join("completions").join(file)).unwrap();
+        assert_eq!(printed, committed, "{shell}");
+        assert!(
+            printed.contains("COMPLETE"),
+            "{shell} calls back into docket"
+        );
+    }
+}
+
+#[test]
+fn man_pages_have_the_sections_a_reader_expects_and_render() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let main = std::fs::read_to_string(root.join("man/docket.1")).unwrap();
+    for section in [
+        ".TH docket 1",
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH OPTIONS",
+        ".SH SUBCOMMANDS",
+        ".SH FILES",
+        ".SH ENVIRONMENT",
+        ".SH \"EXIT STATUS\"",
+    ] {
+        assert!(main.contains(section), "docket.1 lacks {section}");
+    }
+    for sub in ["create", "list", "comment", "show", "log", "resolve"] {
+        let page = std::fs::read_to_string(root.join(format!("man/docket-{sub}.1"))).unwrap();
+        assert!(page.contains(&format!(".TH docket-{sub} 1")), "{sub}");
+        assert!(
+            page.contains("DOCKET_NOW") && page.contains("EXIT STATUS"),
+            "{sub}"
+        );
+    }
+    let create = std::fs::read_to_string(root.join("man/docket-create.1")).unwrap();
+    assert!(create.contains(".SH EXAMPLES"));
+    if Command::new("man")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        let out = Command::new("man")
+            .args(["-l", root.join("man/docket.1").to_str().unwrap()])
+            .env("MANPAGER", "cat")
+            .env("PAGER", "cat")
+            .env("MANWIDTH", "100")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("EXIT STATUS") && text.contains("DOCKET_NOW"),
+            "{text}"
+        );
+        assert!(!text.contains(".SH"), "roff leaked into the rendered page");
+    }
+}
+
+#[test]
+fn every_command_and_flag_has_a_one_line_help() {
+    use clap::CommandFactory;
+    let cmd = docket::cli::Cli::command();
+    let mut missing = Vec::new();
+    let check = |c: &clap::Command, name: &str, missing: &mut Vec<String>| {
+        for arg in c.get_arguments() {
+            if arg.get_id() == "help" || arg.get_id() == "version" {
+                continue;
+            }
+            if arg.get_help().is_none() {
+                missing.push(format!("{name} {}", arg.get_id()));
+            }
+        }
+    };
+    check(&cmd, "docket", &mut missing);
+    for sub in cmd.get_subcommands() {
+        if sub.get_about().is_none() {
+            missing.push(format!("docket {}", sub.get_name()));
+        }
+        check(sub, &format!("docket {}", sub.get_name()), &mut missing);
+    }
+    assert!(missing.is_empty(), "no help for: {missing:?}");
+}
+
+#[test]
+fn help_works_as_a_command_and_as_a_flag_with_examples() {
+    let env = TestEnv::bare();
+    let a = env.ok(&["help", "create"]);
+    let b = env.ok(&["create", "--help"]);
+    assert_eq!(a, b);
+    assert!(a.contains("Examples:") && a.contains("--title"), "{a}");
+    assert!(env.ok(&["-h"]).contains("list"));
+}
+
+#[test]
+fn version_reports_the_commit_when_built_from_a_checkout() {
+    let env = TestEnv::bare();
+    let v = env.ok(&["--version"]);
+    assert!(
+        v.starts_with(&format!("docket {}", env!("CARGO_PKG_VERSION"))),
+        "{v}"
+    );
+    let root = env!("CARGO_MANIFEST_DIR");
+    if let Ok(out) = Command::new("git")
+        .args(["-C", root, "rev-parse", "--short=7", "HEAD"])
+        .output()
+        && out.status.success()
+    {
+        assert!(v.contains("commit "), "{v}");
+    }
+}
+
+#[test]
+fn data_on_stdout_messages_on_stderr_quiet_and_json_print_no_messages() {
+    let env = TestEnv::new();
+    let id = env.create("Streams", &[]);
+    let out = env.docket(&["comment", &id, "-m", "hi"]).output().unwrap();
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&id));
+    let out = env
+        .docket(&["comment", &id, "-m", "hi", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+    let out = env
+        .docket(&["comment", &id, "-m", "hi", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["id"], id.as_str());
+}
+
+#[test]
+fn tsv_is_one_record_per_line_with_an_optional_header() {
+    let env = TestEnv::new();
+    let a = env.create("First", &[]);
+    let b = env.create("Second\tcase", &[]);
+    let tsv = env.ok(&["list", "--format", "tsv", "--sort", "id"]);
+    let lines: Vec<&str> = tsv.lines().collect();
+    assert_eq!(lines.len(), 2);
+    let mut ids = vec![a.clone(), b.clone()];
+    ids.sort();
+    for (line, id) in lines.iter().zip(&ids) {
+        assert!(line.starts_with(&format!("{id}\t")), "{line}");
+        assert_eq!(
+            line.split('\t').count(),
+            8,
+            "tabs in titles are flattened: {line}"
+        );
+    }
+    let with = env.ok(&["list", "--format", "tsv", "--header"]);
+    assert!(with.starts_with("id\tpriority\tstate\t"));
+    let one = env.ok(&["show", &a, "--format", "tsv"]);
+    assert!(one.starts_with(&format!("{a}\t")) && one.lines().count() == 1);
+}
+
+/// Runs `docket ARGS` in a real pseudo-terminal of `cols` columns (util-linux `script`).
+fn in_tty(env: &TestEnv, cols: u16, extra_env: &[(&str, &str)], args: &str) -> String {
+    let bin = env!("CARGO_BIN_EXE_docket");
+    let inner = format!("stty cols {cols} rows 40; {bin} {args}");
+    let cmd: Command = env.std_docket(&[]);
+    let mut script = Command::new("script");
+    script
+        .args(["-qec", &inner, "/dev/null"])
+        .current_dir(&env.dir);
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => script.env(k, v),
+            None => script.env_remove(k),
+        };
+    }
+    script.env_remove("NO_COLOR").env("TERM", "xterm");
+    for (k, v) in extra_env {
+        script.env(k, v);
+    }
+    let out = script.output().expect("`script` (util-linux) is installed");
+    String::from_utf8_lossy(&out.stdout).replace('\r', "")
+}
+
+#[test]
+fn colour_and_width_follow_the_terminal() {
+    let env = TestEnv::new();
+    let long =
+        "A very long title that goes on and on about a printer that will not print anything at all";
+    let id = env.create(long, &["--priority", "P1"]);
+    // Piped: no colour, titles whole.
+    let piped = env.ok(&["list"]);
+    assert!(!piped.contains('\x1b') && piped.contains(long));
+    // Forced colour when piped.
+    let forced = env.ok(&["list", "--color", "always"]);
+    assert!(forced.contains("\x1b[1;31mP1\x1b[0m"), "{forced:?}");
+    // A real terminal: colour on, table fitted to 70 columns with an ellipsis.
+    let tty = in_tty(&env, 70, &[], "list");
+    assert!(tty.contains('\x1b'), "{tty:?}");
+    assert!(tty.contains(&id));
+    for line in tty.lines() {
+        let plain = strip_ansi(line);
+        assert!(plain.chars().count() <= 70, "too wide: {plain:?}");
+    }
+    assert!(tty.contains('…'));
+    // NO_COLOR turns colour off on a terminal; --color never too.
+    let no = in_tty(&env, 70, &[("NO_COLOR", "1")], "list");
+    assert!(!no.contains('\x1b') && no.contains(&id), "{no:?}");
+    let never = in_tty(&env, 70, &[], "list --color never");
+    assert!(!never.contains('\x1b'));
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for d in chars.by_ref() {
+                if d == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
