@@ -67,6 +67,14 @@ pub enum Format {
     Json,
     /// Tab-separated values, one record per line, ID first
     Tsv,
+    /// JUnit XML (sla): a testsuite per SLA, a testcase per case
+    Junit,
+    /// A Markdown report (sla), e.g. for a CI job summary
+    Markdown,
+    /// GitHub Actions workflow annotations (sla)
+    Github,
+    /// Comma-separated values with a header (sla)
+    Csv,
 }
 
 #[derive(Subcommand, Debug)]
@@ -122,6 +130,11 @@ pub enum Command {
     Autoclose(AutocloseArgs),
     /// Show a case's history from Git, newest first
     Log(LogArgs),
+    /// Report SLA clocks: breached, at risk, due; fail a CI job on breaches
+    #[command(
+        after_help = "Examples:\n  docket sla                          # every open case, most urgent first\n  docket sla --breached --team support\n  docket sla --at 2026-11-30T09:00:00Z   # what will have breached by then?\n  docket sla --fail-on breach --format junit > sla.xml   # in CI\n  docket sla explain DK-4F"
+    )]
+    Sla(SlaArgs),
     /// Print a shell completion script
     #[command(
         after_help = "Examples:\n  docket completions bash > ~/.local/share/bash-completion/completions/docket"
@@ -356,6 +369,63 @@ pub struct LogArgs {
     /// Case ID or unique prefix
     #[arg(add = ArgValueCompleter::new(complete::case_ids))]
     pub id: String,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    /// Exit 1 when a clock has breached
+    Breach,
+    /// Exit 1 when a clock has breached or passed a warning threshold
+    Warning,
+    /// Always exit 0 (the default)
+    Never,
+}
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SlaArgs {
+    #[command(subcommand)]
+    pub command: Option<SlaCommand>,
+    /// Cases to report, whatever their state (default: every open case)
+    #[arg(add = ArgValueCompleter::new(complete::case_ids))]
+    pub ids: Vec<String>,
+    /// Only breached clocks
+    #[arg(long)]
+    pub breached: bool,
+    /// Only clocks past a warning threshold (not yet breached)
+    #[arg(long)]
+    pub at_risk: bool,
+    /// Only cases of this team
+    #[arg(long, add = ArgValueCompleter::new(complete::teams))]
+    pub team: Option<String>,
+    /// Only cases assigned to this agent
+    #[arg(long, add = ArgValueCompleter::new(complete::agents))]
+    pub assignee: Option<String>,
+    /// Only cases with this priority (repeatable)
+    #[arg(long, short, add = ArgValueCompleter::new(complete::priorities))]
+    pub priority: Vec<String>,
+    /// Evaluate at this time instead of now (RFC 3339, or +DURATION from now such as +3d)
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Exit 1 when something at or above this level is found
+    #[arg(long, value_enum, default_value_t = FailOn::Never, value_name = "LEVEL")]
+    pub fail_on: FailOn,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SlaCommand {
+    /// Show why each SLA clock of a case says what it says: running and paused intervals
+    Explain(SlaExplainArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SlaExplainArgs {
+    /// Case ID or unique prefix
+    #[arg(add = ArgValueCompleter::new(complete::case_ids))]
+    pub id: String,
+    /// Evaluate at this time instead of now (RFC 3339, or +DURATION)
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

@@ -112,7 +112,8 @@ pub fn run(env: &mut Env, args: ListArgs) -> Result<()> {
             env.print_json(&v)?;
         }
         Format::Tsv => write!(env.out, "{}", render::text::list_tsv(&cases, args.header))?,
-        Format::Table => {
+        // Report formats are refused before any command runs.
+        Format::Table | Format::Junit | Format::Markdown | Format::Github | Format::Csv => {
             if cases.is_empty() {
                 env.status("No cases match.");
             } else {

@@ -11,6 +11,7 @@ mod init;
 mod list;
 mod log;
 mod show;
+mod sla;
 
 use std::io::Write;
 
@@ -49,6 +50,24 @@ impl Env {
 
     pub fn json(&self) -> bool {
         self.global.format == Format::Json
+    }
+
+    /// Refuses a `--format` this command does not print.
+    pub fn formats(&self, command: &str, allowed: &[Format]) -> Result<()> {
+        if allowed.contains(&self.global.format) {
+            return Ok(());
+        }
+        use clap::ValueEnum;
+        let name = |f: &Format| {
+            f.to_possible_value()
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default()
+        };
+        Err(CmdError::user(format!(
+            "{command} does not print --format {} (it prints {})",
+            name(&self.global.format),
+            allowed.iter().map(name).collect::<Vec<_>>().join(", ")
+        )))
     }
 
     /// A status message for people: stderr, not in JSON mode, not with --quiet.
@@ -124,6 +143,12 @@ pub use generate::generated_files;
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     let mut env = Env::new(cli.global)?;
+    let report_formats = [Format::Junit, Format::Markdown, Format::Github, Format::Csv];
+    if !matches!(cli.command, Command::Sla(_)) && report_formats.contains(&env.global.format) {
+        return Err(env
+            .formats("this command", &[Format::Table, Format::Json, Format::Tsv])
+            .unwrap_err());
+    }
     match cli.command {
         Command::Init(args) => init::run(&mut env, args),
         Command::Demo(args) => demo::run(&mut env, args),
@@ -143,6 +168,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Cancel(args) => edit::cancel(&mut env, args),
         Command::Autoclose(args) => autoclose::run(&mut env, args),
         Command::Log(args) => log::run(&mut env, args),
+        Command::Sla(args) => sla::run(&mut env, args),
         Command::Completions(args) => generate::completions(&mut env, args),
         Command::GenerateFiles(args) => generate::files(&mut env, args),
     }

@@ -82,6 +82,15 @@ pub struct Config {
     pub fields: BTreeMap<String, FieldDef>,
     #[serde(default)]
     pub escalation: Escalation,
+    /// `[calendars.NAME]` tables, as written (checked into `policy`).
+    #[serde(default)]
+    pub calendars: Option<toml::Value>,
+    /// `[[sla]]` tables, as written (checked into `policy`).
+    #[serde(default)]
+    pub sla: Option<toml::Value>,
+    /// The checked SLA policy.
+    #[serde(skip)]
+    pub policy: super::sla::Policy,
 }
 
 fn default_prefix() -> String {
@@ -123,8 +132,12 @@ impl Default for Config {
 impl Config {
     /// Parses and validates the text of `docket.toml`. The error says what is wrong and where.
     pub fn parse(text: &str) -> Result<Config, String> {
-        let config: Config = toml::from_str(text).map_err(|e| describe_toml_error(text, &e))?;
+        let mut config: Config = toml::from_str(text).map_err(|e| describe_toml_error(text, &e))?;
         config.validate()?;
+        let check = |p: &str| config.check_priority(p);
+        let policy =
+            super::sla::Policy::from_toml(config.calendars.as_ref(), config.sla.as_ref(), &check)?;
+        config.policy = policy;
         Ok(config)
     }
 

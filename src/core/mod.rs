@@ -4,8 +4,10 @@
 //! every policy come in as arguments, which is what makes these modules unit-testable.
 
 pub mod agents;
+pub mod calendar;
 pub mod case;
 pub mod config;
 pub mod duration;
 pub mod id;
 pub mod lifecycle;
+pub mod sla;

@@ -1,6 +1,7 @@
 //! Output: tables and text for people, JSON and TSV for programs. Knows nothing of Git.
 
 pub mod json;
+pub mod sla;
 pub mod style;
 pub mod text;
 

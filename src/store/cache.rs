@@ -13,9 +13,9 @@ use chrono::{DateTime, Utc};
 
 use super::Casebook;
 use super::cases::{BadCase, Stamp};
-use crate::core::case::{Case, State};
+use crate::core::case::{Actor, ActorKind, Case, Event, State, Visibility};
 
-const MAGIC: &[u8; 8] = b"DKTCACH2";
+const MAGIC: &[u8; 8] = b"DKTCACH3";
 
 struct Entry {
     path: String,
@@ -84,6 +84,26 @@ impl Writer {
         for (k, v) in &c.fields {
             self.str(k);
             self.str(&serde_json::to_string(v).expect("a TOML value serialises"));
+        }
+        self.u64(c.timeline.len() as u64);
+        for e in &c.timeline {
+            self.str(&e.id);
+            self.time(e.at);
+            self.str(&e.actor);
+            self.0.push(match e.actor_kind {
+                ActorKind::Agent => 0,
+                ActorKind::Customer => 1,
+                ActorKind::System => 2,
+            });
+            self.str(&e.kind);
+            self.0.push(match e.visibility {
+                None => 0,
+                Some(Visibility::Public) => 1,
+                Some(Visibility::Internal) => 2,
+            });
+            for o in [&e.field, &e.from, &e.to, &e.team] {
+                self.opt(o);
+            }
         }
     }
 }
@@ -154,6 +174,40 @@ impl<'a> Reader<'a> {
             let v: toml::Value = serde_json::from_str(&self.str()?).ok()?;
             fields.insert(k, v);
         }
+        let mut timeline = Vec::new();
+        for _ in 0..self.u64()? {
+            let id = self.str()?;
+            let at = self.time()?;
+            let actor = self.str()?;
+            let actor_kind = match self.u8()? {
+                0 => ActorKind::Agent,
+                1 => ActorKind::Customer,
+                2 => ActorKind::System,
+                _ => return None,
+            };
+            let kind = self.str()?;
+            let visibility = match self.u8()? {
+                0 => None,
+                1 => Some(Visibility::Public),
+                2 => Some(Visibility::Internal),
+                _ => return None,
+            };
+            let mut e = Event::new(
+                id,
+                at,
+                &Actor {
+                    name: actor,
+                    kind: actor_kind,
+                },
+                &kind,
+            );
+            e.visibility = visibility;
+            e.field = self.opt()?;
+            e.from = self.opt()?;
+            e.to = self.opt()?;
+            e.team = self.opt()?;
+            timeline.push(e);
+        }
         Some(Entry {
             path,
             stamp: Stamp {
@@ -179,7 +233,7 @@ impl<'a> Reader<'a> {
                 created_at,
                 updated_at,
                 fields,
-                timeline: Vec::new(),
+                timeline,
             }),
         })
     }
@@ -206,7 +260,45 @@ impl Casebook {
     /// Summaries (cases without their timelines) of every case in ID order, and the files
     /// that could not be read. Uses and refreshes the cache.
     pub fn summaries(&self) -> crate::error::Result<(Vec<Case>, Vec<BadCase>)> {
-        let cache_path = self.private_dir().join("summaries.bin");
+        self.cached("summaries.bin", Case::summary)
+    }
+
+    /// Every case with the timeline events clocks need (no bodies, reasons or extra keys),
+    /// for `docket sla`. A cache of its own, so `list` does not pay for timelines.
+    pub fn clock_cases(&self) -> crate::error::Result<(Vec<Case>, Vec<BadCase>)> {
+        self.cached("clocks.bin", |c: &Case| {
+            let mut lite = c.summary();
+            lite.timeline = c
+                .timeline
+                .iter()
+                .map(|e| {
+                    let mut l = Event::new(
+                        e.id.clone(),
+                        e.at,
+                        &Actor {
+                            name: e.actor.clone(),
+                            kind: e.actor_kind,
+                        },
+                        &e.kind,
+                    );
+                    l.visibility = e.visibility;
+                    l.field = e.field.clone();
+                    l.from = e.from.clone();
+                    l.to = e.to.clone();
+                    l.team = e.team.clone();
+                    l
+                })
+                .collect();
+            lite
+        })
+    }
+
+    fn cached(
+        &self,
+        file: &str,
+        keep: impl Fn(&Case) -> Case,
+    ) -> crate::error::Result<(Vec<Case>, Vec<BadCase>)> {
+        let cache_path = self.private_dir().join(file);
         // Decode the cache while the case files are listed and stat'ed.
         let (cached, files) = std::thread::scope(|s| {
             let loader = s.spawn(|| {
@@ -252,7 +344,7 @@ impl Casebook {
                 Ok(file) => fresh.push(Entry {
                     path,
                     stamp: st,
-                    case: Box::new(file.case.summary()),
+                    case: Box::new(keep(&file.case)),
                 }),
                 Err(b) => bad.push(b),
             }
@@ -290,7 +382,19 @@ mod tests {
             created_at: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
             updated_at: DateTime::from_timestamp(1_700_000_100, 0).unwrap(),
             fields: [("n".to_string(), toml::Value::Integer(3))].into(),
-            timeline: vec![],
+            timeline: vec![{
+                let mut e = Event::new(
+                    "EV000001".into(),
+                    DateTime::from_timestamp(1_700_000_050, 0).unwrap(),
+                    &Actor::agent("alice"),
+                    "set",
+                );
+                e.field = Some("priority".into());
+                e.from = Some("P3".into());
+                e.to = Some("P2".into());
+                e.visibility = Some(Visibility::Internal);
+                e
+            }],
         });
         let case = crate::store::casefile::parse(&text).unwrap();
         let entry = Entry {

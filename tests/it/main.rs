@@ -7,4 +7,5 @@ mod casebook;
 mod commands;
 mod generated;
 mod shell;
+mod sla;
 mod storage;

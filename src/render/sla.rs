@@ -1,0 +1,499 @@
+//! SLA report formats: table, JSON rows, JUnit XML, Markdown, GitHub annotations, CSV, TSV.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::core::case::{Case, format_time};
+use crate::core::sla::{ClockReport, Policy, Stage};
+
+use super::style::Style;
+
+/// A duration for people: `1d2h`, `45m`, `30s`.
+pub fn human(secs: i64) -> String {
+    let s = secs.abs();
+    let (d, h, m, sec) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60, s % 60);
+    let text = match (d, h, m) {
+        (0, 0, 0) => format!("{sec}s"),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, 0) => format!("{h}h"),
+        (0, h, m) => format!("{h}h{m:02}m"),
+        (d, 0, _) => format!("{d}d"),
+        (d, h, _) => format!("{d}d{h}h"),
+    };
+    if secs < 0 { format!("-{text}") } else { text }
+}
+
+fn short(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn left(r: &ClockReport) -> String {
+    match r.stage {
+        Stage::Achieved | Stage::Cancelled => "-".into(),
+        _ if r.remaining_seconds <= 0 => format!("{} over", human(-r.remaining_seconds)),
+        _ => human(r.remaining_seconds),
+    }
+}
+
+fn stage_label(r: &ClockReport) -> String {
+    match (r.stage, r.warning) {
+        (Stage::InProgress | Stage::Paused, Some(w)) => format!("{} (≥{w}%)", r.stage.as_str()),
+        (s, _) => s.as_str().to_string(),
+    }
+}
+
+fn stage_sgr(r: &ClockReport) -> &'static str {
+    match r.stage {
+        Stage::Breached => "1;31",
+        _ if r.at_risk() => "33",
+        Stage::InProgress => "32",
+        Stage::Paused => "36",
+        Stage::Achieved | Stage::Cancelled => "2",
+    }
+}
+
+/// One JSON object per case-SLA pair (the documented names plus the case's title etc.).
+pub fn json_row(r: &ClockReport, c: &Case) -> Value {
+    let mut v = serde_json::to_value(r).expect("a report serialises");
+    if let Value::Object(m) = &mut v {
+        m.insert("title".into(), Value::String(c.title.clone()));
+        m.insert("priority".into(), Value::String(c.priority.clone()));
+        m.insert("state".into(), Value::String(c.state.as_str().into()));
+        m.insert(
+            "assignee".into(),
+            c.assignee.clone().map_or(Value::Null, Value::String),
+        );
+        m.insert(
+            "team".into(),
+            c.team.clone().map_or(Value::Null, Value::String),
+        );
+        m.insert("at_risk".into(), Value::Bool(r.at_risk()));
+    }
+    v
+}
+
+pub fn table(
+    rows: &[(ClockReport, &Case)],
+    _now: DateTime<Utc>,
+    width: Option<usize>,
+    style: Style,
+) -> String {
+    let headers = [
+        "CASE",
+        "SLA",
+        "STAGE",
+        "ELAPSED/TARGET",
+        "LEFT",
+        "BREACH AT (UTC)",
+        "TITLE",
+    ];
+    let cells: Vec<[String; 7]> = rows
+        .iter()
+        .map(|(r, c)| {
+            [
+                r.case.clone(),
+                r.sla.clone(),
+                stage_label(r),
+                format!("{}/{}", human(r.elapsed_seconds), human(r.target_seconds)),
+                left(r),
+                r.breach_at.map_or("-".into(), short),
+                c.title.clone(),
+            ]
+        })
+        .collect();
+    let mut widths = headers.map(|h| h.chars().count());
+    for row in &cells {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let title_max = width.map(|w| {
+        let others: usize = widths[..6].iter().map(|w| w + 2).sum();
+        w.saturating_sub(others).max(8)
+    });
+    let mut out = String::new();
+    let mut line = |cells: &[String; 7], sgr: &str| {
+        let mut l = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i == 6 {
+                let t = match title_max {
+                    Some(m) => super::truncate(cell, m),
+                    None => cell.clone(),
+                };
+                l.push_str(&t);
+            } else {
+                let pad = widths[i] - cell.chars().count() + 2;
+                let text = if i == 2 {
+                    style.paint(cell, sgr)
+                } else {
+                    cell.clone()
+                };
+                l.push_str(&text);
+                l.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        out.push_str(l.trim_end());
+        out.push('\n');
+    };
+    line(&headers.map(String::from), "");
+    for ((r, _), row) in rows.iter().zip(&cells) {
+        line(row, stage_sgr(r));
+    }
+    out
+}
+
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn detail(r: &ClockReport, c: &Case) -> String {
+    let mut d = format!(
+        "{} {}: {} of {} used ({:.1}%), clock started {}",
+        r.case,
+        c.title,
+        human(r.elapsed_seconds),
+        human(r.target_seconds),
+        r.percent,
+        format_time(r.started_at),
+    );
+    if let Some(b) = r.breach_at {
+        let verb = if r.stage == Stage::Breached {
+            "breached at"
+        } else {
+            "breaches at"
+        };
+        d.push_str(&format!("; {verb} {}", format_time(b)));
+    }
+    d.push_str(&format!(
+        "; priority {}, assignee {}, calendar {}",
+        c.priority,
+        c.assignee.as_deref().unwrap_or("none"),
+        r.calendar
+    ));
+    d
+}
+
+/// JUnit XML: `<testsuites>` with one `<testsuite>` per SLA definition and one
+/// `<testcase>` per case-SLA pair; breached = `<failure>`, at risk = `<system-out>`,
+/// cancelled = `<skipped>`. The shape Jenkins, GitLab and GitHub test reporters read.
+pub fn junit(rows: &[(ClockReport, &Case)], policy: &Policy, now: DateTime<Utc>) -> String {
+    let failures = rows
+        .iter()
+        .filter(|(r, _)| r.stage == Stage::Breached)
+        .count();
+    let skipped = rows
+        .iter()
+        .filter(|(r, _)| r.stage == Stage::Cancelled)
+        .count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<testsuites name=\"docket sla\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\" time=\"0\" timestamp=\"{}\">\n",
+        rows.len(),
+        format_time(now)
+    ));
+    let mut names: Vec<&str> = policy.slas.iter().map(|s| s.name.as_str()).collect();
+    for (r, _) in rows {
+        if !names.contains(&r.sla.as_str()) {
+            names.push(&r.sla);
+        }
+    }
+    for name in names {
+        let suite: Vec<&(ClockReport, &Case)> =
+            rows.iter().filter(|(r, _)| r.sla == name).collect();
+        let f = suite
+            .iter()
+            .filter(|(r, _)| r.stage == Stage::Breached)
+            .count();
+        let s = suite
+            .iter()
+            .filter(|(r, _)| r.stage == Stage::Cancelled)
+            .count();
+        out.push_str(&format!(
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"0\" skipped=\"{s}\" time=\"0\" timestamp=\"{}\">\n",
+            xml(name),
+            suite.len(),
+            format_time(now)
+        ));
+        for (r, c) in suite {
+            out.push_str(&format!(
+                "    <testcase name=\"{}: {}\" classname=\"sla.{}\" time=\"0\">\n",
+                xml(&r.case),
+                xml(&c.title),
+                xml(&r.sla)
+            ));
+            match r.stage {
+                Stage::Breached => out.push_str(&format!(
+                    "      <failure type=\"breach\" message=\"{} breached {}: {} over the {} target\">{}</failure>\n",
+                    xml(&r.case),
+                    xml(&r.sla),
+                    human(-r.remaining_seconds),
+                    human(r.target_seconds),
+                    xml(&detail(r, c))
+                )),
+                Stage::Cancelled => out.push_str(&format!(
+                    "      <skipped message=\"{}\"/>\n",
+                    xml("cancelled: the case no longer matches this SLA, or was cancelled")
+                )),
+                _ if r.at_risk() => out.push_str(&format!(
+                    "      <system-out>{}</system-out>\n",
+                    xml(&format!("AT RISK (past {}%): {}", r.warning.unwrap_or(0), detail(r, c)))
+                )),
+                _ => {}
+            }
+            out.push_str("    </testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+fn md(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn markdown(rows: &[(ClockReport, &Case)], now: DateTime<Utc>) -> String {
+    let breached = rows
+        .iter()
+        .filter(|(r, _)| r.stage == Stage::Breached)
+        .count();
+    let at_risk = rows.iter().filter(|(r, _)| r.at_risk()).count();
+    let mut out = format!("## SLA report ({} UTC)\n\n", short(now));
+    out.push_str(&format!(
+        "{} breached, {} at risk, {} clocks in all.\n\n",
+        if breached > 0 {
+            format!("**{breached}**")
+        } else {
+            "0".into()
+        },
+        at_risk,
+        rows.len()
+    ));
+    if rows.is_empty() {
+        return out;
+    }
+    out.push_str("| Case | SLA | Stage | Elapsed / target | Left | Breach at (UTC) | Title |\n");
+    out.push_str("|---|---|---|---|---|---|---|\n");
+    for (r, c) in rows {
+        let stage = match r.stage {
+            Stage::Breached => "🔴 breached".to_string(),
+            _ if r.at_risk() => format!("🟠 {}", stage_label(r)),
+            _ => stage_label(r),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} / {} | {} | {} | {} |\n",
+            r.case,
+            md(&r.sla),
+            stage,
+            human(r.elapsed_seconds),
+            human(r.target_seconds),
+            left(r),
+            r.breach_at.map_or("-".into(), short),
+            md(&c.title)
+        ));
+    }
+    out
+}
+
+fn gh_escape(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn gh_prop(text: &str) -> String {
+    gh_escape(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// GitHub Actions workflow commands: an `::error` per breach, a `::warning` per clock at
+/// risk.
+pub fn github(rows: &[(ClockReport, &Case)]) -> String {
+    let mut out = String::new();
+    for (r, c) in rows {
+        let (level, what) = match r.stage {
+            Stage::Breached => ("error", "SLA breached"),
+            _ if r.at_risk() => ("warning", "SLA at risk"),
+            _ => continue,
+        };
+        out.push_str(&format!(
+            "::{level} title={}::{}\n",
+            gh_prop(&format!("{what}: {} {}", r.case, r.sla)),
+            gh_escape(&detail(r, c))
+        ));
+    }
+    out
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+const COLUMNS: [&str; 13] = [
+    "case",
+    "sla",
+    "kind",
+    "stage",
+    "started_at",
+    "breach_at",
+    "target_seconds",
+    "elapsed_seconds",
+    "remaining_seconds",
+    "percent",
+    "calendar",
+    "at_risk",
+    "title",
+];
+
+fn record(r: &ClockReport, c: &Case) -> [String; 13] {
+    [
+        r.case.clone(),
+        r.sla.clone(),
+        r.kind.clone(),
+        r.stage.as_str().into(),
+        format_time(r.started_at),
+        r.breach_at.map(format_time).unwrap_or_default(),
+        r.target_seconds.to_string(),
+        r.elapsed_seconds.to_string(),
+        r.remaining_seconds.to_string(),
+        format!("{:.1}", r.percent),
+        r.calendar.clone(),
+        r.at_risk().to_string(),
+        c.title.clone(),
+    ]
+}
+
+pub fn csv(rows: &[(ClockReport, &Case)]) -> String {
+    let mut out = COLUMNS.join(",") + "\n";
+    for (r, c) in rows {
+        let rec = record(r, c);
+        out.push_str(
+            &rec.iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push('\n');
+    }
+    out
+}
+
+pub fn tsv(rows: &[(ClockReport, &Case)]) -> String {
+    let mut out = String::new();
+    for (r, c) in rows {
+        let rec = record(r, c);
+        out.push_str(
+            &rec.iter()
+                .map(|f| f.replace(['\t', '\n', '\r'], " "))
+                .collect::<Vec<_>>()
+                .join("\t"),
+        );
+        out.push('\n');
+    }
+    out
+}
+
+/// `docket sla explain`: per SLA, the running and paused intervals with what each counted.
+pub fn explain(
+    case: &Case,
+    reports: &[ClockReport],
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> String {
+    let mut out = format!(
+        "{}  {}  (evaluated at {} UTC)\n",
+        case.id,
+        case.title,
+        short(now)
+    );
+    if reports.is_empty() {
+        out.push_str("\nNo SLA applies to this case.\n");
+        return out;
+    }
+    for r in reports {
+        let sla = policy.slas.iter().find(|s| s.name == r.sla);
+        out.push_str(&format!(
+            "\n{} ({} SLA, calendar {}, target {}{}): {}\n",
+            r.sla,
+            r.kind,
+            r.calendar,
+            human(r.target_seconds),
+            if r.external { "" } else { ", internal" },
+            stage_label(r)
+        ));
+        out.push_str(&format!(
+            "  {} of {} counted ({:.1}%), {}\n",
+            human(r.elapsed_seconds),
+            human(r.target_seconds),
+            r.percent,
+            match (r.stage, r.breach_at) {
+                (Stage::Breached, Some(b)) => format!("breached at {} UTC", short(b)),
+                (_, Some(b)) => format!("breaches at {} UTC if it keeps running", short(b)),
+                (Stage::Paused, None) => "paused: no breach while the case waits".to_string(),
+                _ => format!("{} left", left(r)),
+            }
+        ));
+        if let Some(sla) = sla
+            && !sla.pause.is_empty()
+        {
+            let p: Vec<&str> = sla.pause.iter().map(|s| s.as_str()).collect();
+            out.push_str(&format!("  pauses while the case is {}\n", p.join(" or ")));
+        }
+        for i in &r.intervals {
+            out.push_str(&format!(
+                "    {} → {}  {:<14} {:<8} {}\n",
+                short(i.start),
+                short(i.end),
+                i.state,
+                if i.running { "running" } else { "paused" },
+                if i.running {
+                    format!("{} counted", human(i.counted_seconds))
+                } else {
+                    "-".into()
+                }
+            ));
+        }
+        if let Some(stop) = r.stopped_at {
+            out.push_str(&format!("  stopped at {} UTC\n", short(stop)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_people_write_them() {
+        assert_eq!(human(0), "0s");
+        assert_eq!(human(1800), "30m");
+        assert_eq!(human(5400), "1h30m");
+        assert_eq!(human(7200), "2h");
+        assert_eq!(human(90_000), "1d1h");
+        assert_eq!(human(-600), "-10m");
+    }
+
+    #[test]
+    fn xml_and_csv_escaping() {
+        assert_eq!(xml("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(gh_prop("a: b, c"), "a%3A b%2C c");
+    }
+}
