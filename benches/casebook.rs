@@ -9,8 +9,8 @@
 //! Compared:
 //! - `docket comment ID -m …` and `docket create …` against `git add FILE && git commit`
 //!   of the same kind of change (append to one case file) on the same repository;
-//! - `docket list --open` (warm cache, and cold) against a plain read of every case file
-//!   (`rg` when installed, else `cat` through `find`).
+//! - `docket list --open` and `docket sla` (warm cache, and cold) against a plain read of
+//!   every case file (`rg` when installed, else `cat` through `find`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -154,11 +154,15 @@ fn generate(dir: &Path, n: usize) -> Vec<String> {
 }
 
 fn time(mut cmd: Command) -> Duration {
-    cmd.stdout(Stdio::null()).stderr(Stdio::null());
+    cmd.stdout(Stdio::null()).stderr(Stdio::piped());
     let t = Instant::now();
-    let status = cmd.status().expect("the command runs");
+    let out = cmd.output().expect("the command runs");
     let d = t.elapsed();
-    assert!(status.success(), "{cmd:?} failed");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     d
 }
 
@@ -287,6 +291,9 @@ fn main() {
                 .map(|_| time(docket(&dir, &["list", "--open"])))
                 .collect(),
         );
+        let _ = std::fs::remove_file(dir.join(".git/docket/clocks.bin"));
+        let sla_cold = time(docket(&dir, &["sla"]));
+        let sla = median((0..a.runs).map(|_| time(docket(&dir, &["sla"]))).collect());
         let scan = median(
             (0..a.runs)
                 .map(|_| {
@@ -332,6 +339,16 @@ fn main() {
         println!(
             "| list --open, cold (first run, builds the cache) | {} | | |",
             ms(list_cold)
+        );
+        println!(
+            "| sla (every open case's clocks), warm cache (vs {scan_name}) | {} | {} | {:.2}× |",
+            ms(sla),
+            ms(scan),
+            ratio(sla, scan)
+        );
+        println!(
+            "| sla, cold (first run, builds the cache) | {} | | |",
+            ms(sla_cold)
         );
         println!();
     }
