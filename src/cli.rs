@@ -75,6 +75,8 @@ pub enum Format {
     Github,
     /// Comma-separated values with a header (sla)
     Csv,
+    /// Graphviz (guide show)
+    Dot,
 }
 
 #[derive(Subcommand, Debug)]
@@ -135,6 +137,12 @@ pub enum Command {
         after_help = "Examples:\n  docket sla                          # every open case, most urgent first\n  docket sla --breached --team support\n  docket sla --at 2026-11-30T09:00:00Z   # what will have breached by then?\n  docket sla --fail-on breach --format junit > sla.xml   # in CI\n  docket sla explain DK-4F"
     )]
     Sla(SlaArgs),
+    /// Guided decisions: walk a case through a troubleshooting tree
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  docket guide list\n  docket guide run DK-4F lost-card\n  docket guide run DK-4F lost-card --answer kind=Stolen --answer suspicious=Yes\n  docket guide show lost-card --format dot | dot -Tsvg > lost-card.svg\n  docket guide check"
+    )]
+    Guide(GuideCommand),
     /// Print a shell completion script
     #[command(
         after_help = "Examples:\n  docket completions bash > ~/.local/share/bash-completion/completions/docket"
@@ -369,6 +377,53 @@ pub struct LogArgs {
     /// Case ID or unique prefix
     #[arg(add = ArgValueCompleter::new(complete::case_ids))]
     pub id: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GuideCommand {
+    /// List the guides and the case types they apply to
+    List,
+    /// Validate guides: dangling or unreachable nodes, dead-end cycles, bad outcomes
+    Check(GuideCheckArgs),
+    /// Show a guide as an outline (--format json, or dot for Graphviz)
+    Show(GuideShowArgs),
+    /// Walk a case through a guide (interactive on a terminal, or with --answer)
+    #[command(
+        after_help = "Examples:\n  docket guide run DK-4F                 # pick from the guides for the case's type\n  docket guide run DK-4F lost-card --answer kind=Lost --answer last-seen=yesterday --answer suspicious=No\n  docket guide run DK-4F lost-card --answers answers.toml --dry-run"
+    )]
+    Run(GuideRunArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct GuideCheckArgs {
+    /// Guide files to check (default: every guide in the casebook)
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct GuideShowArgs {
+    /// Guide name (a file in guides/)
+    #[arg(add = ArgValueCompleter::new(complete::guides))]
+    pub name: String,
+}
+
+#[derive(Args, Debug)]
+pub struct GuideRunArgs {
+    /// Case ID or unique prefix
+    #[arg(add = ArgValueCompleter::new(complete::case_ids))]
+    pub id: String,
+    /// Guide name (default: offer the guides for the case's type)
+    #[arg(add = ArgValueCompleter::new(complete::guides))]
+    pub name: Option<String>,
+    /// An answer, NODE=VALUE: a question's choice label or an input's text (repeatable)
+    #[arg(long = "answer", value_name = "NODE=VALUE")]
+    pub answers: Vec<String>,
+    /// Answers from a TOML file of NODE = "VALUE" lines
+    #[arg(long = "answers", value_name = "FILE")]
+    pub answers_file: Option<PathBuf>,
+    /// Show the path and the actions without writing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

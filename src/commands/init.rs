@@ -16,6 +16,22 @@ use super::Env;
 pub const DOCKET_TEMPLATE: &str = include_str!("../templates/docket.toml");
 pub const AGENTS_TEMPLATE: &str = include_str!("../templates/agents.toml");
 
+/// The sample guides every new casebook starts with.
+pub const GUIDE_TEMPLATES: [(&str, &str); 3] = [
+    (
+        "lost-card",
+        include_str!("../templates/guides/lost-card.toml"),
+    ),
+    (
+        "login-failure",
+        include_str!("../templates/guides/login-failure.toml"),
+    ),
+    (
+        "billing-dispute",
+        include_str!("../templates/guides/billing-dispute.toml"),
+    ),
+];
+
 /// Creates (or finds) the repository and commits the settings files. Returns the
 /// casebook and whether it was new.
 pub fn init_casebook(env: &Env, dir: PathBuf, prefix: &str) -> Result<(Casebook, bool)> {
@@ -62,21 +78,24 @@ pub fn init_casebook(env: &Env, dir: PathBuf, prefix: &str) -> Result<(Casebook,
             return Err(e);
         }
     };
+    let mut files = vec![
+        FileWrite {
+            path: CONFIG_FILE.into(),
+            content: docket_text.clone().into_bytes(),
+        },
+        FileWrite {
+            path: AGENTS_FILE.into(),
+            content: AGENTS_TEMPLATE.as_bytes().to_vec(),
+        },
+    ];
+    for (name, text) in GUIDE_TEMPLATES {
+        files.push(FileWrite {
+            path: format!("{}/{name}.toml", crate::store::guides::GUIDES_DIR),
+            content: text.as_bytes().to_vec(),
+        });
+    }
     let result = cb.begin_write().and_then(|session| {
-        session.commit(
-            &[
-                FileWrite {
-                    path: CONFIG_FILE.into(),
-                    content: docket_text.clone().into_bytes(),
-                },
-                FileWrite {
-                    path: AGENTS_FILE.into(),
-                    content: AGENTS_TEMPLATE.as_bytes().to_vec(),
-                },
-            ],
-            &message("init", None, "new casebook"),
-            env.now,
-        )
+        session.commit(&files, &message("init", None, "new casebook"), env.now)
     });
     if let Err(e) = result {
         let _ = std::fs::remove_file(dir.join(CONFIG_FILE));

@@ -113,7 +113,12 @@ pub fn run(env: &mut Env, args: ListArgs) -> Result<()> {
         }
         Format::Tsv => write!(env.out, "{}", render::text::list_tsv(&cases, args.header))?,
         // Report formats are refused before any command runs.
-        Format::Table | Format::Junit | Format::Markdown | Format::Github | Format::Csv => {
+        Format::Table
+        | Format::Junit
+        | Format::Markdown
+        | Format::Github
+        | Format::Csv
+        | Format::Dot => {
             if cases.is_empty() {
                 env.status("No cases match.");
             } else {

@@ -7,6 +7,7 @@ mod create;
 mod demo;
 mod edit;
 pub mod generate;
+mod guide;
 mod init;
 mod list;
 mod log;
@@ -144,7 +145,15 @@ pub use generate::generated_files;
 pub fn run(cli: Cli) -> Result<()> {
     let mut env = Env::new(cli.global)?;
     let report_formats = [Format::Junit, Format::Markdown, Format::Github, Format::Csv];
-    if !matches!(cli.command, Command::Sla(_)) && report_formats.contains(&env.global.format) {
+    let dot = env.global.format == Format::Dot
+        && !matches!(
+            cli.command,
+            Command::Guide(crate::cli::GuideCommand::Show(_))
+        );
+    if dot
+        || (!matches!(cli.command, Command::Sla(_) | Command::Guide(_))
+            && report_formats.contains(&env.global.format))
+    {
         return Err(env
             .formats("this command", &[Format::Table, Format::Json, Format::Tsv])
             .unwrap_err());
@@ -169,6 +178,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Autoclose(args) => autoclose::run(&mut env, args),
         Command::Log(args) => log::run(&mut env, args),
         Command::Sla(args) => sla::run(&mut env, args),
+        Command::Guide(command) => guide::run(&mut env, command),
         Command::Completions(args) => generate::completions(&mut env, args),
         Command::GenerateFiles(args) => generate::files(&mut env, args),
     }

@@ -115,7 +115,8 @@ pub fn run(env: &mut Env, args: SlaArgs) -> Result<()> {
         Format::Github => out::github(&rows),
         Format::Csv => out::csv(&rows),
         Format::Tsv => out::tsv(&rows),
-        Format::Table => {
+        // --format dot is refused before any command but `guide show` runs.
+        Format::Table | Format::Dot => {
             if rows.is_empty() {
                 env.status("No SLA clocks match.");
                 String::new()

@@ -39,6 +39,15 @@ pub struct FieldDef {
     pub description: String,
 }
 
+/// `[guides]`: what guided decisions may do.
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+pub struct GuidesConfig {
+    /// Whether an outcome may run a check command (off by default: guides are data that
+    /// anyone with push access can change).
+    #[serde(default)]
+    pub allow_commands: bool,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Escalation {
     #[serde(default = "default_max_level")]
@@ -82,6 +91,8 @@ pub struct Config {
     pub fields: BTreeMap<String, FieldDef>,
     #[serde(default)]
     pub escalation: Escalation,
+    #[serde(default)]
+    pub guides: GuidesConfig,
     /// `[calendars.NAME]` tables, as written (checked into `policy`).
     #[serde(default)]
     pub calendars: Option<toml::Value>,

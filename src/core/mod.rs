@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod case;
 pub mod config;
 pub mod duration;
+pub mod guide;
 pub mod id;
 pub mod lifecycle;
 pub mod sla;

@@ -204,6 +204,18 @@ pub fn case_view(case: &Case, config: &Config, style: Style) -> String {
             style.bold(&actor_label(e)),
             event_summary(e)
         ));
+        if e.kind == "guide"
+            && let Some(steps) = e.extra.get("steps").and_then(|s| s.as_array())
+        {
+            for step in steps {
+                let get = |k: &str| step.get(k).and_then(|v| v.as_str()).unwrap_or("");
+                out.push_str(&format!(
+                    "      │ {}  → {}\n",
+                    get("prompt"),
+                    style.bold(get("answer"))
+                ));
+            }
+        }
         if let Some(body) = &e.body {
             for line in body.trim_end().lines() {
                 out.push_str(&format!("      │ {line}\n"));
@@ -263,6 +275,14 @@ pub fn event_summary(e: &Event) -> String {
             opt(&e.reason)
         ),
         "set" => format!("set {}: {} → {}", opt(&e.field), opt(&e.from), opt(&e.to)),
+        "guide" => {
+            let get = |k: &str| e.extra.get(k).and_then(|v| v.as_str()).unwrap_or("?");
+            format!("ran guide {}: {}", get("guide"), get("outcome"))
+        }
+        "check" => {
+            let get = |k: &str| e.extra.get(k).and_then(|v| v.as_str()).unwrap_or("?");
+            format!("check `{}`: {}", get("command"), get("status"))
+        }
         other => other.to_string(),
     }
 }

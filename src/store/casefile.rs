@@ -85,6 +85,20 @@ fn string_value(text: &str) -> Value {
 fn toml_to_edit(v: &toml::Value) -> Value {
     match v {
         toml::Value::String(s) => string_value(s),
+        // A list of tables (a guide run's steps): one inline table per line.
+        toml::Value::Array(items)
+            if !items.is_empty() && items.iter().all(toml::Value::is_table) =>
+        {
+            let mut array = toml_edit::Array::new();
+            for item in items {
+                let mut v = toml_to_edit(item);
+                v.decor_mut().set_prefix("\n  ");
+                array.push_formatted(v);
+            }
+            array.set_trailing("\n");
+            array.set_trailing_comma(true);
+            Value::Array(array)
+        }
         other => other
             .to_string()
             .parse::<Value>()

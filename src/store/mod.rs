@@ -7,6 +7,7 @@ pub mod casefile;
 pub mod cases;
 pub mod fsutil;
 pub mod git;
+pub mod guides;
 pub mod index;
 
 use std::path::{Path, PathBuf};

@@ -6,6 +6,7 @@ mod util;
 mod casebook;
 mod commands;
 mod generated;
+mod guide;
 mod shell;
 mod sla;
 mod storage;

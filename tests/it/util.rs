@@ -119,6 +119,20 @@ impl TestEnv {
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {text}"))
     }
 
+    /// JSON output of a command expected to exit with `code`.
+    pub fn json_code(&self, args: &[&str], code: i32) -> Value {
+        let mut all = args.to_vec();
+        all.extend(["--format", "json"]);
+        let out = self.docket(&all).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
     /// Creates a case and returns its ID.
     pub fn create(&self, title: &str, extra: &[&str]) -> String {
         let mut args = vec!["create", "--title", title, "--quiet"];
