@@ -30,6 +30,12 @@ enum Step {
     Reject(&'static str),
     Cancel(&'static str, &'static str),
     Set(&'static str, &'static str, &'static str),
+    /// An agent runs a guide with these answers.
+    Guide(
+        &'static str,
+        &'static str,
+        &'static [(&'static str, &'static str)],
+    ),
 }
 
 struct Story {
@@ -95,10 +101,10 @@ const STORIES: &[Story] = &[
             ),
             (
                 1,
-                Step::Escalate(
+                Step::Guide(
                     "alice",
-                    "Suspected card fraud, needs the fraud desk",
-                    Some("engineering"),
+                    "lost-card",
+                    &[("kind", "Stolen"), ("suspicious", "Yes")],
                 ),
             ),
             (
@@ -453,6 +459,10 @@ fn play(cb: &Casebook, story: &Story, now: DateTime<Utc>) -> Result<Case> {
                     Ok(format!("{from} → {}", c.state))
                 })?
             }
+            Step::Guide(h, name, answers) => {
+                let (who, actor) = agent(h);
+                super::guide::demo_run(cb, who, actor, at, &id, name, answers)?
+            }
             Step::Accept(csat) => {
                 let actor = Actor::agent("alice");
                 act(
@@ -550,7 +560,7 @@ pub fn run(env: &mut Env, args: DemoArgs) -> Result<()> {
         play(&cb, story, env.now)?;
     }
     env.status(format!(
-        "Demo casebook with {} cases in {}\nTry: cd {} && docket list --open   (or export DOCKET_DIR={})",
+        "Demo casebook with {} cases in {}\nTry: cd {} && docket list --open && docket sla && docket guide list   (or export DOCKET_DIR={})",
         STORIES.len(),
         cb.dir.display(),
         cb.dir.display(),

@@ -669,6 +669,45 @@ fn run_one(
     Ok(handover)
 }
 
+/// A scripted run at a given time by a given author, for `docket demo`.
+pub(super) fn demo_run(
+    cb: &Casebook,
+    who: crate::store::git::Identity,
+    actor: crate::core::case::Actor,
+    at: chrono::DateTime<Utc>,
+    id: &str,
+    name: &str,
+    answers: &[(&str, &str)],
+) -> Result<Case> {
+    let (g, file) = load_valid(cb, name)?;
+    let mut prompter = Scripted {
+        answers: answers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    };
+    let run = guide::walk(&g, &mut prompter, &|| at).map_err(|s| stop_error(s, name))?;
+    let session = cb.begin_write_as(Some(who))?;
+    let file_case = cb.load_case(id)?;
+    let mut case = file_case.case.clone();
+    let mut ctx = Ctx::new(actor, at, random_u64());
+    apply(cb, &mut case, &mut ctx, &g, &file, &run)?;
+    let text = crate::store::casefile::render_update(&file_case.text, &file_case.case, &case)?;
+    session.commit(
+        &[FileWrite {
+            path: file_case.path,
+            content: text.into_bytes(),
+        }],
+        &message(
+            "guide",
+            Some(&case.id),
+            &format!("{name} → {}", run.outcome),
+        ),
+        at,
+    )?;
+    Ok(case)
+}
+
 fn dry_run_text(g: &Guide, run: &Run, actions: &[String]) -> String {
     let mut out = format!(
         "Guide {} ({}) — dry run, nothing written\n",

@@ -138,6 +138,26 @@ fn demo_builds_a_casebook_with_a_dozen_cases_over_several_days() {
         })
         .collect();
     assert!(channels.len() >= 4, "{channels:?}");
+    // A guide has been run, and the sample guides are there to try.
+    let guided = cases.iter().any(|c| {
+        let show = env.json(&[
+            "--casebook",
+            dir.to_str().unwrap(),
+            "show",
+            c["id"].as_str().unwrap(),
+        ]);
+        show["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "guide")
+    });
+    assert!(guided, "no guide run in the demo");
+    let guides = env.json(&["--casebook", dir.to_str().unwrap(), "guide", "list"]);
+    assert_eq!(guides.as_array().unwrap().len(), 3);
+    // SLA clocks to look at.
+    let clocks = env.json(&["--casebook", dir.to_str().unwrap(), "sla"]);
+    assert!(!clocks.as_array().unwrap().is_empty());
     // History spread over days, authored by the agents.
     let dates = env.git_in(&dir, &["log", "--format=%ad", "--date=short"]);
     let days: std::collections::HashSet<&str> = dates.lines().collect();
