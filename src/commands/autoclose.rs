@@ -7,7 +7,6 @@ use crate::core::case::{Actor, Case};
 use crate::core::duration;
 use crate::core::lifecycle::{self, Ctx, Transition, TransitionDetails};
 use crate::error::{CmdError, Result};
-use crate::store::git::{FileWrite, message};
 use crate::store::{Casebook, casefile};
 
 use super::{Env, random_u64};
@@ -73,26 +72,14 @@ pub fn run(env: &mut Env, args: AutocloseArgs) -> Result<()> {
 fn close_one(env: &Env, cb: &Casebook, id: &str, window: chrono::Duration) -> Result<Case> {
     let session = cb.begin_write()?;
     let file = cb.load_case(id)?;
-    let mut case = file.case.clone();
     let reason = format!("no customer reply within {}", duration::format(window));
-    let mut ctx = Ctx::new(Actor::system(), env.now, random_u64());
-    lifecycle::transition(
-        &mut case,
-        &mut ctx,
-        Transition::AutoClose,
-        TransitionDetails {
+    let ctx = Ctx::new(Actor::system(), env.now, random_u64());
+    super::edit::write_change(&session, file, "autoclose", ctx, |case, ctx| {
+        let details = TransitionDetails {
             reason: Some(reason.clone()),
             ..Default::default()
-        },
-    )?;
-    let text = casefile::render_update(&file.text, &file.case, &case)?;
-    session.commit(
-        &[FileWrite {
-            path: file.path,
-            content: text.into_bytes(),
-        }],
-        &message("autoclose", Some(&case.id), &reason),
-        env.now,
-    )?;
-    Ok(case)
+        };
+        lifecycle::transition(case, ctx, Transition::AutoClose, details)?;
+        Ok(reason)
+    })
 }

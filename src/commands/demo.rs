@@ -345,7 +345,7 @@ fn act(
     at: DateTime<Utc>,
     id: &str,
     action: &str,
-    change: impl FnOnce(&mut Case, &mut Ctx) -> std::result::Result<String, String>,
+    change: impl FnOnce(&mut Case, &mut Ctx) -> Result<String>,
 ) -> Result<Case> {
     let session = cb.begin_write_as(Some(who))?;
     let file = cb.load_case(id)?;

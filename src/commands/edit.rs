@@ -38,7 +38,7 @@ pub fn edit_case(
     query: &str,
     action: &str,
     from: Option<&str>,
-    change: impl FnOnce(&mut Case, &mut Ctx) -> std::result::Result<String, String>,
+    change: impl FnOnce(&mut Case, &mut Ctx) -> Result<String>,
 ) -> Result<Case> {
     let session = cb.begin_write()?;
     let file = cb.load_case(query)?;
@@ -64,10 +64,10 @@ pub fn write_change(
     file: CaseFile,
     action: &str,
     mut ctx: Ctx,
-    change: impl FnOnce(&mut Case, &mut Ctx) -> std::result::Result<String, String>,
+    change: impl FnOnce(&mut Case, &mut Ctx) -> Result<String>,
 ) -> Result<Case> {
     let mut case = file.case.clone();
-    let summary = change(&mut case, &mut ctx).map_err(|e| CmdError::user(e).context(&case.id))?;
+    let summary = change(&mut case, &mut ctx).map_err(|e| e.context(&case.id))?;
     let text = casefile::render_update(&file.text, &file.case, &case)
         .map_err(|e| CmdError::user(format!("{}: {e}", file.path)))?;
     let reread = casefile::parse(&text).map_err(|e| {

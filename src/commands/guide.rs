@@ -13,7 +13,6 @@ use crate::core::guide::{self, Action, Guide, Node, Problem, Prompter, Run, Scri
 use crate::core::lifecycle::{self, Change, Ctx, Transition, TransitionDetails};
 use crate::error::{CmdError, Result};
 use crate::store::Casebook;
-use crate::store::git::{FileWrite, message};
 use crate::store::guides::GuideFile;
 
 use super::{Env, random_u64};
@@ -637,30 +636,13 @@ fn run_one(
     }
     let session = cb.begin_write()?;
     let file_case = cb.load_case(id)?;
-    let actor = env.agent(cb)?;
-    let mut case = file_case.case.clone();
-    let mut ctx = Ctx::new(actor, env.now, random_u64());
-    let handover = apply(cb, &mut case, &mut ctx, &g, &file, &run)
-        .map_err(|e| e.context(format!("guide {name}")))?;
-    let text = crate::store::casefile::render_update(&file_case.text, &file_case.case, &case)?;
-    crate::store::casefile::parse(&text).map_err(|e| {
-        CmdError::user(format!(
-            "{}: docket produced a file it cannot read back ({e}); nothing was written",
-            file_case.path
-        ))
+    let ctx = Ctx::new(env.agent(cb)?, env.now, random_u64());
+    let mut handover = None;
+    let case = super::edit::write_change(&session, file_case, "guide", ctx, |case, ctx| {
+        handover = apply(cb, case, ctx, &g, &file, &run)
+            .map_err(|e| e.context(format!("guide {name}")))?;
+        Ok(format!("{name} → {}", run.outcome))
     })?;
-    session.commit(
-        &[FileWrite {
-            path: file_case.path.clone(),
-            content: text.into_bytes(),
-        }],
-        &message(
-            "guide",
-            Some(&case.id),
-            &format!("{name} → {}", run.outcome),
-        ),
-        env.now,
-    )?;
     drop(session);
     env.report_case(
         &case,
@@ -689,23 +671,11 @@ pub(super) fn demo_run(
     let run = guide::walk(&g, &mut prompter, &|| at).map_err(|s| stop_error(s, name))?;
     let session = cb.begin_write_as(Some(who))?;
     let file_case = cb.load_case(id)?;
-    let mut case = file_case.case.clone();
-    let mut ctx = Ctx::new(actor, at, random_u64());
-    apply(cb, &mut case, &mut ctx, &g, &file, &run)?;
-    let text = crate::store::casefile::render_update(&file_case.text, &file_case.case, &case)?;
-    session.commit(
-        &[FileWrite {
-            path: file_case.path,
-            content: text.into_bytes(),
-        }],
-        &message(
-            "guide",
-            Some(&case.id),
-            &format!("{name} → {}", run.outcome),
-        ),
-        at,
-    )?;
-    Ok(case)
+    let ctx = Ctx::new(actor, at, random_u64());
+    super::edit::write_change(&session, file_case, "guide", ctx, |case, ctx| {
+        apply(cb, case, ctx, &g, &file, &run)?;
+        Ok(format!("{name} → {}", run.outcome))
+    })
 }
 
 fn dry_run_text(g: &Guide, run: &Run, actions: &[String]) -> String {

@@ -55,21 +55,30 @@ pub fn run(env: &mut Env, args: SlaArgs) -> Result<()> {
         None => None,
     };
     let (all, bad) = cb.clock_cases()?;
+    // The cache holds timelines of open cases only; closed ones asked for by ID are read
+    // from their files (which also names the problem of an unreadable one).
+    let mut loaded: Vec<Case> = Vec::new();
+    let mut wanted_ids = Vec::new();
+    for q in &args.ids {
+        let id = cb.resolve_id(q)?;
+        match all.iter().find(|c| c.id == id) {
+            Some(c) if c.state.is_open() => {}
+            _ => loaded.push(cb.load_case(&id)?.case),
+        }
+        wanted_ids.push(id);
+    }
     let cases: Vec<&Case> = if args.ids.is_empty() {
         all.iter().filter(|c| c.state.is_open()).collect()
     } else {
-        let mut wanted = Vec::new();
-        for q in &args.ids {
-            let id = cb.resolve_id(q)?;
-            match all.iter().find(|c| c.id == id) {
-                Some(c) => wanted.push(c),
-                None => {
-                    // Unreadable: say why (the file error names file and line).
-                    cb.load_case(&id)?;
-                }
-            }
-        }
-        wanted
+        wanted_ids
+            .iter()
+            .filter_map(|id| {
+                loaded
+                    .iter()
+                    .find(|c| c.id == *id)
+                    .or_else(|| all.iter().find(|c| c.id == *id))
+            })
+            .collect()
     };
     let clocks = Clocks::new(policy);
     let mut rows: Vec<(ClockReport, &Case)> = Vec::new();
@@ -106,10 +115,7 @@ pub fn run(env: &mut Env, args: SlaArgs) -> Result<()> {
             .then(a.sla.cmp(&b.sla))
     });
     let text = match env.global.format {
-        Format::Json => {
-            let v: Vec<serde_json::Value> = rows.iter().map(|(r, c)| out::json_row(r, c)).collect();
-            serde_json::to_string_pretty(&v).expect("JSON values serialise") + "\n"
-        }
+        Format::Json => out::json(&rows),
         Format::Junit => out::junit(&rows, &cb.config.policy, now),
         Format::Markdown => out::markdown(&rows, now),
         Format::Github => out::github(&rows),

@@ -247,10 +247,19 @@ impl<'a> Clocks<'a> {
     /// Every SLA clock of `case` at `now` (events after `now` are ignored). `explain`
     /// keeps the intervals.
     pub fn evaluate(&self, case: &Case, now: DateTime<Utc>, explain: bool) -> Vec<ClockReport> {
+        if now < case.created_at {
+            return Vec::new();
+        }
+        let history = attribute_history(case, now);
+        let states = state_history(case, now);
         self.policy
             .slas
             .iter()
-            .filter_map(|sla| evaluate_one(case, sla, self.clock(&sla.calendar), now, explain))
+            .filter(|sla| history.iter().any(|(_, a)| sla.matcher.matches(a)))
+            .map(|sla| {
+                let clock = self.clock(&sla.calendar);
+                evaluate_one(case, sla, clock, now, explain, &history, &states)
+            })
             .collect()
     }
 }
@@ -322,20 +331,16 @@ fn stop_time(case: &Case, sla: &Sla, now: DateTime<Utc>) -> Option<DateTime<Utc>
     }
 }
 
+/// One SLA's clock for a case it matched at some point (see [`Clocks::evaluate`]).
 fn evaluate_one(
     case: &Case,
     sla: &Sla,
     clock: &Clock<'_>,
     now: DateTime<Utc>,
     explain: bool,
-) -> Option<ClockReport> {
-    if now < case.created_at {
-        return None;
-    }
-    let history = attribute_history(case, now);
-    if !history.iter().any(|(_, a)| sla.matcher.matches(a)) {
-        return None;
-    }
+    history: &[(DateTime<Utc>, Attrs)],
+    states: &[(DateTime<Utc>, State)],
+) -> ClockReport {
     let matches_now = sla.matcher.matches(&history.last().expect("never empty").1);
     // When it stopped matching: the last change from matching to not matching.
     let cancelled_at = if matches_now {
@@ -348,7 +353,6 @@ fn evaluate_one(
             .next_back()
     };
     let stop = stop_time(case, sla, now);
-    let states = state_history(case, now);
     let state_now = states.last().expect("never empty").1;
     let end = [Some(now), stop, cancelled_at]
         .into_iter()
@@ -423,7 +427,7 @@ fn evaluate_one(
         _ if stopped => Some(stop.unwrap_or(end)),
         _ => None,
     };
-    Some(ClockReport {
+    ClockReport {
         case: case.id.clone(),
         sla: sla.name.clone(),
         kind: sla.kind.as_str().to_string(),
@@ -439,7 +443,7 @@ fn evaluate_one(
         external: sla.external,
         warning,
         intervals,
-    })
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 //! SLA report formats: table, JSON rows, JUnit XML, Markdown, GitHub annotations, CSV, TSV.
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
 
 use crate::core::case::{Case, format_time};
 use crate::core::sla::{ClockReport, Policy, Stage};
@@ -52,24 +51,35 @@ fn stage_sgr(r: &ClockReport) -> &'static str {
     }
 }
 
-/// One JSON object per case-SLA pair (the documented names plus the case's title etc.).
-pub fn json_row(r: &ClockReport, c: &Case) -> Value {
-    let mut v = serde_json::to_value(r).expect("a report serialises");
-    if let Value::Object(m) = &mut v {
-        m.insert("title".into(), Value::String(c.title.clone()));
-        m.insert("priority".into(), Value::String(c.priority.clone()));
-        m.insert("state".into(), Value::String(c.state.as_str().into()));
-        m.insert(
-            "assignee".into(),
-            c.assignee.clone().map_or(Value::Null, Value::String),
-        );
-        m.insert(
-            "team".into(),
-            c.team.clone().map_or(Value::Null, Value::String),
-        );
-        m.insert("at_risk".into(), Value::Bool(r.at_risk()));
-    }
-    v
+/// One JSON object per case-SLA pair: the documented clock names plus the case's title,
+/// priority, state, assignee and team.
+#[derive(serde::Serialize)]
+pub struct JsonRow<'a> {
+    #[serde(flatten)]
+    pub report: &'a ClockReport,
+    pub title: &'a str,
+    pub priority: &'a str,
+    pub state: &'a str,
+    pub assignee: Option<&'a str>,
+    pub team: Option<&'a str>,
+    pub at_risk: bool,
+}
+
+/// The rows as a pretty-printed JSON array.
+pub fn json(rows: &[(ClockReport, &Case)]) -> String {
+    let rows: Vec<JsonRow<'_>> = rows
+        .iter()
+        .map(|(r, c)| JsonRow {
+            report: r,
+            title: &c.title,
+            priority: &c.priority,
+            state: c.state.as_str(),
+            assignee: c.assignee.as_deref(),
+            team: c.team.as_deref(),
+            at_risk: r.at_risk(),
+        })
+        .collect();
+    serde_json::to_string_pretty(&rows).expect("rows serialise") + "\n"
 }
 
 pub fn table(

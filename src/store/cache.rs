@@ -15,7 +15,7 @@ use super::Casebook;
 use super::cases::{BadCase, Stamp};
 use crate::core::case::{Actor, ActorKind, Case, Event, State, Visibility};
 
-const MAGIC: &[u8; 8] = b"DKTCACH3";
+const MAGIC: &[u8; 8] = b"DKTCACH4";
 
 struct Entry {
     path: String,
@@ -263,20 +263,25 @@ impl Casebook {
         self.cached("summaries.bin", Case::summary)
     }
 
-    /// Every case with the timeline events clocks need (no bodies, reasons or extra keys),
-    /// for `docket sla`. A cache of its own, so `list` does not pay for timelines.
+    /// Every case, with the timeline events clocks need for open cases (no ids, actor
+    /// names, bodies, reasons or extra keys; closed and cancelled cases carry none: read
+    /// their files when asked for them), for `docket sla`. A cache of its own, so `list`
+    /// does not pay for timelines.
     pub fn clock_cases(&self) -> crate::error::Result<(Vec<Case>, Vec<BadCase>)> {
         self.cached("clocks.bin", |c: &Case| {
             let mut lite = c.summary();
+            if !c.state.is_open() {
+                return lite;
+            }
             lite.timeline = c
                 .timeline
                 .iter()
                 .map(|e| {
                     let mut l = Event::new(
-                        e.id.clone(),
+                        String::new(),
                         e.at,
                         &Actor {
-                            name: e.actor.clone(),
+                            name: String::new(),
                             kind: e.actor_kind,
                         },
                         &e.kind,

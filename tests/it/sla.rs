@@ -466,3 +466,20 @@ fn a_bad_policy_or_case_file_is_a_clear_error() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("{bad}.toml")));
 }
+
+#[test]
+fn closed_cases_are_left_out_unless_asked_for_by_id() {
+    let mut env = env_with_policy();
+    at(&mut env, "2026-11-20T09:00:00Z");
+    let id = env.create("Quick", &["--priority", "P1"]);
+    at(&mut env, "2026-11-20T09:10:00Z");
+    env.ok(&["comment", &id, "-m", "Fixed it"]);
+    env.ok(&["resolve", &id, "--resolution", "done"]);
+    env.ok(&["close", &id]);
+    at(&mut env, "2026-11-21T09:00:00Z");
+    assert!(clocks(&env, &[]).is_empty(), "only open cases by default");
+    let rows = clocks(&env, &[&id]);
+    let r = clock(&rows, &id, "p1-response");
+    assert_eq!((r["stage"].as_str(), r["elapsed_seconds"].as_i64()), (Some("achieved"), Some(600)));
+    assert_eq!(r["stopped_at"], "2026-11-20T09:10:00Z");
+}
