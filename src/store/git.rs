@@ -2,9 +2,10 @@
 //!
 //! Write path (DESIGN.md "Speed by design"): under the casebook lock, read HEAD, write the
 //! new blobs, rebuild only the trees on the changed paths from HEAD's trees, write the
-//! commit, move the branch only if it still points at the HEAD we read, then write the
-//! files atomically and update just their index entries, so `git status` stays clean and
-//! the user's own staged and unstaged changes are never touched. No whole-index refresh,
+//! commit, write the files atomically, move the branch only if it still points at the
+//! HEAD we read (else restore the files), then update just their index entries, so
+//! `git status` stays clean and the user's own staged and unstaged changes are never
+//! touched. No whole-index refresh,
 //! no directory scan: the cost does not grow with the number of cases.
 
 use std::path::Path;
@@ -220,6 +221,15 @@ impl WriteSession<'_> {
         let committer = Signature::new(&self.committer.name, &self.committer.email, &time)?;
         let parents: Vec<&git2::Commit> = parent.iter().collect();
         let oid = repo.commit(None, &author, &committer, message, &tree, &parents)?;
+        // Work tree first: if docket dies between here and the branch update, the change
+        // is in the file, uncommitted, and the next docket command commits it; never the
+        // other way round, where a stale file would make the next command drop it.
+        let mut previous = Vec::with_capacity(files.len());
+        for f in files {
+            let path = self.cb.dir.join(&f.path);
+            previous.push(std::fs::read(&path).ok());
+            fsutil::atomic_write(&path, &f.content)?;
+        }
         let subject = message.lines().next().unwrap_or("");
         let reflog = format!("docket: {subject}");
         let moved = match self.head {
@@ -227,6 +237,14 @@ impl WriteSession<'_> {
             None => repo.reference(&self.branch, oid, false, &reflog),
         };
         if let Err(e) = moved {
+            // Put the files back as they were: nothing of this action remains.
+            for (f, before) in files.iter().zip(previous) {
+                let path = self.cb.dir.join(&f.path);
+                let _ = match before {
+                    Some(bytes) => fsutil::atomic_write(&path, &bytes),
+                    None => std::fs::remove_file(&path).map_err(Into::into),
+                };
+            }
             return Err(CmdError::user(format!(
                 "{} moved while docket was writing ({}); nothing was written",
                 self.branch,
@@ -234,10 +252,7 @@ impl WriteSession<'_> {
             ))
             .hint("run the command again"));
         }
-        // The commit has landed; now make the work tree and index match it.
-        for f in files {
-            fsutil::atomic_write(&self.cb.dir.join(&f.path), &f.content)?;
-        }
+        // The commit has landed; make the index match it.
         if let Err(message) = self.update_index(&blobs) {
             eprintln!(
                 "warning: committed {oid}, but could not update the Git index ({message}); `git reset -q` repairs it"

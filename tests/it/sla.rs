@@ -480,6 +480,9 @@ fn closed_cases_are_left_out_unless_asked_for_by_id() {
     assert!(clocks(&env, &[]).is_empty(), "only open cases by default");
     let rows = clocks(&env, &[&id]);
     let r = clock(&rows, &id, "p1-response");
-    assert_eq!((r["stage"].as_str(), r["elapsed_seconds"].as_i64()), (Some("achieved"), Some(600)));
+    assert_eq!(
+        (r["stage"].as_str(), r["elapsed_seconds"].as_i64()),
+        (Some("achieved"), Some(600))
+    );
     assert_eq!(r["stopped_at"], "2026-11-20T09:10:00Z");
 }
