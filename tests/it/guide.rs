@@ -459,6 +459,12 @@ fn escape_in_a_real_terminal_aborts_with_nothing_written() {
     s.expect("aborted; nothing was written").unwrap();
     s.expect(expectrl::Eof).unwrap();
     assert_eq!(env.commit_count(), before);
+    // Ctrl-C at a prompt: the process stops; nothing is written.
+    let mut s = pty_session(&env, &["guide", "run", &id, "lost-card"]);
+    s.expect("Was the card lost or stolen?").unwrap();
+    s.send("\x03").unwrap();
+    s.expect(expectrl::Eof).unwrap();
+    assert_eq!(env.commit_count(), before);
     // Declining the confirmation writes nothing either.
     let mut s = pty_session(
         &env,
