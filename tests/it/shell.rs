@@ -334,3 +334,22 @@ fn strip_ansi(s: &str) -> String {
     }
     out
 }
+
+#[test]
+fn comment_opens_the_editor_on_a_terminal_when_no_text_is_given() {
+    use expectrl::Expect;
+    let env = TestEnv::new();
+    let id = env.create("Editor", &[]);
+    let mut cmd = env.std_docket(&["comment", &id]);
+    cmd.env(
+        "EDITOR",
+        "sh -c 'sleep 0.05; printf \"Written in the editor\\nsecond line\\n\" > \"$1\"' editor",
+    );
+    let mut s = expectrl::Session::spawn(cmd).expect("a pseudo-terminal");
+    s.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+    s.expect(expectrl::Eof).unwrap();
+    let case = env.show(&id);
+    let last = case["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "comment");
+    assert_eq!(last["body"], "Written in the editor\nsecond line");
+}
