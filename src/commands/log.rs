@@ -109,6 +109,21 @@ pub fn run(env: &mut Env, args: LogArgs) -> Result<()> {
     if env.json() {
         return env.print_json(&Value::Array(entries));
     }
+    if env.global.format == crate::cli::Format::Tsv {
+        for e in &entries {
+            let field = |k: &str| e[k].as_str().unwrap_or("").replace(['\t', '\n'], " ");
+            writeln!(
+                env.out,
+                "{}\t{}\t{}\t{}\t{}",
+                field("commit"),
+                field("at"),
+                field("author"),
+                field("action"),
+                field("subject")
+            )?;
+        }
+        return Ok(());
+    }
     for e in &entries {
         writeln!(
             env.out,

@@ -593,6 +593,11 @@ fn log_shows_one_entry_per_commit_with_field_changes_newest_first() {
             .any(|c| c["field"] == "assignee" && c["to"] == "bob")
     );
     assert_eq!(entries[2]["action"], "create");
+    let tsv = env.ok(&["log", &id, "--format", "tsv"]);
+    let first: Vec<&str> = tsv.lines().next().unwrap().split('\t').collect();
+    assert_eq!(first.len(), 5);
+    assert_eq!(first[0], entries[0]["commit"].as_str().unwrap());
+    assert_eq!(first[3], "set");
     let text = env.ok(&["log", &id]);
     assert!(
         text.find("priority: P3 → P1").unwrap() < text.find("assignee").unwrap(),
