@@ -559,13 +559,6 @@ pub fn run(env: &mut Env, args: DemoArgs) -> Result<()> {
     for story in STORIES {
         play(&cb, story, env.now)?;
     }
-    env.status(format!(
-        "Demo casebook with {} cases in {}\nTry: cd {} && docket list --open && docket sla && docket guide list   (or export DOCKET_DIR={})",
-        STORIES.len(),
-        cb.dir.display(),
-        cb.dir.display(),
-        cb.dir.display()
-    ));
     let (cases, _) = cb.summaries()?;
     let mut cases: Vec<&Case> = cases.iter().collect();
     cases.sort_by(|a, b| {
@@ -587,6 +580,18 @@ pub fn run(env: &mut Env, args: DemoArgs) -> Result<()> {
         crate::render::terminal_width(),
         env.style,
     );
-    writeln!(env.out, "{table}")?;
+    // The folder is part of the result (it may be a new temporary one): stdout.
+    writeln!(
+        env.out,
+        "Demo casebook with {} cases in {}\n\n{table}",
+        cases.len(),
+        cb.dir.display()
+    )?;
+    env.out.flush()?;
+    env.status(format!(
+        "\nTry: cd {} && docket list --open && docket sla && docket guide list\n(or export DOCKET_DIR={})",
+        cb.dir.display(),
+        cb.dir.display()
+    ));
     Ok(())
 }

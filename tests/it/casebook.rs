@@ -170,13 +170,14 @@ fn demo_builds_a_casebook_with_a_dozen_cases_over_several_days() {
 #[test]
 fn demo_without_a_folder_makes_a_temporary_one_and_prints_it() {
     let env = TestEnv::bare();
-    let out = env.docket(&["demo"]).output().unwrap();
+    let out = env.docket(&["demo", "--quiet"]).output().unwrap();
     assert!(out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    let dir = err
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.lines().next().unwrap();
+    let dir = first
         .split_whitespace()
         .find(|w| w.contains("docket-demo-"))
-        .expect("the folder is printed");
+        .expect("the folder is printed on stdout, even with --quiet");
     assert!(std::path::Path::new(dir).join("docket.toml").is_file());
     std::fs::remove_dir_all(dir).unwrap();
 }
