@@ -268,8 +268,19 @@ pub mod utc {
         s.serialize_str(&super::format_time(*t))
     }
 
+    /// A string, or a native TOML date-time written by hand (`at = 2026-11-20T09:00:00Z`).
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Text(String),
+        Native(toml::value::Datetime),
+    }
+
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-        let text = String::deserialize(d)?;
+        let text = match Written::deserialize(d)? {
+            Written::Text(t) => t,
+            Written::Native(t) => t.to_string(),
+        };
         DateTime::parse_from_rfc3339(&text)
             .map(|t| t.with_timezone(&Utc))
             .map_err(|e| {
@@ -319,6 +330,13 @@ sentiment = "calm"
 "#;
         let case: Case = toml::from_str(text).unwrap();
         assert_eq!(case.updated_at.to_rfc3339(), "2026-11-20T08:00:00+00:00");
+        // A native TOML date-time written by hand reads the same.
+        let native: Case = toml::from_str(&text.replace(
+            "created_at = \"2026-11-20T09:00:00Z\"",
+            "created_at = 2026-11-20T09:00:00Z",
+        ))
+        .unwrap();
+        assert_eq!(native.created_at, case.created_at);
         assert_eq!(case.timeline[0].extra["sentiment"].as_str(), Some("calm"));
     }
 }
