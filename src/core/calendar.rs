@@ -77,6 +77,32 @@ impl Calendar {
         }
     }
 
+    /// Working seconds in a normal week (24x7: a whole week).
+    pub fn week_seconds(&self) -> i64 {
+        if self.is_24x7() {
+            return 7 * 86_400;
+        }
+        self.week
+            .iter()
+            .flatten()
+            .map(|s| i64::from(s.end - s.start) * 60)
+            .sum()
+    }
+
+    /// One working day: the average over the weekdays that have working hours (24x7:
+    /// 24 hours). What `1d` means in an SLA target on this calendar.
+    pub fn day_seconds(&self) -> i64 {
+        if self.is_24x7() {
+            return 86_400;
+        }
+        let days = self.week.iter().filter(|d| !d.is_empty()).count() as i64;
+        if days == 0 {
+            86_400
+        } else {
+            self.week_seconds() / days
+        }
+    }
+
     /// Whether any working time exists in a typical week or on a holiday override.
     pub fn has_working_time(&self) -> bool {
         self.is_24x7()

@@ -4,6 +4,12 @@ use chrono::Duration;
 
 /// Parses `30s`, `30m`, `4h`, `2d`, `1w` and sums like `1h30m`.
 pub fn parse(text: &str) -> Result<Duration, String> {
+    parse_with(text, 86_400, 7 * 86_400)
+}
+
+/// Like [`parse`], with the length of a day and of a week given in seconds (a business
+/// calendar's working day and week).
+pub fn parse_with(text: &str, day_secs: i64, week_secs: i64) -> Result<Duration, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err("empty duration (write e.g. 30m, 4h or 7d)".into());
@@ -28,8 +34,8 @@ pub fn parse(text: &str) -> Result<Duration, String> {
             's' => Duration::seconds(n),
             'm' => Duration::minutes(n),
             'h' => Duration::hours(n),
-            'd' => Duration::days(n),
-            'w' => Duration::weeks(n),
+            'd' => Duration::seconds(n * day_secs),
+            'w' => Duration::seconds(n * week_secs),
             _ => {
                 return Err(format!(
                     "invalid duration {text:?}: unknown unit {c:?} (use s, m, h, d or w)"
@@ -80,6 +86,18 @@ mod tests {
     #[test]
     fn parses_sums() {
         assert_eq!(parse("1h30m").unwrap(), Duration::minutes(90));
+    }
+
+    #[test]
+    fn days_and_weeks_can_be_working_days_and_weeks() {
+        assert_eq!(
+            parse_with("2d", 8 * 3600, 40 * 3600).unwrap(),
+            Duration::hours(16)
+        );
+        assert_eq!(
+            parse_with("1w1d", 8 * 3600, 40 * 3600).unwrap(),
+            Duration::hours(48)
+        );
     }
 
     #[test]

@@ -610,20 +610,21 @@ fn sla_from(
             )));
         }
     };
-    let target_text =
-        get_str("target").ok_or_else(|| at("target is missing (e.g. \"30m\", \"8h\")".into()))?;
-    let target = duration::parse(target_text)
-        .map_err(|e| at(format!("target: {e}")))?
-        .num_seconds();
-    if target <= 0 {
-        return Err(at("target must be more than zero".into()));
-    }
     let calendar = get_str("calendar").unwrap_or("24x7").to_string();
-    if !calendars.contains_key(&calendar) {
+    let Some(cal) = calendars.get(&calendar) else {
         return Err(at(format!(
             "unknown calendar {calendar:?} (calendars: {})",
             calendars.keys().cloned().collect::<Vec<_>>().join(", ")
         )));
+    };
+    let target_text =
+        get_str("target").ok_or_else(|| at("target is missing (e.g. \"30m\", \"8h\")".into()))?;
+    // On a business calendar a day is one working day and a week one working week.
+    let target = duration::parse_with(target_text, cal.day_seconds(), cal.week_seconds())
+        .map_err(|e| at(format!("target: {e}")))?
+        .num_seconds();
+    if target <= 0 {
+        return Err(at("target must be more than zero".into()));
     }
     let mut matcher = Matcher::default();
     if let Some(m) = t.get("match") {

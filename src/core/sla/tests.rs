@@ -480,3 +480,15 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_day_on_a_business_calendar_is_one_working_day() {
+    // Madrid: 8 + 8 + 9 + 9 + 6 = 40 working hours over 5 days: a day is 8 hours.
+    let p = policy(&format!(
+        "{POLICY}\n[[sla]]\nname = \"two-days\"\ntarget = \"2d\"\ncalendar = \"madrid\"\n[[sla]]\nname = \"a-week\"\ntarget = \"1w\"\ncalendar = \"madrid\"\n[[sla]]\nname = \"24x7-day\"\ntarget = \"1d\"\n"
+    ));
+    let target = |n: &str| p.slas.iter().find(|s| s.name == n).unwrap().target;
+    assert_eq!(target("two-days"), 16 * 3600);
+    assert_eq!(target("a-week"), 40 * 3600);
+    assert_eq!(target("24x7-day"), 24 * 3600);
+}
