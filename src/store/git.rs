@@ -160,7 +160,8 @@ impl Casebook {
         };
         let committer = committer(&self.repo).unwrap_or_else(|_| author.clone());
         check_clean_state(&self.repo)?;
-        let lock = Lock::acquire(&self.private_dir().join("lock"))?;
+        // One lock per repository (not per casebook folder): HEAD and the index are shared.
+        let lock = Lock::acquire(&self.repo.path().join("docket").join("lock"))?;
         let head_ref = self.repo.find_reference("HEAD")?;
         let branch = match head_ref.symbolic_target()? {
             Some(name) => name.to_string(),
