@@ -333,3 +333,30 @@ fn the_index_stays_consistent_with_head_for_git_itself() {
     let files = env.git(&["show", "--name-only", "--format=", "HEAD"]);
     assert_eq!(files.trim(), "notes.md");
 }
+
+#[test]
+fn when_the_branch_cannot_move_the_file_is_restored_and_nothing_is_written() {
+    let env = TestEnv::new();
+    let id = env.create("Locked branch", &[]);
+    let before = env.commit_count();
+    let text = env.case_text(&id);
+    let branch = env.git(&["symbolic-ref", "--short", "HEAD"]);
+    // Another Git process holds the branch's lock.
+    let lock = env
+        .dir
+        .join(format!(".git/refs/heads/{}.lock", branch.trim()));
+    std::fs::write(&lock, "").unwrap();
+    let err = env.fails(&["comment", &id, "-m", "will not land"], 2);
+    assert!(err.contains("nothing was written"), "{err}");
+    std::fs::remove_file(&lock).unwrap();
+    assert_eq!(env.commit_count(), before);
+    assert_eq!(env.case_text(&id), text, "the file is as it was");
+    assert_eq!(env.status(), "");
+    // A new case is removed again.
+    std::fs::write(&lock, "").unwrap();
+    env.fails(&["create", "--title", "Never"], 2);
+    std::fs::remove_file(&lock).unwrap();
+    assert_eq!(env.status(), "", "no stray case file");
+    env.ok(&["comment", &id, "-m", "lands now"]);
+    assert_eq!(env.commit_count(), before + 1);
+}
