@@ -7,17 +7,25 @@ use crate::core::sla::{ClockReport, Policy, Stage};
 
 use super::style::Style;
 
-/// A duration for people: `1d2h`, `45m`, `30s`.
+/// A duration for people: `45m`, `1h30m`, `40h`; days (of 24 hours) only past 99 hours, so
+/// working time is not mistaken for working days.
 pub fn human(secs: i64) -> String {
     let s = secs.abs();
-    let (d, h, m, sec) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60, s % 60);
-    let text = match (d, h, m) {
-        (0, 0, 0) => format!("{sec}s"),
-        (0, 0, m) => format!("{m}m"),
-        (0, h, 0) => format!("{h}h"),
-        (0, h, m) => format!("{h}h{m:02}m"),
-        (d, 0, _) => format!("{d}d"),
-        (d, h, _) => format!("{d}d{h}h"),
+    let (h, m, sec) = (s / 3600, s % 3600 / 60, s % 60);
+    let text = if h > 99 {
+        let (d, h) = (h / 24, h % 24);
+        if h == 0 {
+            format!("{d}d")
+        } else {
+            format!("{d}d{h}h")
+        }
+    } else {
+        match (h, m) {
+            (0, 0) => format!("{sec}s"),
+            (0, m) => format!("{m}m"),
+            (h, 0) => format!("{h}h"),
+            (h, m) => format!("{h}h{m:02}m"),
+        }
     };
     if secs < 0 { format!("-{text}") } else { text }
 }
@@ -495,7 +503,9 @@ mod tests {
         assert_eq!(human(1800), "30m");
         assert_eq!(human(5400), "1h30m");
         assert_eq!(human(7200), "2h");
-        assert_eq!(human(90_000), "1d1h");
+        assert_eq!(human(90_000), "25h");
+        assert_eq!(human(40 * 3600), "40h");
+        assert_eq!(human(5 * 86_400 + 3600), "5d1h");
         assert_eq!(human(-600), "-10m");
     }
 
