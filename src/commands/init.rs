@@ -58,7 +58,7 @@ pub fn init_casebook(env: &Env, dir: PathBuf, prefix: &str) -> Result<(Casebook,
         };
         if !has("user.name", "GIT_AUTHOR_NAME") || !has("user.email", "GIT_AUTHOR_EMAIL") {
             return Err(CmdError::user(
-                "no Git identity: user.name or user.email is not set, so docket cannot say who made this change; nothing was written",
+                "no Git identity: user.name or user.email is not set, so docket cannot say who made this change; set them (or GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL); nothing was written",
             )
             .hint("run `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`, or set GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL"));
         }

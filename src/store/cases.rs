@@ -151,8 +151,10 @@ impl Casebook {
     pub fn load_case(&self, query: &str) -> Result<CaseFile> {
         let id = self.resolve_id(query)?;
         self.read_case_file(&casefile::path_for(&id)).map_err(|b| {
-            CmdError::user(b.to_string())
-                .hint("fix the file by hand (or `git checkout` it) and run the command again")
+            CmdError::user(format!(
+                "{b} (fix the file, or restore it with git checkout)"
+            ))
+            .hint("`git diff` shows what changed in it")
         })
     }
 }

@@ -72,7 +72,7 @@ fn identity(repo: &Repository, name_var: &str, email_var: &str) -> Result<Identi
     match (name, email) {
         (Some(name), Some(email)) => Ok(Identity { name, email }),
         (name, _) => Err(CmdError::user(format!(
-            "no Git identity: {} is not set, so docket cannot say who made this change; nothing was written",
+            "no Git identity: {} is not set, so docket cannot say who made this change; set user.name and user.email (or GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL); nothing was written",
             if name.is_none() { "user.name" } else { "user.email" }
         ))
         .hint("run `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`, or set GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL")),
@@ -94,7 +94,7 @@ pub fn check_clean_state(repo: &Repository) -> Result<()> {
         RepositoryState::ApplyMailbox => "a `git am`",
     };
     Err(CmdError::user(format!(
-        "{what} is in progress in this repository; docket will not commit now, nothing was written"
+        "{what} is in progress in this repository; finish or abort it, then run the command again; nothing was written"
     ))
     .hint("finish it (or abort it) with git, then run the command again"))
 }
@@ -167,7 +167,7 @@ impl Casebook {
             Some(name) => name.to_string(),
             None => {
                 return Err(CmdError::user(
-                    "HEAD is detached; docket commits on a branch, nothing was written",
+                    "HEAD is detached; docket commits on a branch: check one out (git switch main); nothing was written",
                 )
                 .hint("check out a branch first (git switch main)"));
             }

@@ -56,7 +56,7 @@ impl Casebook {
             .find(|d| d.join(CONFIG_FILE).is_file())
             .ok_or_else(|| {
                 CmdError::user(format!(
-                    "not in a casebook: no {CONFIG_FILE} in {} or any parent folder",
+                    "not in a casebook: no {CONFIG_FILE} in {} or any parent folder; run `docket init` to make one, or pass --casebook DIR",
                     from.display()
                 ))
                 .hint("run `docket init` to make one here, or pass --casebook DIR (or set DOCKET_DIR)")
