@@ -59,7 +59,7 @@ impl Casebook {
                     "not in a casebook: no {CONFIG_FILE} in {} or any parent folder; run `docket init` to make one, or pass --casebook DIR",
                     from.display()
                 ))
-                .hint("run `docket init` to make one here, or pass --casebook DIR (or set DOCKET_DIR)")
+                .hint("DOCKET_DIR=DIR works like --casebook DIR")
             })?
             .to_path_buf();
         Casebook::open(&dir)
