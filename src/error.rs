@@ -75,6 +75,12 @@ impl From<std::io::Error> for CmdError {
     }
 }
 
+impl From<crate::core::lifecycle::LifecycleError> for CmdError {
+    fn from(e: crate::core::lifecycle::LifecycleError) -> CmdError {
+        CmdError::user(e.to_string())
+    }
+}
+
 impl From<git2::Error> for CmdError {
     fn from(e: git2::Error) -> CmdError {
         CmdError::user(format!("git: {}", e.message()))

@@ -12,6 +12,57 @@ use chrono::{DateTime, SubsecRound, Utc};
 use super::case::{Actor, ActorKind, Case, Event, State, Visibility};
 use super::id;
 
+/// Why an action cannot be applied to a case.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LifecycleError {
+    #[error(
+        "cannot {action} a case that is {from} ({action} needs {}); from {from} you can {}",
+        join_states(.needs),
+        if .allowed.is_empty() { "only comment".to_string() } else { .allowed.join(", ") }
+    )]
+    Illegal {
+        action: &'static str,
+        from: State,
+        needs: Vec<State>,
+        /// The lifecycle commands allowed from `from`.
+        allowed: Vec<&'static str>,
+    },
+    #[error("cannot {action} a case that is {state}; reopen it first (docket reopen {id})")]
+    Ended {
+        action: &'static str,
+        state: State,
+        id: String,
+    },
+    #[error("{id} is already assigned to {agent}")]
+    AlreadyAssigned { id: String, agent: String },
+    #[error("{id} is not assigned")]
+    NotAssigned { id: String },
+    #[error("csat must be 1 to 5, not {0}")]
+    Csat(u8),
+    #[error("the comment is empty; nothing was recorded")]
+    EmptyComment,
+    #[error("a customer's message cannot be an internal note (drop --internal)")]
+    CustomerNote,
+    #[error("an escalation needs a reason (--reason TEXT)")]
+    NoReason,
+    #[error(
+        "{id} is already at the highest escalation level ({max}, escalation.max_level in docket.toml)"
+    )]
+    MaxEscalation { id: String, max: u32 },
+    #[error("the title cannot be empty")]
+    EmptyTitle,
+    #[error("a case needs a title (--title TEXT)")]
+    NoTitle,
+}
+
+fn join_states(states: &[State]) -> String {
+    states
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
 /// Who acts, when, and the seed for this action's event IDs.
 pub struct Ctx {
     pub actor: Actor,
@@ -101,28 +152,21 @@ impl Transition {
     }
 
     /// The target state, or an error that names what is allowed from `from`.
-    pub fn target(self, from: State) -> Result<State, String> {
+    pub fn target(self, from: State) -> Result<State, LifecycleError> {
         let (sources, to) = self.rule();
         if sources.contains(&from) {
             return Ok(to);
         }
-        let allowed: Vec<&str> = Transition::ALL
-            .into_iter()
-            .filter(|t| *t != Transition::AutoClose && t.rule().0.contains(&from))
-            .map(Transition::name)
-            .collect();
-        let from_list: Vec<&str> = sources.iter().map(|s| s.as_str()).collect();
-        Err(format!(
-            "cannot {} a case that is {from} ({} needs {}); from {from} you can {}",
-            self.name(),
-            self.name(),
-            from_list.join(" or "),
-            if allowed.is_empty() {
-                "only comment".to_string()
-            } else {
-                allowed.join(", ")
-            }
-        ))
+        Err(LifecycleError::Illegal {
+            action: self.name(),
+            from,
+            needs: sources.to_vec(),
+            allowed: Transition::ALL
+                .into_iter()
+                .filter(|t| *t != Transition::AutoClose && t.rule().0.contains(&from))
+                .map(Transition::name)
+                .collect(),
+        })
     }
 }
 
@@ -156,14 +200,15 @@ fn open_if_new(case: &mut Case, ctx: &mut Ctx) {
     }
 }
 
-fn refuse_if_ended(case: &Case, what: &str) -> Result<(), String> {
+fn refuse_if_ended(case: &Case, action: &'static str) -> Result<(), LifecycleError> {
     if case.state.is_open() {
         Ok(())
     } else {
-        Err(format!(
-            "cannot {what} a case that is {}; reopen it first (docket reopen {})",
-            case.state, case.id
-        ))
+        Err(LifecycleError::Ended {
+            action,
+            state: case.state,
+            id: case.id.clone(),
+        })
     }
 }
 
@@ -173,12 +218,12 @@ pub fn transition(
     ctx: &mut Ctx,
     t: Transition,
     details: TransitionDetails,
-) -> Result<(), String> {
+) -> Result<(), LifecycleError> {
     let to = t.target(case.state)?;
     if let Some(csat) = details.csat
         && !(1..=5).contains(&csat)
     {
-        return Err(format!("csat must be 1 to 5, not {csat}"));
+        return Err(LifecycleError::Csat(csat));
     }
     match t {
         Transition::Resolve => case.resolution = details.resolution.clone(),
@@ -203,13 +248,18 @@ pub fn assign(
     case: &mut Case,
     ctx: &mut Ctx,
     agent: Option<(&str, Option<&str>)>,
-) -> Result<(), String> {
+) -> Result<(), LifecycleError> {
     refuse_if_ended(case, "assign")?;
     let to = agent.map(|(h, _)| h.to_string());
     if to == case.assignee {
         return Err(match to {
-            Some(h) => format!("{} is already assigned to {h}", case.id),
-            None => format!("{} is not assigned", case.id),
+            Some(agent) => LifecycleError::AlreadyAssigned {
+                id: case.id.clone(),
+                agent,
+            },
+            None => LifecycleError::NotAssigned {
+                id: case.id.clone(),
+            },
         });
     }
     open_if_new(case, ctx);
@@ -234,12 +284,12 @@ pub fn comment(
     body: &str,
     channel: &str,
     visibility: Visibility,
-) -> Result<(), String> {
+) -> Result<(), LifecycleError> {
     if body.trim().is_empty() {
-        return Err("the comment is empty; nothing was recorded".into());
+        return Err(LifecycleError::EmptyComment);
     }
     if ctx.actor.kind == ActorKind::Customer && visibility == Visibility::Internal {
-        return Err("a customer's message cannot be an internal note (drop --internal)".into());
+        return Err(LifecycleError::CustomerNote);
     }
     open_if_new(case, ctx);
     let mut e = ctx.event("comment");
@@ -270,16 +320,16 @@ pub fn escalate(
     reason: &str,
     team: Option<&str>,
     max_level: u32,
-) -> Result<(), String> {
+) -> Result<(), LifecycleError> {
     refuse_if_ended(case, "escalate")?;
     if reason.trim().is_empty() {
-        return Err("an escalation needs a reason (--reason TEXT)".into());
+        return Err(LifecycleError::NoReason);
     }
     if case.escalation_level >= max_level {
-        return Err(format!(
-            "{} is already at the highest escalation level ({max_level}, escalation.max_level in docket.toml)",
-            case.id
-        ));
+        return Err(LifecycleError::MaxEscalation {
+            id: case.id.clone(),
+            max: max_level,
+        });
     }
     open_if_new(case, ctx);
     let mut e = ctx.event("escalated");
@@ -313,13 +363,13 @@ pub enum Change {
 
 /// Applies field changes, one `set` event per field that really changed. Returns how
 /// many fields changed.
-pub fn set(case: &mut Case, ctx: &mut Ctx, changes: Vec<Change>) -> Result<usize, String> {
+pub fn set(case: &mut Case, ctx: &mut Ctx, changes: Vec<Change>) -> Result<usize, LifecycleError> {
     let mut changed = 0;
     for change in changes {
         let (field, from, to) = match change {
             Change::Title(t) => {
                 if t.trim().is_empty() {
-                    return Err("the title cannot be empty".into());
+                    return Err(LifecycleError::EmptyTitle);
                 }
                 let old = std::mem::replace(&mut case.title, t.clone());
                 ("title".to_string(), Some(old), Some(t))
@@ -441,9 +491,9 @@ pub struct NewCase {
     pub channel: String,
 }
 
-pub fn create(new: NewCase, ctx: &mut Ctx) -> Result<Case, String> {
+pub fn create(new: NewCase, ctx: &mut Ctx) -> Result<Case, LifecycleError> {
     if new.title.trim().is_empty() {
-        return Err("a case needs a title (--title TEXT)".into());
+        return Err(LifecycleError::NoTitle);
     }
     let mut e = ctx.event("created");
     e.channel = Some(new.channel);
@@ -561,8 +611,18 @@ mod tests {
             Default::default(),
         )
         .unwrap_err();
-        assert!(err.contains("accept needs resolved"), "{err}");
-        assert!(err.contains("wait, resolve, cancel"), "{err}");
+        assert_eq!(
+            err,
+            LifecycleError::Illegal {
+                action: "accept",
+                from: State::New,
+                needs: vec![State::Resolved],
+                allowed: vec!["wait", "resolve", "cancel"],
+            }
+        );
+        let text = err.to_string();
+        assert!(text.contains("accept needs resolved"), "{text}");
+        assert!(text.contains("wait, resolve, cancel"), "{text}");
     }
 
     #[test]
@@ -590,7 +650,9 @@ mod tests {
         };
         transition(&mut c, &mut agent(12), Transition::Close, close).unwrap();
         assert_eq!((c.state, c.csat), (State::Closed, Some(5)));
-        let err = assign(&mut c, &mut agent(13), Some(("bob", None))).unwrap_err();
+        let err = assign(&mut c, &mut agent(13), Some(("bob", None)))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("reopen"), "{err}");
     }
 
