@@ -69,6 +69,12 @@ fn completion_of_agents_and_configured_values() {
     assert_eq!(t, vec!["incident"]);
     let c = bash_complete(&env, &["docket", "comment", &id, "--channel", "ph"]);
     assert_eq!(c, vec!["phone"]);
+    let g = bash_complete(&env, &["docket", "guide", "show", "lo"]);
+    assert_eq!(g, vec!["login-failure", "lost-card"]);
+    let g = bash_complete(&env, &["docket", "guide", "run", &id, "bi"]);
+    assert_eq!(g, vec!["billing-dispute"]);
+    let t = bash_complete(&env, &["docket", "escalate", &id, "--team", "fr"]);
+    assert_eq!(t, vec!["fraud"]);
 }
 
 #[test]
