@@ -7,6 +7,7 @@ use chrono::Utc;
 use serde_json::json;
 
 use crate::cli::{Format, GuideCheckArgs, GuideCommand, GuideRunArgs, GuideShowArgs};
+use crate::core::agents::Agents;
 use crate::core::case::{Case, Visibility};
 use crate::core::config::Config;
 use crate::core::guide::{self, Action, Guide, Node, Problem, Prompter, Run, Scripted, Stop};
@@ -38,6 +39,7 @@ fn field_check(config: &Config, k: &str, v: &str) -> std::result::Result<(), Str
 /// Parses and validates a guide; every problem as `file:line: message`.
 fn problems_of(
     config: &Config,
+    agents: Option<&Agents>,
     file: &GuideFile,
     known: &BTreeSet<String>,
 ) -> (Option<Guide>, Vec<Problem>) {
@@ -46,7 +48,17 @@ fn problems_of(
         Ok(g) => {
             let field = |k: &str, v: &str| field_check(config, k, v);
             let priority = |p: &str| config.check_priority(p).map(|_| ());
-            let p = guide::validate(&g, &file.text, &field, &priority, known);
+            // Without a casebook (guide check FILE outside one) teams and agents are unknown.
+            let team = |t: &str| agents.map_or(Ok(()), |a| a.check_team(t).map(|_| ()));
+            let agent = |h: &str| agents.map_or(Ok(()), |a| a.resolve(h).map(|_| ()));
+            let checks = guide::Checks {
+                field: &field,
+                priority: &priority,
+                team: &team,
+                agent: &agent,
+                guides: known,
+            };
+            let p = guide::validate(&g, &file.text, &checks);
             (Some(g), p)
         }
     }
@@ -55,7 +67,7 @@ fn problems_of(
 fn load_valid(cb: &Casebook, name: &str) -> Result<(Guide, GuideFile)> {
     let file = cb.read_guide(name)?;
     let known: BTreeSet<String> = cb.guide_names()?.into_iter().collect();
-    let (g, problems) = problems_of(&cb.config, &file, &known);
+    let (g, problems) = problems_of(&cb.config, Some(&cb.agents), &file, &known);
     match (g, problems.first()) {
         (Some(g), None) => Ok((g, file)),
         (_, Some(p)) => Err(CmdError::user(format!(
@@ -168,7 +180,7 @@ fn check(env: &mut Env, args: GuideCheckArgs) -> Result<()> {
     known.extend(files.iter().map(|f| f.name.clone()));
     let mut all = Vec::new();
     for file in &files {
-        let (_, problems) = problems_of(&config, file, &known);
+        let (_, problems) = problems_of(&config, cb.as_ref().map(|c| &c.agents), file, &known);
         for p in problems {
             all.push((file.path.clone(), p));
         }
@@ -733,10 +745,13 @@ fn apply(
     case.updated_at = case.updated_at.max(ctx.now);
     let mut changes = Vec::new();
     for (k, v) in &run.values {
-        changes.push(Change::Field(
-            k.clone(),
-            Some(super::edit::field_value(cb, k, v)?),
-        ));
+        // A field docket.toml defines is checked and typed; any other is kept as text.
+        let value = if cb.config.fields.contains_key(k) {
+            super::edit::field_value(cb, k, v)?
+        } else {
+            toml::Value::String(v.clone())
+        };
+        changes.push(Change::Field(k.clone(), Some(value)));
     }
     let mut handover = None;
     for a in &run.actions {

@@ -409,16 +409,30 @@ pub fn parse(name: &str, text: &str) -> Result<Guide, Problem> {
     })
 }
 
+/// What a guide's outcomes are checked against (docket.toml and agents.toml).
+#[derive(Clone, Copy)]
+pub struct Checks<'a> {
+    /// A custom field and a value for it.
+    pub field: &'a dyn Fn(&str, &str) -> Result<(), String>,
+    pub priority: &'a dyn Fn(&str) -> Result<(), String>,
+    pub team: &'a dyn Fn(&str) -> Result<(), String>,
+    pub agent: &'a dyn Fn(&str) -> Result<(), String>,
+    /// The guides a handover may name.
+    pub guides: &'a BTreeSet<String>,
+}
+
 /// Checks a parsed guide: unknown next nodes, unreachable nodes, cycles with no way out,
 /// duplicate choice labels, and (through `check_field`/`check_priority`) outcomes with
-/// unknown fields or invalid priorities. `guides` are the names a handover may target.
-pub fn validate(
-    guide: &Guide,
-    text: &str,
-    check_field: &dyn Fn(&str, &str) -> Result<(), String>,
-    check_priority: &dyn Fn(&str) -> Result<(), String>,
-    guides: &BTreeSet<String>,
-) -> Vec<Problem> {
+/// unknown fields or invalid priorities. An input may store into a field docket.toml does
+/// not define (it is kept as text). `guides` are the names a handover may target.
+pub fn validate(guide: &Guide, text: &str, checks: &Checks<'_>) -> Vec<Problem> {
+    let Checks {
+        field: check_field,
+        priority: check_priority,
+        team: check_team,
+        agent: check_agent,
+        guides,
+    } = *checks;
     let mut problems = Vec::new();
     let mut report = |id: Option<&str>, needle: Option<String>, message: String| {
         let line = match (id, needle) {
@@ -464,21 +478,12 @@ pub fn validate(
                     }
                 }
             }
-            Node::Input {
-                next, when, field, ..
-            } => {
+            Node::Input { next, when, .. } => {
                 if next.is_none() && when.is_empty() {
                     report(
                         Some(id),
                         None,
                         format!("input {id:?} needs next = \"node\" (or when branches)"),
-                    );
-                }
-                if let Err(e) = check_field(field, "") {
-                    report(
-                        Some(id),
-                        Some(format!("\"{field}\"")),
-                        format!("input {id:?}: {e}"),
                     );
                 }
             }
@@ -501,6 +506,24 @@ pub fn validate(
                                 report(
                                     Some(id),
                                     Some(format!("\"{p}\"")),
+                                    format!("outcome {id:?}: {e}"),
+                                );
+                            }
+                        }
+                        Action::Escalate { team: Some(t), .. } => {
+                            if let Err(e) = check_team(t) {
+                                report(
+                                    Some(id),
+                                    Some(format!("\"{t}\"")),
+                                    format!("outcome {id:?}: {e}"),
+                                );
+                            }
+                        }
+                        Action::Assign(a) => {
+                            if let Err(e) = check_agent(a) {
+                                report(
+                                    Some(id),
+                                    Some(format!("\"{a}\"")),
                                     format!("outcome {id:?}: {e}"),
                                 );
                             }

@@ -477,3 +477,19 @@ fn escape_in_a_real_terminal_aborts_with_nothing_written() {
     s.expect("aborted").unwrap();
     assert_eq!(env.commit_count(), before);
 }
+
+#[test]
+fn an_input_may_fill_a_field_docket_toml_does_not_define() {
+    let env = TestEnv::new();
+    std::fs::write(
+        env.dir.join("guides/serial.toml"),
+        "start = \"s\"\n[nodes.s]\ninput = \"Device serial number?\"\nfield = \"serial\"\npattern = \"^[A-Z0-9]{6}$\"\nnext = \"done\"\n[nodes.done]\noutcome = \"Noted\"\n",
+    )
+    .unwrap();
+    env.ok(&["guide", "check"]);
+    let id = env.create("Device", &[]);
+    let err = env.fails(&["guide", "run", &id, "serial", "--answer", "s=abc"], 2);
+    assert!(err.contains("expected format"), "{err}");
+    env.ok(&["guide", "run", &id, "serial", "--answer", "s=AB12CD"]);
+    assert_eq!(env.show(&id)["fields"]["serial"], "AB12CD");
+}

@@ -20,9 +20,19 @@ fn ok_priority(_: &str) -> Result<(), String> {
     Ok(())
 }
 
+fn lenient(guides: &BTreeSet<String>) -> Checks<'_> {
+    Checks {
+        field: &ok_field,
+        priority: &ok_priority,
+        team: &ok_priority,
+        agent: &ok_priority,
+        guides,
+    }
+}
+
 fn problems(text: &str) -> Vec<Problem> {
     let g = parse("g", text).unwrap();
-    validate(&g, text, &ok_field, &ok_priority, &BTreeSet::new())
+    validate(&g, text, &lenient(&BTreeSet::new()))
 }
 
 fn answers(pairs: &[(&str, &str)]) -> Scripted {
@@ -42,7 +52,7 @@ fn the_shipped_guides_are_valid() {
         ("billing-dispute", BILLING),
     ] {
         let g = parse(name, text).unwrap();
-        let p = validate(&g, text, &ok_field, &ok_priority, &BTreeSet::new());
+        let p = validate(&g, text, &lenient(&BTreeSet::new()));
         assert!(p.is_empty(), "{name}: {p:?}");
     }
 }
@@ -237,7 +247,7 @@ ask = "?"
 choices = [ { label = "Same", next = "o" }, { label = "same", next = "o" } ]
 [nodes.o]
 outcome = "x"
-actions = [ { set = { colour = "red" } }, { priority = "P9" }, { guide = "ghost" } ]
+actions = [ { set = { colour = "red" } }, { priority = "P9" }, { guide = "ghost" }, { escalate = "nobody", reason = "x" }, { assign = "nobody" } ]
 "#;
     let g = parse("g", text).unwrap();
     let field = |k: &str, _: &str| {
@@ -254,12 +264,32 @@ actions = [ { set = { colour = "red" } }, { priority = "P9" }, { guide = "ghost"
             Ok(())
         }
     };
-    let p = validate(&g, text, &field, &prio, &BTreeSet::new());
+    let team = |t: &str| {
+        if t == "nobody" {
+            Err("unknown team \"nobody\"".to_string())
+        } else {
+            Ok(())
+        }
+    };
+    let none = BTreeSet::new();
+    let checks = Checks {
+        field: &field,
+        priority: &prio,
+        team: &team,
+        agent: &team,
+        guides: &none,
+    };
+    let p = validate(&g, text, &checks);
     let all: Vec<&str> = p.iter().map(|p| p.message.as_str()).collect();
     assert!(all.iter().any(|m| m.contains("twice")), "{all:?}");
     assert!(all.iter().any(|m| m.contains("colour")), "{all:?}");
     assert!(all.iter().any(|m| m.contains("P9")), "{all:?}");
     assert!(all.iter().any(|m| m.contains("ghost")), "{all:?}");
+    assert_eq!(
+        all.iter().filter(|m| m.contains("nobody")).count(),
+        2,
+        "{all:?}"
+    );
     assert!(p.iter().all(|p| p.line.is_some()));
 }
 
