@@ -281,8 +281,8 @@ pub struct CommentArgs {
     /// Case ID or unique prefix
     #[arg(add = ArgValueCompleter::new(complete::case_ids))]
     pub id: String,
-    /// `-` reads the comment from stdin
-    #[arg(value_name = "-")]
+    /// The comment text, or `-` to read it from stdin
+    #[arg(value_name = "TEXT|-")]
     pub stdin: Option<String>,
     /// The comment text
     #[arg(long, short, conflicts_with_all = ["file", "stdin"])]

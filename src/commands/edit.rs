@@ -148,9 +148,7 @@ fn comment_text(args: &CommentArgs) -> Result<String> {
             std::io::stdin().read_to_string(&mut text)?;
             Ok(text)
         }
-        Some(other) => Err(CmdError::user(format!(
-            "unexpected argument {other:?}: give the comment with -m TEXT, --file F, or - for stdin"
-        ))),
+        Some(text) => Ok(text.to_string()),
         None if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() => {
             let text = dialoguer::Editor::new()
                 .edit("")
@@ -160,7 +158,7 @@ fn comment_text(args: &CommentArgs) -> Result<String> {
             })
         }
         None => Err(CmdError::user(
-            "no comment text: pass -m TEXT, --file F, or - to read stdin",
+            "no comment text: pass TEXT (or -m TEXT), --file F, or - to read stdin",
         )),
     }
 }

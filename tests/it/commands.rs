@@ -356,7 +356,7 @@ fn comment_from_message_file_and_stdin_with_channel_visibility_and_author() {
     );
     env.ok(&["comment", &id, "--from", "Mr Smith", "-m", "I am her boss"]);
     assert_eq!(last_event(&env.show(&id))["actor"], "Mr Smith");
-    env.ok(&["--as", "chen", "comment", &id, "-m", "Engineering here"]);
+    env.ok(&["--as", "chen", "comment", &id, "Engineering here"]);
     assert_eq!(last_event(&env.show(&id))["actor"], "chen");
     let err = env.fails(&["comment", &id], 2);
     assert!(err.contains("-m TEXT"), "{err}");

@@ -345,7 +345,11 @@ fn arb_calendar() -> impl Strategy<Value = String> {
         "Australia/Sydney",
     ]);
     let day = prop::collection::vec((0u32..23, 1u32..6), 0..3);
-    (zones, prop::collection::vec(day, 7)).prop_map(|(zone, days)| {
+    // Monday always has some working time: a calendar without any is refused.
+    let monday = prop::collection::vec((0u32..23, 1u32..6), 1..3);
+    (zones, monday, prop::collection::vec(day, 6)).prop_map(|(zone, monday, rest)| {
+        let mut days = vec![monday];
+        days.extend(rest);
         let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
         let mut hours = Vec::new();
         for (name, spans) in names.iter().zip(days) {
