@@ -144,10 +144,15 @@ impl Config {
     /// Parses and validates the text of `docket.toml`. The error says what is wrong and where.
     pub fn parse(text: &str) -> Result<Config, String> {
         let mut config: Config = toml::from_str(text).map_err(|e| describe_toml_error(text, &e))?;
-        config.validate()?;
+        let located = |e: String| match locate(text, &e) {
+            Some(line) => format!("line {line}: {e}"),
+            None => e,
+        };
+        config.validate().map_err(located)?;
         let check = |p: &str| config.check_priority(p);
         let policy =
-            super::sla::Policy::from_toml(config.calendars.as_ref(), config.sla.as_ref(), &check)?;
+            super::sla::Policy::from_toml(config.calendars.as_ref(), config.sla.as_ref(), &check)
+                .map_err(located)?;
         config.policy = policy;
         Ok(config)
     }
@@ -318,6 +323,36 @@ fn one_of(what: &str, value: &str, allowed: &[String]) -> Result<String, String>
         })
 }
 
+/// The line a semantic error (found after parsing) is about, from the setting it names:
+/// `sla "NAME": …` → the `name = "NAME"` line; `calendars.NAME…` → its table;
+/// `fields.NAME: …` → its table; `key: …` → the line setting `key`.
+pub fn locate(text: &str, message: &str) -> Option<usize> {
+    let line_of = |needle: &str| {
+        text.find(needle)
+            .map(|i| text[..i].matches('\n').count() + 1)
+    };
+    if let Some(rest) = message.strip_prefix("sla \"") {
+        let name = rest.split('"').next()?;
+        return line_of(&format!("name = \"{name}\""));
+    }
+    let head = message.split([':', ' ']).next()?;
+    let mut parts = head.split('.');
+    let first = parts.next()?;
+    if let Some(name) = parts
+        .next()
+        .filter(|_| first == "calendars" || first == "fields")
+    {
+        return line_of(&format!("[{first}.{name}"))
+            .or_else(|| line_of(&format!("{first}.{name}")));
+    }
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.starts_with(first) && l[first.len()..].trim_start().starts_with('=')
+        })
+        .map(|i| i + 1)
+}
+
 /// Turns a toml error into `line L, column C: message`.
 pub fn describe_toml_error(text: &str, err: &toml::de::Error) -> String {
     let message = err.message().trim().to_string();
@@ -368,6 +403,25 @@ mod tests {
         assert!(err.contains("default_type") && err.contains("bug"), "{err}");
         let err = Config::parse("types = [\n1]").unwrap_err();
         assert!(err.starts_with("line 2"), "{err}");
+    }
+
+    #[test]
+    fn semantic_errors_name_their_line() {
+        let err = Config::parse("types = [\"a\"]\n\ndefault_type = \"bug\"").unwrap_err();
+        assert!(err.starts_with("line 3: default_type"), "{err}");
+        let err = Config::parse(
+            "[calendars.x]\ntimezone = \"UTC\"\n\n[calendars.y]\ntimezone = \"Mars/Base\"\nhours = { mon = [\"09:00-10:00\"] }",
+        )
+        .unwrap_err();
+        assert!(
+            err.starts_with("line 1: calendars.x") || err.starts_with("line 4: calendars.y"),
+            "{err}"
+        );
+        let err = Config::parse(
+            "[[sla]]\nname = \"a\"\ntarget = \"1h\"\n\n[[sla]]\nname = \"b\"\ntarget = \"soon\"",
+        )
+        .unwrap_err();
+        assert!(err.starts_with("line 6: sla \"b\""), "{err}");
     }
 
     #[test]
