@@ -486,3 +486,18 @@ fn closed_cases_are_left_out_unless_asked_for_by_id() {
     );
     assert_eq!(r["stopped_at"], "2026-11-20T09:10:00Z");
 }
+
+#[test]
+fn the_table_fits_a_narrow_terminal() {
+    let (env, late, _) = ci_casebook();
+    let out = env.docket(&["sla"]).env("COLUMNS", "60").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for line in text.lines() {
+        assert!(line.chars().count() <= 60, "too wide: {line:?}");
+    }
+    assert!(text.contains(&late) && text.contains('…'), "{text}");
+    assert!(
+        !text.contains("BREACH AT"),
+        "columns are dropped before the title is squeezed"
+    );
+}
