@@ -86,14 +86,3 @@ impl From<git2::Error> for CmdError {
         CmdError::user(format!("git: {}", e.message()))
     }
 }
-
-/// Adds "while doing X" context to any error convertible to a `CmdError`.
-pub trait Context<T> {
-    fn ctx(self, what: impl fmt::Display) -> Result<T>;
-}
-
-impl<T, E: Into<CmdError>> Context<T> for std::result::Result<T, E> {
-    fn ctx(self, what: impl fmt::Display) -> Result<T> {
-        self.map_err(|e| e.into().context(what))
-    }
-}

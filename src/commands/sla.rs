@@ -127,7 +127,7 @@ pub fn run(env: &mut Env, args: SlaArgs) -> Result<()> {
                 env.status("No SLA clocks match.");
                 String::new()
             } else {
-                out::table(&rows, now, crate::render::terminal_width(), env.style)
+                out::table(&rows, crate::render::terminal_width(), env.style)
             }
         }
     };

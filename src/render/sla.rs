@@ -90,12 +90,7 @@ pub fn json(rows: &[(ClockReport, &Case)]) -> String {
     serde_json::to_string_pretty(&rows).expect("rows serialise") + "\n"
 }
 
-pub fn table(
-    rows: &[(ClockReport, &Case)],
-    _now: DateTime<Utc>,
-    width: Option<usize>,
-    style: Style,
-) -> String {
+pub fn table(rows: &[(ClockReport, &Case)], width: Option<usize>, style: Style) -> String {
     let headers = [
         "CASE",
         "SLA",
