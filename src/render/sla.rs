@@ -122,25 +122,7 @@ pub fn table(rows: &[(ClockReport, &Case)], width: Option<usize>, style: Style) 
     }
     // On a narrow terminal, drop the breach time, then elapsed/target, before squeezing
     // the title below 16 characters.
-    let mut shown = vec![0, 1, 2, 3, 4, 5, 6];
-    let mut title_max = None;
-    if let Some(w) = width {
-        let room = |shown: &[usize]| {
-            let others: usize = shown
-                .iter()
-                .filter(|i| **i != 6)
-                .map(|i| widths[*i] + 2)
-                .sum();
-            w.saturating_sub(others)
-        };
-        for drop in [5, 3] {
-            if room(&shown) >= 16 {
-                break;
-            }
-            shown.retain(|i| *i != drop);
-        }
-        title_max = Some(room(&shown).max(1));
-    }
+    let (shown, title_max) = super::fit_columns(&widths, width, &[5, 3], 16);
     let mut out = String::new();
     let mut line = |cells: &[String; 7], sgr: &str| {
         let mut l = String::new();

@@ -58,25 +58,7 @@ pub fn list_table(cases: &[&Case], config: &Config, width: Option<usize>, style:
     }
     // On a narrow terminal, drop the least useful columns before squeezing the title
     // below 20 characters: account, then the update time, then the assignee.
-    let mut shown = vec![0, 1, 2, 3, 4, 5, 6];
-    let mut title_max = None;
-    if let Some(w) = width {
-        let room = |shown: &[usize]| {
-            let others: usize = shown
-                .iter()
-                .filter(|i| **i != 6)
-                .map(|i| widths[*i] + 2)
-                .sum();
-            w.saturating_sub(others)
-        };
-        for drop in [4, 5, 3] {
-            if room(&shown) >= 20 {
-                break;
-            }
-            shown.retain(|i| *i != drop);
-        }
-        title_max = Some(room(&shown).max(1));
-    }
+    let (shown, title_max) = super::fit_columns(&widths, width, &[4, 5, 3], 20);
     // Plain padded columns (no comfy-table here: a list of 10,000 rows must print fast).
     let mut out = String::with_capacity((cases.len() + 1) * 120);
     let mut push_row = |cells: [&str; 7], colours: [&str; 7]| {
