@@ -12,6 +12,12 @@
 //! - `docket list --open` and `docket sla` (warm cache, and cold) against a plain read of
 //!   every case file (`rg` when installed, else `cat` through `find`).
 
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    clippy::print_stdout
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

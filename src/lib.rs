@@ -1,13 +1,16 @@
 //! docket: a command-line customer case manager whose casebook is a Git repository.
 //!
-//! Layers (see DESIGN.md): `cli` (clap definitions only) → `commands` (one module per
-//! subcommand) → `core` (pure model and rules, no I/O) and `store` (every byte on disk and
-//! every Git object). `render` prints tables and JSON and knows nothing about Git.
+//! Layers (see DESIGN.md): `cli` (clap definitions and completers) → `commands` (one
+//! module per subcommand: resolve arguments, load through `store`, decide in `core`,
+//! write through `store`, print through `render`). `core` is pure (no clock, environment,
+//! terminal or disk); `store` owns every byte on disk and every Git object; `render`
+//! prints and knows nothing about Git; `vars` is the one reader of environment variables.
 //!
-//! Data goes to stdout only through the `Write` a command is given (`Env::out`), so
-//! `println!` is refused by clippy here; messages go to stderr.
+//! Clippy keeps the layers (see `clippy.toml`): print macros are refused here (output
+//! goes through `render::Ui`), file writes, locks and git2 outside `store`, and
+//! `std::env::var` outside `vars`.
 
-#![warn(clippy::print_stdout)]
+#![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod cli;
 pub mod commands;
@@ -15,3 +18,4 @@ pub mod core;
 pub mod error;
 pub mod render;
 pub mod store;
+pub mod vars;

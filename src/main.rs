@@ -10,22 +10,17 @@ fn main() -> ExitCode {
         .bin("docket")
         .completer("docket")
         .complete();
-    let cli = docket::cli::Cli::parse();
-    let style =
-        docket::render::style::Style::new(docket::commands::color_when(cli.global.color), true);
-    match docket::commands::run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+    let cli = docket::cli::Cli::parse_from(docket::cli::normalize_args(std::env::args_os()));
+    let color = docket::commands::color_when(cli.global.color);
+    let mut ui = docket::render::Ui::stdio(color, cli.global.quiet, cli.format());
+    let result = docket::commands::run(cli, &mut ui);
+    let code = match result {
+        Ok(()) => 0,
         Err(e) => {
-            if !e.message.is_empty() {
-                eprintln!("{} {}", style.paint("error:", "1;31"), e.message);
-                for hint in &e.hints {
-                    eprintln!("{} {hint}", style.paint("hint:", "1;36"));
-                }
-            }
-            if e.code == 0 {
-                return ExitCode::SUCCESS;
-            }
-            ExitCode::from(e.code)
+            ui.error(&e.to_string(), &e.hints);
+            e.exit_code()
         }
-    }
+    };
+    let _ = ui.flush();
+    ExitCode::from(code)
 }

@@ -1,29 +1,26 @@
 //! `docket autoclose`: close resolved cases whose customer did not answer in time.
 
-use std::io::Write;
-
 use crate::cli::AutocloseArgs;
-use crate::core::case::{Actor, Case};
+use crate::core::case::{Actor, Case, State};
 use crate::core::duration;
-use crate::core::lifecycle::{self, Ctx, Transition, TransitionDetails};
-use crate::error::{CmdError, Result};
-use crate::store::{Casebook, casefile};
+use crate::core::edit::Op;
+use crate::core::lifecycle::{self, Transition, TransitionDetails};
+use crate::error::{CmdError, Kind, Result};
+use crate::store::casefile;
 
-use super::{Env, random_u64};
+use super::{Env, write_op};
 
-pub fn run(env: &mut Env, args: AutocloseArgs) -> Result<()> {
+pub fn run(env: &mut Env<'_>, args: AutocloseArgs) -> Result<()> {
     let cb = env.casebook()?;
     let window = cb.config.autoclose_window();
+    let reason = format!("no customer reply within {}", duration::format(window));
     let (summaries, bad) = cb.summaries()?;
     let mut closed: Vec<Case> = Vec::new();
-    for s in summaries
-        .iter()
-        .filter(|c| c.state == crate::core::case::State::Resolved)
-    {
+    for s in summaries.iter().filter(|c| c.state == State::Resolved) {
         let file = match cb.read_case_file(&casefile::path_for(&s.id)) {
             Ok(f) => f,
             Err(b) => {
-                eprintln!("error: {b}");
+                env.ui.error_row(b.to_string());
                 continue;
             }
         };
@@ -34,19 +31,26 @@ pub fn run(env: &mut Env, args: AutocloseArgs) -> Result<()> {
             closed.push(file.case);
             continue;
         }
-        closed.push(close_one(env, &cb, &s.id, window)?);
+        // Each in its own commit, re-read under the lock.
+        let session = cb.begin_write()?;
+        let file = cb.load_case(&s.id)?;
+        let details = TransitionDetails {
+            reason: Some(reason.clone()),
+            ..Default::default()
+        };
+        let op = Op::Transition(Transition::AutoClose, details);
+        let ctx = env.ctx(Actor::system());
+        closed.push(write_op(env.ui, &cb, &session, file, op, ctx)?);
     }
     if env.json() {
-        let v = serde_json::Value::Array(
-            closed
-                .iter()
-                .map(|c| crate::render::json::case(c, false))
-                .collect(),
-        );
-        env.print_json(&v)?;
+        let rows: Vec<_> = closed
+            .iter()
+            .map(|c| crate::render::json::case(c, false))
+            .collect();
+        env.ui.print_json(&rows)?;
     } else {
         for c in &closed {
-            writeln!(env.out, "{}\t{}", c.id, c.title)?;
+            writeln!(env.ui.out(), "{}\t{}", c.id, c.title)?;
         }
         let verb = if args.dry_run {
             "Would close"
@@ -54,32 +58,16 @@ pub fn run(env: &mut Env, args: AutocloseArgs) -> Result<()> {
             "Closed"
         };
         env.status(format!(
-            "{verb} {} case(s) resolved more than {} ago without a customer reply.",
+            "{verb} {} case(s) {} without a customer reply.",
             closed.len(),
-            duration::format(window)
+            format_args!("resolved more than {} ago", duration::format(window))
         ));
     }
     for b in &bad {
-        eprintln!("error: {b}");
+        env.ui.error_row(b.to_string());
     }
     if !bad.is_empty() {
-        return Err(CmdError::reported(2));
+        return Err(CmdError::reported(Kind::User));
     }
     Ok(())
-}
-
-/// Closes one case in its own commit (re-read under the lock).
-fn close_one(env: &Env, cb: &Casebook, id: &str, window: chrono::Duration) -> Result<Case> {
-    let session = cb.begin_write()?;
-    let file = cb.load_case(id)?;
-    let reason = format!("no customer reply within {}", duration::format(window));
-    let ctx = Ctx::new(Actor::system(), env.now, random_u64());
-    super::edit::write_change(&session, file, "autoclose", ctx, |case, ctx| {
-        let details = TransitionDetails {
-            reason: Some(reason.clone()),
-            ..Default::default()
-        };
-        lifecycle::transition(case, ctx, Transition::AutoClose, details)?;
-        Ok(reason)
-    })
 }

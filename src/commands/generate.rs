@@ -83,6 +83,9 @@ Disables colour (unless \fB--color always\fR).
 .TP
 \fBCOLUMNS\fR
 The width tables are fitted to.
+.TP
+\fBDOCKET_RANDOM_SEED\fR
+A number: case and event IDs come from a reproducible sequence (tests, demos); give each command its own.
 "#;
 
 const EXIT_STATUS: &str = r#".TP
@@ -94,6 +97,9 @@ A check found something (for example SLA breaches with \fB--fail-on\fR).
 .TP
 \fB2\fR
 An error: bad arguments, an unknown or ambiguous case ID, an invalid file, a missing Git identity, a Git failure.
+.TP
+\fB130\fR
+Interrupted at a prompt (Ctrl-C or Esc); nothing was written.
 "#;
 
 /// Escapes text for roff: backslashes and leading dots or quotes.
@@ -200,12 +206,12 @@ pub fn generated_files() -> Vec<(String, Vec<u8>)> {
     files
 }
 
-pub fn completions(env: &mut Env, args: CompletionsArgs) -> Result<()> {
-    env.out.write_all(&completion_script(args.shell))?;
+pub fn completions(env: &mut Env<'_>, args: CompletionsArgs) -> Result<()> {
+    env.ui.out().write_all(&completion_script(args.shell))?;
     Ok(())
 }
 
-pub fn files(env: &mut Env, args: GenerateArgs) -> Result<()> {
+pub fn files(env: &mut Env<'_>, args: GenerateArgs) -> Result<()> {
     let root = Path::new(&args.dir);
     for (path, content) in generated_files() {
         crate::store::fsutil::atomic_write(&root.join(&path), &content)?;

@@ -1,8 +1,9 @@
 //! One module per subcommand: resolve arguments, load through `store`, decide through
-//! `core`, write through `store`, print through `render`.
+//! `core`, write through `store`, print through `render`. This module holds what they
+//! share: [`Env`] (flags, "now", the [`Ui`]) and [`edit_case`]/[`write_with`], the one
+//! path every change to an existing case takes (commands, guides, autoclose and the demo).
 
 mod autoclose;
-pub mod complete;
 mod create;
 mod demo;
 mod edit;
@@ -14,72 +15,57 @@ mod log;
 mod show;
 mod sla;
 
-use std::io::Write;
+use std::sync::Mutex;
 
 use chrono::{DateTime, SubsecRound, Utc};
 
-use crate::cli::{Cli, Command, Format, Global};
+use crate::cli::{Cli, Command, Global};
 use crate::core::case::{Actor, Case};
+use crate::core::edit::Op;
+use crate::core::lifecycle::Ctx;
 use crate::error::{CmdError, Result};
+use crate::render::Ui;
 use crate::store::Casebook;
+use crate::store::cases::CaseFile;
+use crate::store::git::WriteSession;
 
 /// What every command gets: the global flags, "now", and where to print.
-pub struct Env {
+pub struct Env<'a> {
     pub global: Global,
     pub now: DateTime<Utc>,
-    pub out: Box<dyn Write>,
-    /// Colour for stdout.
-    pub style: crate::render::style::Style,
+    /// `now` was fixed by `DOCKET_NOW` (a guide's steps then all happen at it, too).
+    pub fixed_now: bool,
+    pub ui: &'a mut Ui,
 }
 
-impl Env {
+impl<'a> Env<'a> {
     /// Reads "now" from `DOCKET_NOW` (RFC 3339) or the clock: the one place time comes from.
-    pub fn new(global: Global) -> Result<Env> {
-        let now = match std::env::var("DOCKET_NOW") {
-            Ok(text) if !text.trim().is_empty() => parse_now(&text)?,
-            _ => Utc::now(),
+    pub fn new(global: Global, ui: &'a mut Ui) -> Result<Env<'a>> {
+        let fixed = crate::vars::nonempty("DOCKET_NOW");
+        let now = match &fixed {
+            Some(text) => parse_now(text)?,
+            None => Utc::now(),
         }
         .trunc_subsecs(0);
-        let style = crate::render::style::Style::new(color_when(global.color), false);
         Ok(Env {
             global,
             now,
-            out: Box::new(std::io::stdout().lock()),
-            style,
+            fixed_now: fixed.is_some(),
+            ui,
         })
     }
 
     pub fn json(&self) -> bool {
-        self.global.format == Format::Json
+        self.ui.json()
     }
 
-    /// Refuses a `--format` this command does not print.
-    pub fn formats(&self, command: &str, allowed: &[Format]) -> Result<()> {
-        if allowed.contains(&self.global.format) {
-            return Ok(());
-        }
-        use clap::ValueEnum;
-        let name = |f: &Format| {
-            f.to_possible_value()
-                .map(|v| v.get_name().to_string())
-                .unwrap_or_default()
-        };
-        Err(CmdError::user(format!(
-            "{command} does not print --format {} (it prints {})",
-            name(&self.global.format),
-            allowed.iter().map(name).collect::<Vec<_>>().join(", ")
-        )))
-    }
-
-    /// A status message for people: stderr, not in JSON mode, not with --quiet.
-    pub fn status(&self, message: impl AsRef<str>) {
-        if !self.global.quiet && !self.json() {
-            eprintln!("{}", message.as_ref());
-        }
+    /// A status message for people (not in JSON mode, not with --quiet).
+    pub fn status(&mut self, message: impl AsRef<str>) {
+        self.ui.status(message);
     }
 
     pub fn casebook(&self) -> Result<Casebook> {
-        Casebook::discover(self.global.casebook.as_deref())
+        Ok(Casebook::discover(self.global.casebook.as_deref())?)
     }
 
     /// The acting agent: `--as HANDLE`, else the agent whose email/name matches the Git
@@ -89,7 +75,7 @@ impl Env {
             let (h, _) = cb.agents.resolve(handle)?;
             return Ok(Actor::agent(h));
         }
-        let id = crate::store::git::author(&cb.repo)?;
+        let id = cb.author()?;
         Ok(Actor::agent(
             cb.agents
                 .handle_for_identity(&id.name, &id.email)
@@ -97,21 +83,37 @@ impl Env {
         ))
     }
 
-    pub fn print_json(&mut self, value: &serde_json::Value) -> Result<()> {
-        let text = serde_json::to_string_pretty(value).expect("JSON values always serialise");
-        writeln!(self.out, "{text}")?;
-        Ok(())
+    /// Who a `--from` value names: `customer` is the case's contact; anything else is a
+    /// customer's name. Without `--from`, the acting agent.
+    pub fn actor_for(
+        &self,
+        cb: &Casebook,
+        contact: Option<&str>,
+        from: Option<&str>,
+    ) -> Result<Actor> {
+        match from.map(str::trim) {
+            None => self.agent(cb),
+            Some("") => Err(CmdError::user("--from needs a name, or `customer`")),
+            Some(w) if w.eq_ignore_ascii_case("customer") => {
+                Ok(Actor::customer(contact.unwrap_or("customer")))
+            }
+            Some(name) => Ok(Actor::customer(name)),
+        }
     }
 
     /// After a change: the case as JSON (in JSON mode), or a status line.
     pub fn report_case(&mut self, case: &Case, message: String) -> Result<()> {
         if self.json() {
-            let v = crate::render::json::case(case, true);
-            self.print_json(&v)
+            self.ui.print_json(&crate::render::json::case(case, true))?;
         } else {
             self.status(message);
-            Ok(())
         }
+        Ok(())
+    }
+
+    /// A fresh context for one action by `actor` now.
+    pub fn ctx(&self, actor: Actor) -> Ctx {
+        Ctx::new(actor, self.now, random_u64())
     }
 }
 
@@ -134,52 +136,111 @@ pub fn parse_now(text: &str) -> Result<DateTime<Utc>> {
         })
 }
 
-/// 64 random bits for IDs (from the operating system).
+/// 64 random bits for IDs: from the operating system, or, with `DOCKET_RANDOM_SEED=N`,
+/// a reproducible sequence (splitmix64) for tests and demos.
 pub fn random_u64() -> u64 {
-    getrandom::u64().expect("the operating system provides random numbers")
+    static SEEDED: Mutex<Option<Option<u64>>> = Mutex::new(None);
+    let mut state = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+    let seed = state.get_or_insert_with(|| {
+        crate::vars::nonempty("DOCKET_RANDOM_SEED").and_then(|s| s.trim().parse().ok())
+    });
+    match seed {
+        None => getrandom::u64().expect("the operating system provides random numbers"),
+        Some(s) => {
+            *s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = *s;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+    }
+}
+
+/// Applies `change` to a case read under `session`'s lock and commits it as one commit
+/// `<action> <ID>: <summary>` (the summary is what `change` returns). Nothing is written
+/// if `change` fails. A warning from the write (the index) goes to `ui`.
+pub fn write_with(
+    ui: &mut Ui,
+    session: &WriteSession<'_>,
+    file: CaseFile,
+    action: &str,
+    mut ctx: Ctx,
+    change: impl FnOnce(&mut Case, &mut Ctx) -> Result<String>,
+) -> Result<Case> {
+    let mut case = file.case.clone();
+    let summary = change(&mut case, &mut ctx).map_err(|e| e.context(&case.id))?;
+    let commit = session.save_case(&file, &case, action, &summary, ctx.now)?;
+    if let Some(w) = commit.warning {
+        ui.warn(w);
+    }
+    Ok(case)
+}
+
+/// [`write_with`] for an [`Op`], under the casebook's rules.
+pub fn write_op(
+    ui: &mut Ui,
+    cb: &Casebook,
+    session: &WriteSession<'_>,
+    file: CaseFile,
+    op: Op,
+    ctx: Ctx,
+) -> Result<Case> {
+    let action = op.action();
+    write_with(ui, session, file, action, ctx, |case, ctx| {
+        Ok(op.apply(case, ctx, &cb.config)?)
+    })
+}
+
+/// What a command line does to one case: takes the write lock, loads the case, acts as
+/// the agent (or `--from` customer) and commits `op`.
+pub fn edit_case(
+    env: &mut Env<'_>,
+    cb: &Casebook,
+    query: &str,
+    op: Op,
+    from: Option<&str>,
+) -> Result<Case> {
+    let session = cb.begin_write()?;
+    let file = cb.load_case(query)?;
+    let actor = env.actor_for(cb, file.case.contact.as_deref(), from)?;
+    if cb.has_uncommitted_edits(&file) {
+        env.status(format!(
+            "note: {} had uncommitted edits; they are part of this commit.",
+            file.path
+        ));
+    }
+    let ctx = env.ctx(actor);
+    write_op(env.ui, cb, &session, file, op, ctx)
 }
 
 pub use generate::generated_files;
 
-/// Runs the parsed command line.
-pub fn run(cli: Cli) -> Result<()> {
-    let mut env = Env::new(cli.global)?;
-    let report_formats = [Format::Junit, Format::Markdown, Format::Github, Format::Csv];
-    let dot = env.global.format == Format::Dot
-        && !matches!(
-            cli.command,
-            Command::Guide(crate::cli::GuideCommand::Show(_))
-        );
-    if dot
-        || (!matches!(cli.command, Command::Sla(_) | Command::Guide(_))
-            && report_formats.contains(&env.global.format))
-    {
-        return Err(env
-            .formats("this command", &[Format::Table, Format::Json, Format::Tsv])
-            .unwrap_err());
-    }
+/// Runs the parsed command line, printing through `ui`.
+pub fn run(cli: Cli, ui: &mut Ui) -> Result<()> {
+    let mut env = Env::new(cli.global, ui)?;
+    let env = &mut env;
     match cli.command {
-        Command::Init(args) => init::run(&mut env, args),
-        Command::Demo(args) => demo::run(&mut env, args),
-        Command::Create(args) => create::run(&mut env, args),
-        Command::Show(args) => show::run(&mut env, args),
-        Command::List(args) => list::run(&mut env, args),
-        Command::Assign(args) => edit::assign(&mut env, args),
-        Command::Comment(args) => edit::comment(&mut env, args),
-        Command::Escalate(args) => edit::escalate(&mut env, args),
-        Command::Set(args) => edit::set(&mut env, args),
-        Command::Wait(args) => edit::wait(&mut env, args),
-        Command::Resolve(args) => edit::resolve(&mut env, args),
-        Command::Accept(args) => edit::accept(&mut env, args),
-        Command::Close(args) => edit::close(&mut env, args),
-        Command::Reject(args) => edit::reject(&mut env, args),
-        Command::Reopen(args) => edit::reopen(&mut env, args),
-        Command::Cancel(args) => edit::cancel(&mut env, args),
-        Command::Autoclose(args) => autoclose::run(&mut env, args),
-        Command::Log(args) => log::run(&mut env, args),
-        Command::Sla(args) => sla::run(&mut env, args),
-        Command::Guide(command) => guide::run(&mut env, command),
-        Command::Completions(args) => generate::completions(&mut env, args),
-        Command::GenerateFiles(args) => generate::files(&mut env, args),
+        Command::Init(args) => init::run(env, args),
+        Command::Demo(args) => demo::run(env, args),
+        Command::Create(args) => create::run(env, args),
+        Command::Show(args) => show::run(env, args),
+        Command::List(args) => list::run(env, args),
+        Command::Assign(args) => edit::assign(env, args),
+        Command::Comment(args) => edit::comment(env, args),
+        Command::Escalate(args) => edit::escalate(env, args),
+        Command::Set(args) => edit::set(env, args),
+        Command::Wait(args) => edit::wait(env, args),
+        Command::Resolve(args) => edit::resolve(env, args),
+        Command::Accept(args) => edit::accept(env, args),
+        Command::Close(args) => edit::close(env, args),
+        Command::Reject(args) => edit::reject(env, args),
+        Command::Reopen(args) => edit::reopen(env, args),
+        Command::Cancel(args) => edit::cancel(env, args),
+        Command::Autoclose(args) => autoclose::run(env, args),
+        Command::Log(args) => log::run(env, args),
+        Command::Sla(args) => sla::run(env, args),
+        Command::Guide(command) => guide::run(env, command),
+        Command::Completions(args) => generate::completions(env, args),
+        Command::GenerateFiles(args) => generate::files(env, args),
     }
 }

@@ -1,24 +1,15 @@
 //! `docket show`: one case, fields then timeline.
 
-use std::io::Write;
-
 use crate::cli::ShowArgs;
 use crate::error::Result;
+use crate::render;
 
 use super::Env;
 
-pub fn run(env: &mut Env, args: ShowArgs) -> Result<()> {
+pub fn run(env: &mut Env<'_>, args: ShowArgs) -> Result<()> {
     let cb = env.casebook()?;
     let file = cb.load_case(&args.id)?;
-    if env.json() {
-        let v = crate::render::json::case(&file.case, true);
-        return env.print_json(&v);
-    }
-    if env.global.format == crate::cli::Format::Tsv {
-        let tsv = crate::render::text::list_tsv(&[&file.case], false);
-        return Ok(write!(env.out, "{tsv}")?);
-    }
-    let text = crate::render::text::case_view(&file.case, &cb.config, env.style);
-    write!(env.out, "{text}")?;
+    let (format, style) = (env.ui.format, env.ui.style);
+    render::text::show(env.ui.out(), format, &file.case, &cb.config, style)?;
     Ok(())
 }

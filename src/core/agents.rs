@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::error::{SettingsError, ValueError};
+
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]
 pub struct Agent {
     #[serde(default)]
@@ -34,37 +36,28 @@ pub struct Agents {
 }
 
 impl Agents {
-    pub fn parse(text: &str) -> Result<Agents, String> {
+    pub fn parse(text: &str) -> Result<Agents, SettingsError> {
         let agents: Agents =
-            toml::from_str(text).map_err(|e| super::config::describe_toml_error(text, &e))?;
+            toml::from_str(text).map_err(|e| super::config::toml_error(text, &e))?;
         for (handle, agent) in &agents.agents {
             if let Some(team) = &agent.team
                 && !agents.teams.contains_key(team)
             {
-                return Err(format!(
+                return Err(SettingsError::new(format!(
                     "agent {handle:?} is in team {team:?}, which is not defined (add [teams.{team}])"
-                ));
+                )));
             }
         }
         Ok(agents)
     }
 
     /// Finds an agent by handle, case-insensitively; the error lists the known handles.
-    pub fn resolve(&self, handle: &str) -> Result<(&str, &Agent), String> {
+    pub fn resolve(&self, handle: &str) -> Result<(&str, &Agent), ValueError> {
         self.agents
             .iter()
             .find(|(h, _)| h.eq_ignore_ascii_case(handle))
             .map(|(h, a)| (h.as_str(), a))
-            .ok_or_else(|| {
-                format!(
-                    "unknown agent {handle:?} (agents.toml lists {})",
-                    if self.agents.is_empty() {
-                        "no agents".to_string()
-                    } else {
-                        self.agents.keys().cloned().collect::<Vec<_>>().join(", ")
-                    }
-                )
-            })
+            .ok_or_else(|| ValueError::unknown("agent", handle, "agents.toml", self.agents.keys()))
     }
 
     /// The handle of the agent with this Git identity, matched by email, then by name.
@@ -80,17 +73,12 @@ impl Agents {
             .map(|(h, _)| h.as_str())
     }
 
-    pub fn check_team(&self, team: &str) -> Result<String, String> {
+    pub fn check_team(&self, team: &str) -> Result<String, ValueError> {
         self.teams
             .keys()
             .find(|t| t.eq_ignore_ascii_case(team))
             .cloned()
-            .ok_or_else(|| {
-                format!(
-                    "unknown team {team:?} (agents.toml lists {})",
-                    self.teams.keys().cloned().collect::<Vec<_>>().join(", ")
-                )
-            })
+            .ok_or_else(|| ValueError::unknown("team", team, "agents.toml", self.teams.keys()))
     }
 }
 
@@ -111,7 +99,7 @@ team = "support"
     fn resolves_handles_case_insensitively() {
         let a = Agents::parse(SAMPLE).unwrap();
         assert_eq!(a.resolve("ALICE").unwrap().0, "alice");
-        assert!(a.resolve("bob").unwrap_err().contains("alice"));
+        assert!(a.resolve("bob").unwrap_err().to_string().contains("alice"));
     }
 
     #[test]
@@ -130,7 +118,9 @@ team = "support"
 
     #[test]
     fn an_undefined_team_is_an_error() {
-        let err = Agents::parse("[agents.bob]\nteam = \"night\"").unwrap_err();
+        let err = Agents::parse("[agents.bob]\nteam = \"night\"")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("night"), "{err}");
     }
 }

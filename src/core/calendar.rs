@@ -14,6 +14,15 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 
+/// Working hours that do not read as `09:00-13:00`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SpanError {
+    #[error("invalid hours {0:?} (write e.g. \"09:00-13:00\")")]
+    Invalid(String),
+    #[error("hours {0:?} end before they start")]
+    Backwards(String),
+}
+
 /// A working span within a local day, in minutes from midnight (`end` may be 1440).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
@@ -23,10 +32,10 @@ pub struct Span {
 
 impl Span {
     /// Parses `09:00-13:00` (`24:00` allowed as an end).
-    pub fn parse(text: &str) -> Result<Span, String> {
-        let bad = || format!("invalid hours {text:?} (write e.g. \"09:00-13:00\")");
+    pub fn parse(text: &str) -> Result<Span, SpanError> {
+        let bad = || SpanError::Invalid(text.to_string());
         let (a, b) = text.split_once('-').ok_or_else(bad)?;
-        let minutes = |t: &str| -> Result<u32, String> {
+        let minutes = |t: &str| -> Result<u32, SpanError> {
             let (h, m) = t.trim().split_once(':').ok_or_else(bad)?;
             let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
             if m >= 60 || h > 24 || (h == 24 && m > 0) {
@@ -39,7 +48,7 @@ impl Span {
             end: minutes(b)?,
         };
         if span.end <= span.start {
-            return Err(format!("hours {text:?} end before they start"));
+            return Err(SpanError::Backwards(text.to_string()));
         }
         Ok(span)
     }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::case::State;
 use super::duration;
+use super::error::{SettingsError, ValueError};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Priority {
@@ -142,11 +143,11 @@ impl Default for Config {
 
 impl Config {
     /// Parses and validates the text of `docket.toml`. The error says what is wrong and where.
-    pub fn parse(text: &str) -> Result<Config, String> {
-        let mut config: Config = toml::from_str(text).map_err(|e| describe_toml_error(text, &e))?;
-        let located = |e: String| match locate(text, &e) {
-            Some(line) => format!("line {line}: {e}"),
-            None => e,
+    pub fn parse(text: &str) -> Result<Config, SettingsError> {
+        let mut config: Config = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
+        let located = |e: SettingsError| SettingsError {
+            line: e.line.or_else(|| locate(text, &e.message)),
+            ..e
         };
         config.validate().map_err(located)?;
         let check = |p: &str| config.check_priority(p);
@@ -157,40 +158,42 @@ impl Config {
         Ok(config)
     }
 
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), SettingsError> {
+        let err = |m: String| Err(SettingsError::new(m));
         if self.id_prefix.is_empty() || !self.id_prefix.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(format!(
+            return err(format!(
                 "id_prefix {:?} must be letters and digits, e.g. \"DK\"",
                 self.id_prefix
             ));
         }
         if self.types.is_empty() {
-            return Err("types must list at least one case type".into());
+            return err("types must list at least one case type".into());
         }
         if self.priorities.is_empty() {
-            return Err("priorities must list at least one priority".into());
+            return err("priorities must list at least one priority".into());
         }
         for (i, p) in self.priorities.iter().enumerate() {
             if self.priorities[..i].iter().any(|q| q.id == p.id) {
-                return Err(format!("priority {:?} is listed twice", p.id));
+                return err(format!("priority {:?} is listed twice", p.id));
             }
         }
         if let Some(t) = &self.default_type {
             self.check_type(t)
-                .map_err(|e| format!("default_type: {e}"))?;
+                .map_err(|e| SettingsError::from(e).under("default_type"))?;
         }
         if let Some(p) = &self.default_priority {
             self.check_priority(p)
-                .map_err(|e| format!("default_priority: {e}"))?;
+                .map_err(|e| SettingsError::from(e).under("default_priority"))?;
         }
         if let Some(c) = &self.default_channel {
             self.check_channel(c)
-                .map_err(|e| format!("default_channel: {e}"))?;
+                .map_err(|e| SettingsError::from(e).under("default_channel"))?;
         }
-        duration::parse(&self.autoclose_after).map_err(|e| format!("autoclose_after: {e}"))?;
+        duration::parse(&self.autoclose_after)
+            .map_err(|e| SettingsError::new(format!("autoclose_after: {e}")))?;
         for key in self.states.keys() {
             if State::parse(key).is_none() {
-                return Err(format!(
+                return err(format!(
                     "states: unknown state {key:?} (the states are {})",
                     State::ALL.map(|s| s.as_str()).join(", ")
                 ));
@@ -198,7 +201,7 @@ impl Config {
         }
         for (name, def) in &self.fields {
             if def.kind == FieldKind::Choice && def.choices.is_empty() {
-                return Err(format!(
+                return err(format!(
                     "fields.{name}: a choice field needs a choices list"
                 ));
             }
@@ -244,48 +247,50 @@ impl Config {
     }
 
     /// Checks a priority and returns its canonical spelling (`p1` → `P1`).
-    pub fn check_priority(&self, value: &str) -> Result<String, String> {
+    pub fn check_priority(&self, value: &str) -> Result<String, ValueError> {
         self.priorities
             .iter()
             .find(|p| p.id.eq_ignore_ascii_case(value))
             .map(|p| p.id.clone())
             .ok_or_else(|| {
-                format!(
-                    "unknown priority {value:?} (docket.toml allows {})",
-                    self.priorities
-                        .iter()
-                        .map(|p| p.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                ValueError::unknown(
+                    "priority",
+                    value,
+                    "docket.toml",
+                    self.priorities.iter().map(|p| p.id.as_str()),
                 )
             })
     }
 
-    pub fn check_type(&self, value: &str) -> Result<String, String> {
+    pub fn check_type(&self, value: &str) -> Result<String, ValueError> {
         one_of("type", value, &self.types)
     }
 
-    pub fn check_channel(&self, value: &str) -> Result<String, String> {
+    pub fn check_channel(&self, value: &str) -> Result<String, ValueError> {
         one_of("channel", value, &self.channels)
     }
 
     /// Checks a custom field value against its definition; fields not defined in
     /// docket.toml are refused so a typo does not create a new field.
-    pub fn check_field(&self, key: &str, value: &str) -> Result<String, String> {
+    pub fn check_field(&self, key: &str, value: &str) -> Result<String, ValueError> {
         let Some(def) = self.fields.get(key) else {
-            let known: Vec<&str> = self.fields.keys().map(String::as_str).collect();
-            return Err(if known.is_empty() {
-                format!(
-                    "unknown field {key:?}: docket.toml defines no custom fields (add a [fields.{key}] section)"
-                )
+            let key = key.to_string();
+            return Err(if self.fields.is_empty() {
+                ValueError::NoFields { key }
             } else {
-                format!(
-                    "unknown field {key:?} (docket.toml defines {}; add a [fields.{key}] section for a new one)",
-                    known.join(", ")
-                )
+                ValueError::UnknownField {
+                    key,
+                    known: self.fields.keys().cloned().collect(),
+                }
             });
         };
-        let bad = |what: &str| Err(format!("field {key}: {value:?} is not {what}"));
+        let bad = |expected: &'static str| {
+            Err(ValueError::Mismatch {
+                key: key.to_string(),
+                value: value.to_string(),
+                expected,
+            })
+        };
         match def.kind {
             FieldKind::Text => Ok(value.to_string()),
             FieldKind::Number => match value.parse::<f64>() {
@@ -310,17 +315,12 @@ impl Config {
     }
 }
 
-fn one_of(what: &str, value: &str, allowed: &[String]) -> Result<String, String> {
+fn one_of(what: &str, value: &str, allowed: &[String]) -> Result<String, ValueError> {
     allowed
         .iter()
         .find(|a| a.eq_ignore_ascii_case(value))
         .cloned()
-        .ok_or_else(|| {
-            format!(
-                "unknown {what} {value:?} (docket.toml allows {})",
-                allowed.join(", ")
-            )
-        })
+        .ok_or_else(|| ValueError::unknown(what, value, "docket.toml", allowed))
 }
 
 /// The line a semantic error (found after parsing) is about, from the setting it names:
@@ -351,6 +351,11 @@ pub fn locate(text: &str, message: &str) -> Option<usize> {
             l.starts_with(first) && l[first.len()..].trim_start().starts_with('=')
         })
         .map(|i| i + 1)
+}
+
+/// A toml error as a settings error on its line.
+pub fn toml_error(text: &str, err: &toml::de::Error) -> SettingsError {
+    SettingsError::new(describe_toml_error(text, err))
 }
 
 /// Turns a toml error into `line L, column C: message`.
@@ -390,29 +395,36 @@ mod tests {
     fn priorities_are_checked_and_canonicalised() {
         let c = Config::default();
         assert_eq!(c.check_priority("p2").unwrap(), "P2");
-        let err = c.check_priority("P9").unwrap_err();
+        let err = c.check_priority("P9").unwrap_err().to_string();
         assert!(err.contains("P1, P2, P3, P4"), "{err}");
         assert!(c.priority_rank("P1") < c.priority_rank("P4"));
     }
 
     #[test]
     fn invalid_settings_are_named() {
-        let err = Config::parse("autoclose_after = \"soon\"").unwrap_err();
+        let err = Config::parse("autoclose_after = \"soon\"")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("autoclose_after"), "{err}");
-        let err = Config::parse("default_type = \"bug\"").unwrap_err();
+        let err = Config::parse("default_type = \"bug\"")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("default_type") && err.contains("bug"), "{err}");
-        let err = Config::parse("types = [\n1]").unwrap_err();
+        let err = Config::parse("types = [\n1]").unwrap_err().to_string();
         assert!(err.starts_with("line 2"), "{err}");
     }
 
     #[test]
     fn semantic_errors_name_their_line() {
-        let err = Config::parse("types = [\"a\"]\n\ndefault_type = \"bug\"").unwrap_err();
+        let err = Config::parse("types = [\"a\"]\n\ndefault_type = \"bug\"")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("line 3: default_type"), "{err}");
         let err = Config::parse(
             "[calendars.x]\ntimezone = \"UTC\"\n\n[calendars.y]\ntimezone = \"Mars/Base\"\nhours = { mon = [\"09:00-10:00\"] }",
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(
             err.starts_with("line 1: calendars.x") || err.starts_with("line 4: calendars.y"),
             "{err}"
@@ -420,7 +432,8 @@ mod tests {
         let err = Config::parse(
             "[[sla]]\nname = \"a\"\ntarget = \"1h\"\n\n[[sla]]\nname = \"b\"\ntarget = \"soon\"",
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(err.starts_with("line 6: sla \"b\""), "{err}");
     }
 
@@ -436,12 +449,14 @@ mod tests {
         assert!(
             c.check_field("tier", "bronze")
                 .unwrap_err()
+                .to_string()
                 .contains("gold, silver")
         );
         assert_eq!(c.check_field("vip", "yes").unwrap(), "true");
         assert!(
             c.check_field("colour", "red")
                 .unwrap_err()
+                .to_string()
                 .contains("unknown field")
         );
     }

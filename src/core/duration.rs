@@ -2,17 +2,32 @@
 
 use chrono::Duration;
 
+/// A duration that does not read as `30m`, `4h`, `7d` or a sum like `1h30m`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    #[error("empty duration (write e.g. 30m, 4h or 7d)")]
+    Empty,
+    #[error("invalid duration {0:?} (write e.g. 30m, 4h or 7d)")]
+    Invalid(String),
+    #[error("invalid duration {0:?}: number too large")]
+    TooLarge(String),
+    #[error("invalid duration {text:?}: unknown unit {unit:?} (use s, m, h, d or w)")]
+    UnknownUnit { text: String, unit: char },
+    #[error("invalid duration {0:?}: a number needs a unit (s, m, h, d or w)")]
+    NoUnit(String),
+}
+
 /// Parses `30s`, `30m`, `4h`, `2d`, `1w` and sums like `1h30m`.
-pub fn parse(text: &str) -> Result<Duration, String> {
+pub fn parse(text: &str) -> Result<Duration, DurationError> {
     parse_with(text, 86_400, 7 * 86_400)
 }
 
 /// Like [`parse`], with the length of a day and of a week given in seconds (a business
 /// calendar's working day and week).
-pub fn parse_with(text: &str, day_secs: i64, week_secs: i64) -> Result<Duration, String> {
+pub fn parse_with(text: &str, day_secs: i64, week_secs: i64) -> Result<Duration, DurationError> {
     let t = text.trim();
     if t.is_empty() {
-        return Err("empty duration (write e.g. 30m, 4h or 7d)".into());
+        return Err(DurationError::Empty);
     }
     let mut total = Duration::zero();
     let mut number = String::new();
@@ -22,13 +37,11 @@ pub fn parse_with(text: &str, day_secs: i64, week_secs: i64) -> Result<Duration,
             continue;
         }
         if number.is_empty() {
-            return Err(format!(
-                "invalid duration {text:?} (write e.g. 30m, 4h or 7d)"
-            ));
+            return Err(DurationError::Invalid(text.to_string()));
         }
         let n: i64 = number
             .parse()
-            .map_err(|_| format!("invalid duration {text:?}: number too large"))?;
+            .map_err(|_| DurationError::TooLarge(text.to_string()))?;
         number.clear();
         total += match c {
             's' => Duration::seconds(n),
@@ -37,16 +50,15 @@ pub fn parse_with(text: &str, day_secs: i64, week_secs: i64) -> Result<Duration,
             'd' => Duration::seconds(n * day_secs),
             'w' => Duration::seconds(n * week_secs),
             _ => {
-                return Err(format!(
-                    "invalid duration {text:?}: unknown unit {c:?} (use s, m, h, d or w)"
-                ));
+                return Err(DurationError::UnknownUnit {
+                    text: text.to_string(),
+                    unit: c,
+                });
             }
         };
     }
     if !number.is_empty() {
-        return Err(format!(
-            "invalid duration {text:?}: a number needs a unit (s, m, h, d or w)"
-        ));
+        return Err(DurationError::NoUnit(text.to_string()));
     }
     Ok(total)
 }
@@ -102,8 +114,18 @@ mod tests {
 
     #[test]
     fn rejects_missing_units_and_unknown_units() {
-        assert!(parse("30").unwrap_err().contains("needs a unit"));
-        assert!(parse("3y").unwrap_err().contains("unknown unit"));
+        assert!(
+            parse("30")
+                .unwrap_err()
+                .to_string()
+                .contains("needs a unit")
+        );
+        assert!(
+            parse("3y")
+                .unwrap_err()
+                .to_string()
+                .contains("unknown unit")
+        );
         assert!(parse("").is_err());
         assert!(parse("h").is_err());
     }

@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::error::ValueError;
+
 /// What an input node accepts.
 #[derive(Debug, Clone, PartialEq)]
 pub enum InputKind {
@@ -139,6 +141,13 @@ pub struct Guide {
     pub nodes: BTreeMap<String, Node>,
 }
 
+impl Guide {
+    /// Whether the guide is offered for cases of type `kind` (no `applies_to`: all types).
+    pub fn fits(&self, kind: &str) -> bool {
+        self.applies_to.is_empty() || self.applies_to.iter().any(|t| t.eq_ignore_ascii_case(kind))
+    }
+}
+
 /// A problem found in a guide, with the line it is on (when known).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
@@ -181,16 +190,44 @@ fn str_of(t: &toml::Table, key: &str) -> Option<String> {
     t.get(key).and_then(|v| v.as_str()).map(String::from)
 }
 
-fn num_of(t: &toml::Table, key: &str) -> Result<Option<f64>, String> {
+/// Why a node or an action of a guide file does not parse ([`parse`] adds its line).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct NodeError(pub String);
+
+impl From<String> for NodeError {
+    fn from(message: String) -> NodeError {
+        NodeError(message)
+    }
+}
+
+impl From<&str> for NodeError {
+    fn from(message: &str) -> NodeError {
+        NodeError(message.to_string())
+    }
+}
+
+impl From<crate::core::duration::DurationError> for NodeError {
+    fn from(e: crate::core::duration::DurationError) -> NodeError {
+        NodeError(e.to_string())
+    }
+}
+
+/// An answer an input node does not accept, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct AnswerError(pub String);
+
+fn num_of(t: &toml::Table, key: &str) -> Result<Option<f64>, NodeError> {
     match t.get(key) {
         None => Ok(None),
         Some(toml::Value::Integer(i)) => Ok(Some(*i as f64)),
         Some(toml::Value::Float(f)) => Ok(Some(*f)),
-        Some(_) => Err(format!("{key} must be a number")),
+        Some(_) => Err(format!("{key} must be a number").into()),
     }
 }
 
-fn parse_action(v: &toml::Value) -> Result<Action, String> {
+fn parse_action(v: &toml::Value) -> Result<Action, NodeError> {
     let t = v
         .as_table()
         .ok_or("an action is a table such as { note = \"…\" }")?;
@@ -235,7 +272,11 @@ fn parse_action(v: &toml::Value) -> Result<Action, String> {
                 None => Vec::new(),
                 Some(toml::Value::Array(a)) => a
                     .iter()
-                    .map(|x| x.as_str().map(String::from).ok_or("args are strings"))
+                    .map(|x| {
+                        x.as_str()
+                            .map(String::from)
+                            .ok_or(NodeError::from("args are strings"))
+                    })
                     .collect::<Result<_, _>>()?,
                 Some(_) => return Err("args must be a list of strings".into()),
             },
@@ -254,7 +295,7 @@ fn parse_action(v: &toml::Value) -> Result<Action, String> {
     })
 }
 
-fn parse_node(id: &str, t: &toml::Table) -> Result<Node, String> {
+fn parse_node(id: &str, t: &toml::Table) -> Result<Node, NodeError> {
     let kinds: Vec<&str> = ["ask", "input", "outcome"]
         .into_iter()
         .filter(|k| t.contains_key(*k))
@@ -278,7 +319,7 @@ fn parse_node(id: &str, t: &toml::Table) -> Result<Node, String> {
                         next: str_of(c, "next").ok_or("a choice needs next = \"node\"")?,
                     })
                 })
-                .collect::<Result<Vec<_>, String>>()?;
+                .collect::<Result<Vec<_>, NodeError>>()?;
             Ok(Node::Question {
                 prompt,
                 help,
@@ -293,18 +334,23 @@ fn parse_node(id: &str, t: &toml::Table) -> Result<Node, String> {
                 "choice" | "one-of" => InputKind::OneOf(match t.get("choices") {
                     Some(toml::Value::Array(a)) => a
                         .iter()
-                        .map(|x| x.as_str().map(String::from).ok_or("choices are strings"))
+                        .map(|x| {
+                            x.as_str()
+                                .map(String::from)
+                                .ok_or(NodeError::from("choices are strings"))
+                        })
                         .collect::<Result<_, _>>()?,
                     _ => {
-                        return Err(format!(
-                            "input {id:?} of type choice needs choices = [\"…\"]"
-                        ));
+                        return Err(
+                            format!("input {id:?} of type choice needs choices = [\"…\"]").into(),
+                        );
                     }
                 }),
                 other => {
                     return Err(format!(
                         "input {id:?}: unknown type {other:?} (text, number, yesno, choice)"
-                    ));
+                    )
+                    .into());
                 }
             };
             let when = match t.get("when") {
@@ -322,7 +368,7 @@ fn parse_node(id: &str, t: &toml::Table) -> Result<Node, String> {
                             next: str_of(b, "next").ok_or("a when branch needs next")?,
                         })
                     })
-                    .collect::<Result<_, String>>()?,
+                    .collect::<Result<_, NodeError>>()?,
                 Some(_) => return Err("when must be a list".into()),
             };
             let pattern = str_of(t, "pattern");
@@ -353,12 +399,8 @@ fn parse_node(id: &str, t: &toml::Table) -> Result<Node, String> {
                 Some(_) => return Err("actions must be a list".into()),
             },
         }),
-        [] => Err(format!(
-            "node {id:?} is not a question (ask), an input or an outcome"
-        )),
-        _ => Err(format!(
-            "node {id:?} has more than one of ask, input, outcome"
-        )),
+        [] => Err(format!("node {id:?} is not a question (ask), an input or an outcome").into()),
+        _ => Err(format!("node {id:?} has more than one of ask, input, outcome").into()),
     }
 }
 
@@ -397,7 +439,7 @@ pub fn parse(name: &str, text: &str) -> Result<Guide, Problem> {
         let t = v
             .as_table()
             .ok_or_else(|| at(node_line(text, id), format!("nodes.{id} must be a table")))?;
-        let node = parse_node(id, t).map_err(|m| at(node_line(text, id), m))?;
+        let node = parse_node(id, t).map_err(|m| at(node_line(text, id), m.0))?;
         nodes.insert(id.clone(), node);
     }
     Ok(Guide {
@@ -413,10 +455,10 @@ pub fn parse(name: &str, text: &str) -> Result<Guide, Problem> {
 #[derive(Clone, Copy)]
 pub struct Checks<'a> {
     /// A custom field and a value for it.
-    pub field: &'a dyn Fn(&str, &str) -> Result<(), String>,
-    pub priority: &'a dyn Fn(&str) -> Result<(), String>,
-    pub team: &'a dyn Fn(&str) -> Result<(), String>,
-    pub agent: &'a dyn Fn(&str) -> Result<(), String>,
+    pub field: &'a dyn Fn(&str, &str) -> Result<(), ValueError>,
+    pub priority: &'a dyn Fn(&str) -> Result<(), ValueError>,
+    pub team: &'a dyn Fn(&str) -> Result<(), ValueError>,
+    pub agent: &'a dyn Fn(&str) -> Result<(), ValueError>,
     /// The guides a handover may name.
     pub guides: &'a BTreeSet<String>,
 }
@@ -617,7 +659,7 @@ pub trait Prompter {
         node: &str,
         prompt: &str,
         help: Option<&str>,
-        validate: &dyn Fn(&str) -> Result<String, String>,
+        validate: &dyn Fn(&str) -> Result<String, AnswerError>,
     ) -> Result<String, Stop>;
     /// Confirms the outcome's actions before they are applied.
     fn confirm(&mut self, summary: &str, actions: &[String]) -> Result<bool, Stop>;
@@ -644,7 +686,7 @@ pub struct Run {
 }
 
 /// Checks an input value; returns the value as it will be stored.
-pub fn check_input(node: &Node, value: &str) -> Result<String, String> {
+pub fn check_input(node: &Node, value: &str) -> Result<String, AnswerError> {
     let Node::Input {
         kind,
         required,
@@ -654,12 +696,12 @@ pub fn check_input(node: &Node, value: &str) -> Result<String, String> {
         ..
     } = node
     else {
-        return Err("not an input".into());
+        return Err(AnswerError("not an input".into()));
     };
     let v = value.trim();
     if v.is_empty() {
         return if *required {
-            Err("an answer is required".into())
+            Err(AnswerError("an answer is required".into()))
         } else {
             Ok(String::new())
         };
@@ -667,36 +709,44 @@ pub fn check_input(node: &Node, value: &str) -> Result<String, String> {
     let v = match kind {
         InputKind::Text => v.to_string(),
         InputKind::Number => {
-            let n: f64 = v.parse().map_err(|_| format!("{v:?} is not a number"))?;
+            let n: f64 = v
+                .parse()
+                .map_err(|_| AnswerError(format!("{v:?} is not a number")))?;
             if min.is_some_and(|m| n < m) {
-                return Err(format!("must be at least {}", min.unwrap_or_default()));
+                return Err(AnswerError(format!(
+                    "must be at least {}",
+                    min.unwrap_or_default()
+                )));
             }
             if max.is_some_and(|m| n > m) {
-                return Err(format!("must be at most {}", max.unwrap_or_default()));
+                return Err(AnswerError(format!(
+                    "must be at most {}",
+                    max.unwrap_or_default()
+                )));
             }
             v.to_string()
         }
         InputKind::YesNo => match v.to_ascii_lowercase().as_str() {
             "y" | "yes" | "true" => "yes".into(),
             "n" | "no" | "false" => "no".into(),
-            _ => return Err(format!("{v:?}: answer yes or no")),
+            _ => return Err(AnswerError(format!("{v:?}: answer yes or no"))),
         },
         InputKind::OneOf(list) => list
             .iter()
             .find(|c| c.eq_ignore_ascii_case(v))
             .cloned()
-            .ok_or_else(|| format!("{v:?} is not one of {}", list.join(", ")))?,
+            .ok_or_else(|| AnswerError(format!("{v:?} is not one of {}", list.join(", "))))?,
     };
     if *kind == InputKind::Text {
         if let Some(min) = min
             && (v.chars().count() as f64) < *min
         {
-            return Err(format!("must be at least {min} characters"));
+            return Err(AnswerError(format!("must be at least {min} characters")));
         }
         if let Some(max) = max
             && (v.chars().count() as f64) > *max
         {
-            return Err(format!("must be at most {max} characters"));
+            return Err(AnswerError(format!("must be at most {max} characters")));
         }
     }
     if let Some(p) = pattern
@@ -704,7 +754,9 @@ pub fn check_input(node: &Node, value: &str) -> Result<String, String> {
             .map(|r| r.is_match(&v))
             .unwrap_or(false)
     {
-        return Err(format!("{v:?} does not match the expected format {p}"));
+        return Err(AnswerError(format!(
+            "{v:?} does not match the expected format {p}"
+        )));
     }
     Ok(v)
 }
@@ -830,7 +882,7 @@ impl Prompter for Scripted {
         node: &str,
         _: &str,
         _: Option<&str>,
-        validate: &dyn Fn(&str) -> Result<String, String>,
+        validate: &dyn Fn(&str) -> Result<String, AnswerError>,
     ) -> Result<String, Stop> {
         let a = self
             .answers
@@ -843,6 +895,10 @@ impl Prompter for Scripted {
         Ok(true)
     }
 }
+
+mod outcome;
+
+pub use outcome::{CheckOutput, Outcome, apply_outcome};
 
 #[cfg(test)]
 mod tests;

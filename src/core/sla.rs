@@ -20,6 +20,7 @@ use serde::Serialize;
 use super::calendar::{Calendar, Clock, Span, WEEKDAYS};
 use super::case::{ActorKind, Case, State, Visibility};
 use super::duration;
+use super::error::{SettingsError, ValueError};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SlaKind {
@@ -449,7 +450,7 @@ fn evaluate_one(
 // ---------------------------------------------------------------------------------------
 // Reading the policy from docket.toml values.
 
-fn strings(v: &toml::Value, what: &str) -> Result<Vec<String>, String> {
+fn strings(v: &toml::Value, what: &str) -> Result<Vec<String>, SettingsError> {
     match v {
         toml::Value::String(s) => Ok(vec![s.clone()]),
         toml::Value::Array(items) => items
@@ -457,14 +458,16 @@ fn strings(v: &toml::Value, what: &str) -> Result<Vec<String>, String> {
             .map(|i| {
                 i.as_str()
                     .map(String::from)
-                    .ok_or_else(|| format!("{what}: expected strings"))
+                    .ok_or_else(|| SettingsError::new(format!("{what}: expected strings")))
             })
             .collect(),
-        _ => Err(format!("{what}: expected a string or a list of strings")),
+        _ => Err(SettingsError::new(format!(
+            "{what}: expected a string or a list of strings"
+        ))),
     }
 }
 
-fn calendar_from(name: &str, v: &toml::Value) -> Result<Calendar, String> {
+fn calendar_from(name: &str, v: &toml::Value) -> Result<Calendar, SettingsError> {
     let t = v
         .as_table()
         .ok_or_else(|| format!("calendars.{name}: expected a table"))?;
@@ -513,7 +516,8 @@ fn calendar_from(name: &str, v: &toml::Value) -> Result<Calendar, String> {
                 _ => {
                     return Err(format!(
                         "calendars.{name}.holidays: expected \"YYYY-MM-DD\" or {{ date, hours }}"
-                    ));
+                    )
+                    .into());
                 }
             };
             let d = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| {
@@ -531,19 +535,20 @@ fn calendar_from(name: &str, v: &toml::Value) -> Result<Calendar, String> {
     if !cal.has_working_time() {
         return Err(format!(
             "calendars.{name}: no working hours (add hours = {{ mon = [\"09:00-17:00\"], … }})"
-        ));
+        )
+        .into());
     }
     Ok(cal)
 }
 
-fn parse_spans(what: &str, v: &toml::Value) -> Result<Vec<Span>, String> {
+fn parse_spans(what: &str, v: &toml::Value) -> Result<Vec<Span>, SettingsError> {
     let mut spans = strings(v, what)?
         .iter()
         .map(|s| Span::parse(s).map_err(|e| format!("{what}: {e}")))
         .collect::<Result<Vec<_>, _>>()?;
     spans.sort_by_key(|s| s.start);
     if spans.windows(2).any(|w| w[1].start < w[0].end) {
-        return Err(format!("{what}: spans overlap"));
+        return Err(format!("{what}: spans overlap").into());
     }
     Ok(spans)
 }
@@ -551,27 +556,27 @@ fn parse_spans(what: &str, v: &toml::Value) -> Result<Vec<Span>, String> {
 fn sla_from(
     v: &toml::Value,
     calendars: &BTreeMap<String, Calendar>,
-    check_priority: &dyn Fn(&str) -> Result<String, String>,
-) -> Result<Sla, String> {
+    check_priority: &dyn Fn(&str) -> Result<String, ValueError>,
+) -> Result<Sla, SettingsError> {
     let t = v.as_table().ok_or("[[sla]]: expected a table")?;
     let name = t
         .get("name")
         .and_then(|n| n.as_str())
         .ok_or("[[sla]]: every SLA needs a name")?
         .to_string();
-    let at = |msg: String| format!("sla {name:?}: {msg}");
+    let at = |msg: String| SettingsError::new(format!("sla {name:?}: {msg}"));
     let get_str = |k: &str| t.get(k).and_then(|v| v.as_str());
-    let states = |k: &str| -> Result<Vec<State>, String> {
+    let states = |k: &str| -> Result<Vec<State>, SettingsError> {
         match t.get(k) {
             None => Ok(Vec::new()),
             Some(v) => strings(v, k)?
                 .iter()
                 .map(|s| {
                     State::parse(s).ok_or_else(|| {
-                        format!(
+                        SettingsError::new(format!(
                             "{k}: unknown state {s:?} (states: {})",
                             State::ALL.map(|s| s.as_str()).join(", ")
-                        )
+                        ))
                     })
                 })
                 .collect(),
@@ -586,7 +591,7 @@ fn sla_from(
             })?;
             let states = match stop.get("states") {
                 Some(v) => strings(v, "stop_on.states")
-                    .map_err(at)?
+                    .map_err(|e| at(e.to_string()))?
                     .iter()
                     .map(|s| {
                         State::parse(s)
@@ -596,7 +601,7 @@ fn sla_from(
                 None => Vec::new(),
             };
             let events = match stop.get("events") {
-                Some(v) => strings(v, "stop_on.events").map_err(at)?,
+                Some(v) => strings(v, "stop_on.events").map_err(|e| at(e.to_string()))?,
                 None => Vec::new(),
             };
             if states.is_empty() && events.is_empty() {
@@ -639,11 +644,11 @@ fn sla_from(
                 for (fk, fv) in f {
                     matcher
                         .fields
-                        .insert(fk.clone(), strings(fv, fk).map_err(at)?);
+                        .insert(fk.clone(), strings(fv, fk).map_err(|e| at(e.to_string()))?);
                 }
                 continue;
             }
-            let list = strings(v, k).map_err(at)?;
+            let list = strings(v, k).map_err(|e| at(e.to_string()))?;
             match k.as_str() {
                 "priority" => {
                     matcher.priority = list
@@ -669,7 +674,7 @@ fn sla_from(
         }
     }
     let pause = if t.contains_key("pause_states") {
-        states("pause_states").map_err(at)?
+        states("pause_states").map_err(|e| at(e.to_string()))?
     } else {
         vec![State::AwaitingInfo]
     };
@@ -710,8 +715,8 @@ impl Policy {
     pub fn from_toml(
         calendars: Option<&toml::Value>,
         slas: Option<&toml::Value>,
-        check_priority: &dyn Fn(&str) -> Result<String, String>,
-    ) -> Result<Policy, String> {
+        check_priority: &dyn Fn(&str) -> Result<String, ValueError>,
+    ) -> Result<Policy, SettingsError> {
         let mut cals = BTreeMap::new();
         cals.insert("24x7".to_string(), Calendar::always());
         if let Some(c) = calendars {
@@ -731,7 +736,7 @@ impl Policy {
             for v in s {
                 let sla = sla_from(v, &cals, check_priority)?;
                 if out.iter().any(|o: &Sla| o.name == sla.name) {
-                    return Err(format!("sla {:?} is defined twice", sla.name));
+                    return Err(format!("sla {:?} is defined twice", sla.name).into());
                 }
                 out.push(sla);
             }

@@ -1,14 +1,157 @@
-//! Output: tables and text for people, JSON and TSV for programs. Knows nothing of Git.
+//! Output: tables and text for people, JSON, TSV and report formats for programs. Knows
+//! nothing of Git.
+//!
+//! Every render function writes to a `&mut dyn Write` it is given, in a [`Format`]
+//! (gitoxide's `out: &mut dyn Write`). [`Ui`] is the one place that decides colour, width
+//! and whether status messages are shown (cargo's `Shell`); commands print through it.
+//! Tables measure text by terminal columns (`unicode-width`), so CJK and emoji line up.
 
+pub mod guide;
 pub mod json;
+pub mod list;
+pub mod log;
+pub mod prompt;
 pub mod sla;
 pub mod style;
 pub mod text;
 
+use std::io::{self, Write};
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use self::style::{Style, When};
+
+/// Every output format docket prints; each command offers the ones it can print (the
+/// command line refuses the others).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Tsv,
+    Junit,
+    Markdown,
+    Github,
+    Csv,
+    Dot,
+}
+
+impl Format {
+    /// Formats for programs, where status messages would only get in the way.
+    pub fn is_machine(self) -> bool {
+        self == Format::Json
+    }
+}
+
+/// Where and how a command prints: stdout for data, stderr for status lines, colour and
+/// width decided once.
+pub struct Ui {
+    out: Box<dyn Write>,
+    err: Box<dyn Write>,
+    pub format: Format,
+    pub quiet: bool,
+    /// Colour for stdout.
+    pub style: Style,
+    /// Colour for stderr.
+    pub err_style: Style,
+    /// Terminal width for tables: `COLUMNS`, else the terminal's; `None` when piped.
+    pub width: Option<usize>,
+}
+
+impl Ui {
+    /// A Ui on the process's stdout and stderr.
+    pub fn stdio(color: When, quiet: bool, format: Format) -> Ui {
+        Ui {
+            out: Box::new(io::stdout().lock()),
+            err: Box::new(io::stderr()),
+            format,
+            quiet,
+            style: Style::new(color, false),
+            err_style: Style::new(color, true),
+            width: terminal_width(),
+        }
+    }
+
+    /// A Ui writing to the given sinks, without colour (tests, the demo's inner steps).
+    pub fn with(out: Box<dyn Write>, err: Box<dyn Write>, format: Format) -> Ui {
+        Ui {
+            out,
+            err,
+            format,
+            quiet: false,
+            style: Style::plain(),
+            err_style: Style::plain(),
+            width: None,
+        }
+    }
+
+    /// Where data goes.
+    pub fn out(&mut self) -> &mut dyn Write {
+        &mut *self.out
+    }
+
+    pub fn json(&self) -> bool {
+        self.format == Format::Json
+    }
+
+    /// A status message for people: stderr, not in JSON mode, not with --quiet.
+    pub fn status(&mut self, message: impl AsRef<str>) {
+        if !self.quiet && !self.format.is_machine() {
+            let _ = writeln!(self.err, "{}", message.as_ref());
+        }
+    }
+
+    /// A warning: always shown (stderr), whatever the format.
+    pub fn warn(&mut self, message: impl AsRef<str>) {
+        let label = self.err_style.paint("warning:", "1;33");
+        let _ = writeln!(self.err, "{label} {}", message.as_ref());
+    }
+
+    /// One problem that does not stop the command (a bad case file in a listing).
+    pub fn error_row(&mut self, message: impl AsRef<str>) {
+        let label = self.err_style.paint("error:", "1;31");
+        let _ = writeln!(self.err, "{label} {}", message.as_ref());
+    }
+
+    /// The command's error, once: the message with its causes, then hints.
+    pub fn error(&mut self, message: &str, hints: &[String]) {
+        if message.is_empty() {
+            return;
+        }
+        self.error_row(message);
+        let label = self.err_style.paint("hint:", "1;36");
+        for hint in hints {
+            let _ = writeln!(self.err, "{label} {hint}");
+        }
+    }
+
+    /// Prompts' help text and confirmations (stderr, even with --quiet: they are asked).
+    pub fn prompt_note(&mut self, message: impl AsRef<str>) {
+        let _ = writeln!(self.err, "{}", message.as_ref());
+    }
+
+    /// Pretty JSON and a newline on stdout.
+    pub fn print_json(&mut self, value: &impl serde::Serialize) -> io::Result<()> {
+        write_json(&mut *self.out, value)
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()?;
+        self.err.flush()
+    }
+}
+
+/// Pretty JSON and a newline.
+pub fn write_json(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
+    // Serialised first, so a closed pipe surfaces as the write's own BrokenPipe error.
+    let mut text = serde_json::to_vec_pretty(value).map_err(io::Error::other)?;
+    text.push(b'\n');
+    out.write_all(&text)
+}
+
 /// The width available for a table: `COLUMNS`, else the terminal's, else none (piped).
-pub fn terminal_width() -> Option<usize> {
-    if let Some(c) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
-        return Some(c);
+fn terminal_width() -> Option<usize> {
+    if let Some(c) = crate::vars::get("COLUMNS").and_then(|c| c.trim().parse().ok()) {
+        return Some(c).filter(|c| *c > 0);
     }
     comfy_table::Table::new()
         .width()
@@ -16,9 +159,27 @@ pub fn terminal_width() -> Option<usize> {
         .filter(|w| *w > 0)
 }
 
+/// How many terminal columns `text` takes (CJK and emoji take two).
+pub fn width(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        UnicodeWidthStr::width(text)
+    }
+}
+
+/// Pads `text` with spaces to `columns` terminal columns.
+pub fn pad(out: &mut String, text: &str, columns: usize) {
+    out.push_str(text);
+    out.extend(std::iter::repeat_n(
+        ' ',
+        columns.saturating_sub(width(text)),
+    ));
+}
+
 /// Fits a table whose last column is a title to `width` (a terminal): drops the columns
 /// in `drop_order` one by one while the title would get fewer than `min_title`
-/// characters. Returns the columns to show and the title's maximum width (`None` when
+/// columns. Returns the columns to show and the title's maximum width (`None` when
 /// there is no width, i.e. piped output, where nothing is cut).
 pub fn fit_columns(
     widths: &[usize],
@@ -49,16 +210,26 @@ pub fn fit_columns(
     (shown, Some(max))
 }
 
-/// Shortens `text` to `max` characters, ending in an ellipsis when cut.
+/// Shortens `text` to `max` terminal columns, ending in an ellipsis when cut; newlines
+/// and tabs become spaces.
 pub fn truncate(text: &str, max: usize) -> String {
     let one_line = text.replace(['\n', '\r', '\t'], " ");
-    if one_line.chars().count() <= max {
+    if width(&one_line) <= max {
         return one_line;
     }
     if max == 0 {
         return String::new();
     }
-    let mut out: String = one_line.chars().take(max - 1).collect();
+    let mut out = String::new();
+    let mut used = 0;
+    for c in one_line.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
     out.push('…');
     out
 }
@@ -72,5 +243,17 @@ mod tests {
         assert_eq!(truncate("hello", 5), "hello");
         assert_eq!(truncate("hello world", 6), "hello…");
         assert_eq!(truncate("a\nb", 5), "a b");
+    }
+
+    #[test]
+    fn wide_characters_count_as_two_columns() {
+        assert_eq!(width("カード"), 6);
+        assert_eq!(width("🔥x"), 3);
+        let cut = truncate("カードが使えない", 7);
+        assert_eq!(cut, "カード…");
+        assert!(width(&cut) <= 7);
+        let mut s = String::new();
+        pad(&mut s, "表", 4);
+        assert_eq!(s, "表  ");
     }
 }

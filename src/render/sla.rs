@@ -1,11 +1,51 @@
 //! SLA report formats: table, JSON rows, JUnit XML, Markdown, GitHub annotations, CSV, TSV.
 
+use std::io::{self, Write};
+
 use chrono::{DateTime, Utc};
 
 use crate::core::case::{Case, format_time};
 use crate::core::sla::{ClockReport, Policy, Stage};
 
+use super::Format;
 use super::style::Style;
+
+/// Prints the clock rows of `docket sla` in `format` (the table is sized to `width`).
+pub fn write(
+    out: &mut dyn Write,
+    format: Format,
+    rows: &[(ClockReport, &Case)],
+    policy: &Policy,
+    now: DateTime<Utc>,
+    width: Option<usize>,
+    style: Style,
+) -> io::Result<()> {
+    let text = match format {
+        Format::Json => json(rows),
+        Format::Junit => junit(rows, policy, now),
+        Format::Markdown => markdown(rows, now),
+        Format::Github => github(rows),
+        Format::Csv => csv(rows),
+        Format::Tsv => tsv(rows),
+        Format::Table | Format::Dot => table(rows, width, style),
+    };
+    out.write_all(text.as_bytes())
+}
+
+/// Prints `sla explain`: the reports as JSON, or the intervals for people.
+pub fn write_explain(
+    out: &mut dyn Write,
+    format: Format,
+    case: &Case,
+    reports: &[ClockReport],
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> io::Result<()> {
+    match format {
+        Format::Json => super::write_json(out, &reports),
+        _ => out.write_all(explain(case, reports, policy, now).as_bytes()),
+    }
+}
 
 /// A duration for people: `45m`, `1h30m`, `40h`; days (of 24 hours) only past 99 hours, so
 /// working time is not mistaken for working days.
@@ -74,7 +114,7 @@ pub struct JsonRow<'a> {
 }
 
 /// The rows as a pretty-printed JSON array.
-pub fn json(rows: &[(ClockReport, &Case)]) -> String {
+fn json(rows: &[(ClockReport, &Case)]) -> String {
     let rows: Vec<JsonRow<'_>> = rows
         .iter()
         .map(|(r, c)| JsonRow {
@@ -90,7 +130,7 @@ pub fn json(rows: &[(ClockReport, &Case)]) -> String {
     serde_json::to_string_pretty(&rows).expect("rows serialise") + "\n"
 }
 
-pub fn table(rows: &[(ClockReport, &Case)], width: Option<usize>, style: Style) -> String {
+fn table(rows: &[(ClockReport, &Case)], width: Option<usize>, style: Style) -> String {
     let headers = [
         "CASE",
         "SLA",
@@ -114,10 +154,10 @@ pub fn table(rows: &[(ClockReport, &Case)], width: Option<usize>, style: Style) 
             ]
         })
         .collect();
-    let mut widths = headers.map(|h| h.chars().count());
+    let mut widths = headers.map(super::width);
     for row in &cells {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(super::width(cell));
         }
     }
     // On a narrow terminal, drop the breach time, then elapsed/target, before squeezing
@@ -135,7 +175,7 @@ pub fn table(rows: &[(ClockReport, &Case)], width: Option<usize>, style: Style) 
                 };
                 l.push_str(&t);
             } else {
-                let pad = widths[i] - cell.chars().count() + 2;
+                let pad = widths[i] - super::width(cell) + 2;
                 let text = if i == 2 {
                     style.paint(cell, sgr)
                 } else {
@@ -201,7 +241,7 @@ fn detail(r: &ClockReport, c: &Case) -> String {
 /// JUnit XML: `<testsuites>` with one `<testsuite>` per SLA definition and one
 /// `<testcase>` per case-SLA pair; breached = `<failure>`, at risk = `<system-out>`,
 /// cancelled = `<skipped>`. The shape Jenkins, GitLab and GitHub test reporters read.
-pub fn junit(rows: &[(ClockReport, &Case)], policy: &Policy, now: DateTime<Utc>) -> String {
+fn junit(rows: &[(ClockReport, &Case)], policy: &Policy, now: DateTime<Utc>) -> String {
     let failures = rows
         .iter()
         .filter(|(r, _)| r.stage == Stage::Breached)
@@ -277,7 +317,7 @@ fn md(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
-pub fn markdown(rows: &[(ClockReport, &Case)], now: DateTime<Utc>) -> String {
+fn markdown(rows: &[(ClockReport, &Case)], now: DateTime<Utc>) -> String {
     let breached = rows
         .iter()
         .filter(|(r, _)| r.stage == Stage::Breached)
@@ -332,7 +372,7 @@ fn gh_prop(text: &str) -> String {
 
 /// GitHub Actions workflow commands: an `::error` per breach, a `::warning` per clock at
 /// risk.
-pub fn github(rows: &[(ClockReport, &Case)]) -> String {
+fn github(rows: &[(ClockReport, &Case)]) -> String {
     let mut out = String::new();
     for (r, c) in rows {
         let (level, what) = match r.stage {
@@ -391,7 +431,7 @@ fn record(r: &ClockReport, c: &Case) -> [String; 13] {
     ]
 }
 
-pub fn csv(rows: &[(ClockReport, &Case)]) -> String {
+fn csv(rows: &[(ClockReport, &Case)]) -> String {
     let mut out = COLUMNS.join(",") + "\n";
     for (r, c) in rows {
         let rec = record(r, c);
@@ -406,7 +446,7 @@ pub fn csv(rows: &[(ClockReport, &Case)]) -> String {
     out
 }
 
-pub fn tsv(rows: &[(ClockReport, &Case)]) -> String {
+fn tsv(rows: &[(ClockReport, &Case)]) -> String {
     let mut out = String::new();
     for (r, c) in rows {
         let rec = record(r, c);
@@ -422,12 +462,7 @@ pub fn tsv(rows: &[(ClockReport, &Case)]) -> String {
 }
 
 /// `docket sla explain`: per SLA, the running and paused intervals with what each counted.
-pub fn explain(
-    case: &Case,
-    reports: &[ClockReport],
-    policy: &Policy,
-    now: DateTime<Utc>,
-) -> String {
+fn explain(case: &Case, reports: &[ClockReport], policy: &Policy, now: DateTime<Utc>) -> String {
     let mut out = format!(
         "{}  {}  (evaluated at {} UTC)\n",
         case.id,

@@ -30,8 +30,8 @@ impl Style {
                 } else {
                     std::io::stdout().is_terminal()
                 };
-                tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
+                tty && crate::vars::get_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && crate::vars::get("TERM").is_none_or(|t| t != "dumb")
             }
         };
         Style { enabled }

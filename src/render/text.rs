@@ -3,11 +3,27 @@
 use crate::core::case::{Case, Event, format_time, value_text};
 use crate::core::config::Config;
 
+use std::io::{self, Write};
+
+use super::Format;
 use super::style::Style;
 
-use super::truncate;
+/// Prints one case for `show`: the view (table), JSON with its timeline, or a TSV row.
+pub fn show(
+    out: &mut dyn Write,
+    format: Format,
+    case: &Case,
+    config: &Config,
+    style: Style,
+) -> io::Result<()> {
+    match format {
+        Format::Json => super::write_json(out, &super::json::case(case, true)),
+        Format::Tsv => super::list::tsv(out, &[case], false),
+        _ => out.write_all(case_view(case, config, style).as_bytes()),
+    }
+}
 
-fn short_time(t: chrono::DateTime<chrono::Utc>) -> String {
+pub(super) fn short_time(t: chrono::DateTime<chrono::Utc>) -> String {
     use chrono::{Datelike, Timelike};
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}",
@@ -19,113 +35,8 @@ fn short_time(t: chrono::DateTime<chrono::Utc>) -> String {
     )
 }
 
-fn or_dash(v: &Option<String>) -> String {
+pub(super) fn or_dash(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| "-".into())
-}
-
-/// The `list` table: ID, priority, state, assignee, account, updated, title. With a width
-/// (a terminal), titles are cut to fit with an ellipsis; without, they are printed whole.
-pub fn list_table(cases: &[&Case], config: &Config, width: Option<usize>, style: Style) -> String {
-    const HEADERS: [&str; 7] = [
-        "ID", "PRI", "STATE", "ASSIGNEE", "ACCOUNT", "UPDATED", "TITLE",
-    ];
-    let dash = "-";
-    let times: Vec<String> = cases.iter().map(|c| short_time(c.updated_at)).collect();
-    let row = |i: usize| -> [&str; 7] {
-        let c = cases[i];
-        [
-            &c.id,
-            &c.priority,
-            config.state_label(c.state.as_str()),
-            c.assignee.as_deref().unwrap_or(dash),
-            c.account.as_deref().unwrap_or(dash),
-            &times[i],
-            &c.title,
-        ]
-    };
-    let width_of = |s: &str| {
-        if s.is_ascii() {
-            s.len()
-        } else {
-            s.chars().count()
-        }
-    };
-    let mut widths = HEADERS.map(str::len);
-    for i in 0..cases.len() {
-        for (w, cell) in widths.iter_mut().zip(row(i)) {
-            *w = (*w).max(width_of(cell));
-        }
-    }
-    // On a narrow terminal, drop the least useful columns before squeezing the title
-    // below 20 characters: account, then the update time, then the assignee.
-    let (shown, title_max) = super::fit_columns(&widths, width, &[4, 5, 3], 20);
-    // Plain padded columns (no comfy-table here: a list of 10,000 rows must print fast).
-    let mut out = String::with_capacity((cases.len() + 1) * 120);
-    let mut push_row = |cells: [&str; 7], colours: [&str; 7]| {
-        let start = out.len();
-        for &i in &shown {
-            let cell = cells[i];
-            if style.enabled && !colours[i].is_empty() {
-                // Pad by the plain text, then colour it.
-                out.push_str(&style.paint(cell, colours[i]));
-                let pad = widths[i] - width_of(cell) + 2;
-                out.extend(std::iter::repeat_n(' ', pad));
-                continue;
-            }
-            if i == 6 {
-                match title_max {
-                    Some(max) if width_of(cell) > max => out.push_str(&truncate(cell, max)),
-                    _ => out.push_str(cell),
-                }
-            } else {
-                out.push_str(cell);
-                let pad = widths[i] - width_of(cell) + 2;
-                out.extend(std::iter::repeat_n(' ', pad));
-            }
-        }
-        let trimmed = out[start..].trim_end().len();
-        out.truncate(start + trimmed);
-        out.push('\n');
-    };
-    let header = if style.enabled { ["1"; 7] } else { [""; 7] };
-    push_row(HEADERS, header);
-    for (i, c) in cases.iter().enumerate() {
-        let colours = [
-            "",
-            Style::priority_sgr(config.priority_rank(&c.priority)),
-            Style::state_sgr(c.state),
-            "",
-            "",
-            "",
-            "",
-        ];
-        push_row(row(i), colours);
-    }
-    out.pop();
-    out
-}
-
-/// One record per line, tab-separated, ID first (for cut, awk and `while read`).
-pub fn list_tsv(cases: &[&Case], header: bool) -> String {
-    let mut out = String::new();
-    if header {
-        out.push_str("id\tpriority\tstate\tassignee\taccount\ttype\tupdated_at\ttitle\n");
-    }
-    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
-    for c in cases {
-        out.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
-            c.id,
-            c.priority,
-            c.state,
-            c.assignee.as_deref().unwrap_or(""),
-            clean(c.account.as_deref().unwrap_or("")),
-            c.kind,
-            format_time(c.updated_at),
-            clean(&c.title)
-        ));
-    }
-    out
 }
 
 /// The `show` view: a header, the fields, then the timeline.
@@ -174,9 +85,11 @@ pub fn case_view(case: &Case, config: &Config, style: Style) -> String {
     for (k, v) in &case.fields {
         rows.push((k.as_str(), value_text(v)));
     }
-    let key_width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let key_width = rows.iter().map(|(k, _)| super::width(k)).max().unwrap_or(0);
     for (k, v) in rows {
-        out.push_str(&format!("  {k:<key_width$}  {v}\n"));
+        out.push_str("  ");
+        super::pad(&mut out, k, key_width);
+        out.push_str(&format!("  {v}\n"));
     }
     out.push_str(&format!("\nTimeline ({} events)\n", case.timeline.len()));
     for e in &case.timeline {
@@ -299,37 +212,18 @@ mod tests {
     }
 
     #[test]
-    fn a_narrow_table_drops_columns_before_squeezing_the_title() {
-        let c = case("Printer on fire in the third floor meeting room");
-        let config = Config::default();
-        let wide = list_table(&[&c], &config, Some(200), Style::plain());
-        assert!(wide.contains("ACCOUNT") && wide.contains("third floor meeting room"));
-        let narrow = list_table(&[&c], &config, Some(60), Style::plain());
-        assert!(!narrow.contains("ACCOUNT"), "{narrow}");
-        for line in narrow.lines() {
-            assert!(line.chars().count() <= 60, "{line:?}");
-        }
-        assert!(narrow.contains('…'));
-    }
-
-    #[test]
-    fn colour_does_not_change_the_layout() {
-        let c = case("Short");
-        let config = Config::default();
-        let plain = list_table(&[&c], &config, Some(120), Style::plain());
-        let coloured = list_table(&[&c], &config, Some(120), Style { enabled: true });
-        let stripped: String = coloured
-            .split('\x1b')
-            .enumerate()
-            .map(|(i, part)| {
-                if i == 0 {
-                    part
-                } else {
-                    part.split_once('m').map_or("", |(_, r)| r)
-                }
-            })
-            .collect();
-        assert_eq!(stripped, plain);
-        assert!(coloured.contains("\x1b[1;31mP1\x1b[0m"));
+    fn the_view_lines_up_wide_field_names() {
+        let mut c = case("Tarjeta rechazada");
+        c.fields
+            .insert("注文".into(), toml::Value::String("A-1".into()));
+        c.fields
+            .insert("order".into(), toml::Value::String("B-2".into()));
+        let text = case_view(&c, &Config::default(), Style::plain());
+        let col = |needle: &str| {
+            let line = text.lines().find(|l| l.contains(needle)).unwrap();
+            super::super::width(&line[..line.find(needle).unwrap()])
+        };
+        assert_eq!(col("A-1"), col("B-2"), "{text}");
+        assert_eq!(col("A-1"), col("incident"), "{text}");
     }
 }

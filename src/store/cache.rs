@@ -259,7 +259,7 @@ fn encode(entries: &[Entry]) -> Vec<u8> {
 impl Casebook {
     /// Summaries (cases without their timelines) of every case in ID order, and the files
     /// that could not be read. Uses and refreshes the cache.
-    pub fn summaries(&self) -> crate::error::Result<(Vec<Case>, Vec<BadCase>)> {
+    pub fn summaries(&self) -> super::Result<(Vec<Case>, Vec<BadCase>)> {
         self.cached("summaries.bin", Case::summary)
     }
 
@@ -267,7 +267,7 @@ impl Casebook {
     /// names, bodies, reasons or extra keys; closed and cancelled cases carry none: read
     /// their files when asked for them), for `docket sla`. A cache of its own, so `list`
     /// does not pay for timelines.
-    pub fn clock_cases(&self) -> crate::error::Result<(Vec<Case>, Vec<BadCase>)> {
+    pub fn clock_cases(&self) -> super::Result<(Vec<Case>, Vec<BadCase>)> {
         self.cached("clocks.bin", |c: &Case| {
             let mut lite = c.summary();
             if !c.state.is_open() {
@@ -302,7 +302,7 @@ impl Casebook {
         &self,
         file: &str,
         keep: impl Fn(&Case) -> Case,
-    ) -> crate::error::Result<(Vec<Case>, Vec<BadCase>)> {
+    ) -> super::Result<(Vec<Case>, Vec<BadCase>)> {
         let cache_path = self.private_dir().join(file);
         // Decode the cache while the case files are listed and stat'ed.
         let (cached, files) = std::thread::scope(|s| {

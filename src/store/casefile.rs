@@ -11,6 +11,19 @@ use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 use crate::core::case::{Case, Event, format_time};
 use crate::core::config::describe_toml_error;
 
+/// A case file docket cannot read or rewrite.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CaseFileError {
+    /// Not TOML, or a value of the wrong shape: `line L, column C: problem`.
+    #[error("{0}")]
+    Syntax(String),
+    #[error("title is empty")]
+    EmptyTitle,
+    /// A table docket writes to has another shape (a hand edit).
+    #[error("{0}")]
+    Shape(&'static str),
+}
+
 /// The path of a case file inside the casebook.
 pub fn path_for(id: &str) -> String {
     format!(
@@ -21,10 +34,11 @@ pub fn path_for(id: &str) -> String {
 }
 
 /// Parses a case file; the error names line, column and problem.
-pub fn parse(text: &str) -> Result<Case, String> {
-    let case: Case = toml::from_str(text).map_err(|e| describe_toml_error(text, &e))?;
+pub fn parse(text: &str) -> Result<Case, CaseFileError> {
+    let case: Case =
+        toml::from_str(text).map_err(|e| CaseFileError::Syntax(describe_toml_error(text, &e)))?;
     if case.title.trim().is_empty() {
-        return Err("title is empty".into());
+        return Err(CaseFileError::EmptyTitle);
     }
     Ok(case)
 }
@@ -161,10 +175,10 @@ pub fn render_new(case: &Case) -> String {
 }
 
 /// Rewrites `text` (the file as it was read, which parsed as `old`) to hold `new`.
-pub fn render_update(text: &str, old: &Case, new: &Case) -> Result<String, String> {
+pub fn render_update(text: &str, old: &Case, new: &Case) -> Result<String, CaseFileError> {
     let mut doc: DocumentMut = text
         .parse()
-        .map_err(|e: toml_edit::TomlError| e.to_string())?;
+        .map_err(|e: toml_edit::TomlError| CaseFileError::Syntax(e.to_string()))?;
     let old_fields = top_fields(old);
     for ((key, before), (_, after)) in old_fields.iter().zip(top_fields(new)) {
         if before.as_ref().map(Value::to_string) == after.as_ref().map(Value::to_string) {
@@ -180,7 +194,7 @@ pub fn render_update(text: &str, old: &Case, new: &Case) -> Result<String, Strin
         }
         let table = doc["fields"]
             .as_table_mut()
-            .ok_or("`fields` is not a table")?;
+            .ok_or(CaseFileError::Shape("`fields` is not a table"))?;
         for key in old.fields.keys().chain(new.fields.keys()) {
             if old.fields.get(key) != new.fields.get(key) {
                 set_value(table, key, new.fields.get(key).map(toml_to_edit));
@@ -205,7 +219,9 @@ pub fn render_update(text: &str, old: &Case, new: &Case) -> Result<String, Strin
         }
         let timeline = doc["timeline"]
             .as_array_of_tables_mut()
-            .ok_or("`timeline` is not an array of tables ([[timeline]])")?;
+            .ok_or(CaseFileError::Shape(
+                "`timeline` is not an array of tables ([[timeline]])",
+            ))?;
         for (i, e) in added.iter().enumerate() {
             let mut t = event_table(e);
             t.set_position(Some(next_position + i as isize));
@@ -323,9 +339,11 @@ mod tests {
 
     #[test]
     fn parse_errors_name_the_line() {
-        let err = parse("id = \"DK-1\"\ntitle = \n").unwrap_err();
+        let err = parse("id = \"DK-1\"\ntitle = \n").unwrap_err().to_string();
         assert!(err.starts_with("line 2"), "{err}");
-        let err = parse("id = \"DK-1\"\ntitle = \"x\"\n").unwrap_err();
+        let err = parse("id = \"DK-1\"\ntitle = \"x\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("missing field"), "{err}");
     }
 }

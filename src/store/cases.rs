@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use super::{CASES_DIR, Casebook, casefile};
+use super::{Result, StoreError};
 use crate::core::case::Case;
 use crate::core::id;
-use crate::error::{CmdError, Result};
 
 /// A case as read from its file: the text (for format-preserving rewrites) and the model.
 pub struct CaseFile {
@@ -82,7 +82,7 @@ impl Casebook {
     pub fn resolve_id(&self, query: &str) -> Result<String> {
         let q = id::normalize_query(query);
         if q.is_empty() {
-            return Err(CmdError::user("empty case ID"));
+            return Err(StoreError::EmptyId);
         }
         if id::is_valid(&self.config.id_prefix, &q) && self.abs(&casefile::path_for(&q)).is_file() {
             return Ok(q);
@@ -111,17 +111,12 @@ impl Casebook {
         }
         match found.len() {
             1 => Ok(found.remove(0)),
-            0 => Err(CmdError::user(format!("no case matches {query:?}"))
-                .hint("`docket list` shows the cases")),
-            n => {
-                let shown: Vec<String> = found.iter().take(10).cloned().collect();
-                Err(CmdError::user(format!(
-                    "{query:?} is ambiguous: {n} cases match ({}{})",
-                    shown.join(", "),
-                    if n > 10 { ", …" } else { "" }
-                ))
-                .hint("type more characters of the ID"))
-            }
+            0 => Err(StoreError::NoCase(query.to_string())),
+            count => Err(StoreError::Ambiguous {
+                query: query.to_string(),
+                count,
+                shown: found.into_iter().take(10).collect(),
+            }),
         }
     }
 
@@ -132,7 +127,7 @@ impl Casebook {
             problem,
         };
         let text = std::fs::read_to_string(self.abs(path)).map_err(|e| bad(e.to_string()))?;
-        let case = casefile::parse(&text).map_err(bad)?;
+        let case = casefile::parse(&text).map_err(|e| bad(e.to_string()))?;
         let expected = file_id(path);
         if case.id != expected {
             return Err(bad(format!(
@@ -150,12 +145,8 @@ impl Casebook {
     /// Resolves `query` and reads that case.
     pub fn load_case(&self, query: &str) -> Result<CaseFile> {
         let id = self.resolve_id(query)?;
-        self.read_case_file(&casefile::path_for(&id)).map_err(|b| {
-            CmdError::user(format!(
-                "{b} (fix the file, or restore it with git checkout)"
-            ))
-            .hint("`git diff` shows what changed in it")
-        })
+        self.read_case_file(&casefile::path_for(&id))
+            .map_err(StoreError::BadCase)
     }
 }
 
@@ -204,7 +195,7 @@ fn sorted_dir(dir: &std::path::Path) -> Result<Vec<String>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(super::fsutil::io_error(dir, e)),
+        Err(e) => return Err(StoreError::io(dir, e)),
     };
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok())

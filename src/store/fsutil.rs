@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::error::{CmdError, Result};
+use super::{Result, StoreError};
 
 /// Writes `content` to `path` through a temporary file in the same folder and a rename, so
 /// a reader (or a crash) sees the old file or the new one, never half of one.
@@ -25,8 +25,8 @@ pub fn atomic_write(path: &Path, content: &[u8]) -> Result<()> {
     Ok(())
 }
 
-pub fn io_error(path: &Path, e: std::io::Error) -> CmdError {
-    CmdError::user(format!("{}: {e}", path.display()))
+pub fn io_error(path: &Path, e: std::io::Error) -> StoreError {
+    StoreError::io(path, e)
 }
 
 /// An exclusive lock held for the life of the value (released on drop, also on a crash,
@@ -56,6 +56,6 @@ impl Lock {
 pub fn absolute(path: &Path) -> Result<PathBuf> {
     match path.canonicalize() {
         Ok(p) => Ok(p),
-        Err(_) => Ok(std::path::absolute(path)?),
+        Err(_) => std::path::absolute(path).map_err(|e| io_error(path, e)),
     }
 }

@@ -13,9 +13,8 @@ use std::path::Path;
 use chrono::{DateTime, TimeZone, Utc};
 use git2::{ErrorCode, Oid, Repository, RepositoryState, Signature, Time, Tree};
 
-use super::Casebook;
 use super::fsutil::{self, Lock};
-use crate::error::{CmdError, Result};
+use super::{Casebook, Result, StoreError};
 
 /// A Git identity (author or committer).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,18 +25,15 @@ pub struct Identity {
 
 /// The casebook folder relative to the work tree: `""` or `"sub/dir/"`.
 pub fn prefix_in_repo(repo: &Repository, dir: &Path) -> Result<String> {
-    let workdir = repo.workdir().ok_or_else(|| {
-        CmdError::user("the casebook is in a bare repository; clone it to work in it")
-    })?;
+    let workdir = repo.workdir().ok_or(StoreError::Bare)?;
     let workdir = fsutil::absolute(workdir)?;
     let dir = fsutil::absolute(dir)?;
-    let rel = dir.strip_prefix(&workdir).map_err(|_| {
-        CmdError::user(format!(
-            "{} is not inside the work tree {}",
-            dir.display(),
-            workdir.display()
-        ))
-    })?;
+    let rel = dir
+        .strip_prefix(&workdir)
+        .map_err(|_| StoreError::OutsideWorkTree {
+            dir: dir.clone(),
+            workdir: workdir.clone(),
+        })?;
     let mut prefix = String::new();
     for part in rel.components() {
         prefix.push_str(&part.as_os_str().to_string_lossy());
@@ -47,7 +43,7 @@ pub fn prefix_in_repo(repo: &Repository, dir: &Path) -> Result<String> {
 }
 
 fn env_nonempty(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+    crate::vars::nonempty(name)
 }
 
 /// The author identity, as git finds it: GIT_AUTHOR_NAME/EMAIL, then user.name/user.email.
@@ -71,11 +67,13 @@ fn identity(repo: &Repository, name_var: &str, email_var: &str) -> Result<Identi
     let email = env_nonempty(email_var).or_else(|| from_config("user.email"));
     match (name, email) {
         (Some(name), Some(email)) => Ok(Identity { name, email }),
-        (name, _) => Err(CmdError::user(format!(
-            "no Git identity: {} is not set, so docket cannot say who made this change; set user.name and user.email (or GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL); nothing was written",
-            if name.is_none() { "user.name" } else { "user.email" }
-        ))
-        .hint("run `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`, or set GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL")),
+        (name, _) => Err(StoreError::NoIdentity {
+            missing: if name.is_none() {
+                "user.name"
+            } else {
+                "user.email"
+            },
+        }),
     }
 }
 
@@ -93,10 +91,7 @@ pub fn check_clean_state(repo: &Repository) -> Result<()> {
         RepositoryState::Bisect => "a bisect",
         RepositoryState::ApplyMailbox => "a `git am`",
     };
-    Err(CmdError::user(format!(
-        "{what} is in progress in this repository; finish or abort it, then run the command again; nothing was written"
-    ))
-    .hint("finish it (or abort it) with git, then run the command again"))
+    Err(StoreError::InProgress { what })
 }
 
 /// A file to write in one commit, by its path inside the casebook.
@@ -135,6 +130,22 @@ pub fn one_line(text: &str, max: usize) -> String {
     }
 }
 
+/// A commit docket made, and what went wrong after it landed (the index could not be
+/// updated), for the command to report.
+pub struct Commit {
+    pub id: String,
+    pub warning: Option<String>,
+}
+
+/// Why the index entry of a written file could not be updated.
+#[derive(Debug, thiserror::Error)]
+enum IndexError {
+    #[error("{0}")]
+    Io(std::io::Error),
+    #[error("{}", .0.message())]
+    Git(#[from] git2::Error),
+}
+
 /// A write in progress: holds the casebook lock and the HEAD it started from.
 pub struct WriteSession<'a> {
     cb: &'a Casebook,
@@ -165,12 +176,7 @@ impl Casebook {
         let head_ref = self.repo.find_reference("HEAD")?;
         let branch = match head_ref.symbolic_target()? {
             Some(name) => name.to_string(),
-            None => {
-                return Err(CmdError::user(
-                    "HEAD is detached; docket commits on a branch: check one out (git switch main); nothing was written",
-                )
-                .hint("check out a branch first (git switch main)"));
-            }
+            None => return Err(StoreError::Detached),
         };
         let head = match self.repo.refname_to_id(&branch) {
             Ok(oid) => Some(oid),
@@ -194,7 +200,7 @@ impl WriteSession<'_> {
     }
 
     /// Commits `files` with `message` at time `now`, then updates the work tree and index.
-    pub fn commit(&self, files: &[FileWrite], message: &str, now: DateTime<Utc>) -> Result<Oid> {
+    pub fn commit(&self, files: &[FileWrite], message: &str, now: DateTime<Utc>) -> Result<Commit> {
         let repo = &self.cb.repo;
         let parent = match self.head {
             Some(oid) => Some(repo.find_commit(oid)?),
@@ -243,30 +249,31 @@ impl WriteSession<'_> {
                 let path = self.cb.dir.join(&f.path);
                 let _ = match before {
                     Some(bytes) => fsutil::atomic_write(&path, &bytes),
-                    None => std::fs::remove_file(&path).map_err(Into::into),
+                    None => std::fs::remove_file(&path).map_err(|e| StoreError::io(&path, e)),
                 };
             }
-            return Err(CmdError::user(format!(
-                "{} moved while docket was writing ({}); nothing was written",
-                self.branch,
-                e.message()
-            ))
-            .hint("run the command again"));
+            return Err(StoreError::HeadMoved {
+                branch: self.branch.clone(),
+                message: e.message().to_string(),
+            });
         }
         // The commit has landed; make the index match it.
-        if let Err(message) = self.update_index(&blobs) {
-            eprintln!(
-                "warning: committed {oid}, but could not update the Git index ({message}); `git reset -q` repairs it"
-            );
-        }
-        Ok(oid)
+        let warning = self.update_index(&blobs).err().map(|message| {
+            format!(
+                "committed {oid}, but could not update the Git index ({message}); `git reset -q` repairs it"
+            )
+        });
+        Ok(Commit {
+            id: oid.to_string(),
+            warning,
+        })
     }
 }
 
 impl WriteSession<'_> {
     /// Points the index entries of the written files at their new blobs, with fresh stat
     /// data: directly in the index file when possible, else through libgit2.
-    fn update_index(&self, blobs: &[(String, Oid)]) -> std::result::Result<(), String> {
+    fn update_index(&self, blobs: &[(String, Oid)]) -> std::result::Result<(), IndexError> {
         let repo = &self.cb.repo;
         let workdir = repo
             .workdir()
@@ -281,15 +288,13 @@ impl WriteSession<'_> {
         match super::index::update(&repo.path().join("index"), workdir, &updates) {
             Ok(true) => return Ok(()),
             Ok(false) => {}
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(IndexError::Io(e)),
         }
-        let mut index = repo.index().map_err(|e| e.message().to_string())?;
+        let mut index = repo.index()?;
         for (path, _) in blobs {
-            index
-                .add_path(Path::new(path))
-                .map_err(|e| e.message().to_string())?;
+            index.add_path(Path::new(path))?;
         }
-        index.write().map_err(|e| e.message().to_string())
+        Ok(index.write()?)
     }
 }
 

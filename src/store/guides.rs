@@ -2,7 +2,7 @@
 //! of the file's content, so a run records exactly which tree was walked).
 
 use super::Casebook;
-use crate::error::{CmdError, Result};
+use super::{Result, StoreError};
 
 pub const GUIDES_DIR: &str = "guides";
 
@@ -39,16 +39,12 @@ impl Casebook {
     /// Reads `guides/<name>.toml`.
     pub fn read_guide(&self, name: &str) -> Result<GuideFile> {
         let path = format!("{GUIDES_DIR}/{name}.toml");
-        let text = std::fs::read_to_string(self.dir.join(&path)).map_err(|e| {
-            let known = self.guide_names().unwrap_or_default();
-            CmdError::user(format!(
-                "{path}: {e} (guides: {})",
-                if known.is_empty() {
-                    "none".to_string()
-                } else {
-                    known.join(", ")
-                }
-            ))
+        let text = std::fs::read_to_string(self.dir.join(&path)).map_err(|source| {
+            StoreError::NoGuide {
+                path: path.clone(),
+                source,
+                known: self.guide_names().unwrap_or_default(),
+            }
         })?;
         Ok(GuideFile {
             name: name.to_string(),
@@ -64,4 +60,19 @@ pub fn blob_id(content: &[u8]) -> String {
     git2::Oid::hash_object(git2::ObjectType::Blob, content)
         .map(|o| o.to_string())
         .unwrap_or_default()
+}
+
+/// Reads a guide file given by path (`guide check FILE`, inside a casebook or not).
+pub fn read_guide_file(path: &std::path::Path) -> Result<GuideFile> {
+    let text = std::fs::read_to_string(path).map_err(|e| StoreError::io(path, e))?;
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    Ok(GuideFile {
+        name,
+        path: path.display().to_string(),
+        version: blob_id(text.as_bytes()),
+        text,
+    })
 }

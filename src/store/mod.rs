@@ -1,14 +1,22 @@
 //! Everything on disk and in Git: finding the casebook, loading its settings, reading and
 //! writing case files, committing, history, the lock and the summary cache. Nothing
-//! outside `store` calls git2 or touches casebook files.
+//! outside `store` calls git2 or writes files (clippy refuses it elsewhere).
+
+#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
 pub mod cache;
 pub mod casefile;
 pub mod cases;
+mod error;
 pub mod fsutil;
 pub mod git;
 pub mod guides;
 pub mod index;
+pub mod init;
+mod write;
+
+pub use error::{Result, StoreError};
+pub use write::RoundTripError;
 
 use std::path::{Path, PathBuf};
 
@@ -16,7 +24,6 @@ use git2::Repository;
 
 use crate::core::agents::Agents;
 use crate::core::config::Config;
-use crate::error::{CmdError, Result};
 
 pub const CONFIG_FILE: &str = "docket.toml";
 pub const AGENTS_FILE: &str = "agents.toml";
@@ -26,7 +33,7 @@ pub const CASES_DIR: &str = "cases";
 pub struct Casebook {
     /// The casebook folder (holds docket.toml), absolute.
     pub dir: PathBuf,
-    pub repo: Repository,
+    repo: Repository,
     /// The casebook folder relative to the repository's work tree, `""` or `"sub/dir/"`.
     pub prefix: String,
     pub config: Config,
@@ -40,54 +47,41 @@ impl Casebook {
         let from = match start {
             Some(p) => {
                 if !p.exists() {
-                    return Err(CmdError::user(format!(
-                        "casebook folder {} does not exist",
-                        p.display()
-                    ))
-                    .hint("create one with `docket init DIR`"));
+                    return Err(StoreError::NoFolder(p.to_path_buf()));
                 }
                 p.to_path_buf()
             }
-            None => std::env::current_dir()?,
+            None => std::env::current_dir().map_err(|e| StoreError::io(".", e))?,
         };
         let from = fsutil::absolute(&from)?;
         let dir = from
             .ancestors()
             .find(|d| d.join(CONFIG_FILE).is_file())
-            .ok_or_else(|| {
-                CmdError::user(format!(
-                    "not in a casebook: no {CONFIG_FILE} in {} or any parent folder; run `docket init` to make one, or pass --casebook DIR",
-                    from.display()
-                ))
-                .hint("DOCKET_DIR=DIR works like --casebook DIR")
-            })?
+            .ok_or_else(|| StoreError::NotACasebook(from.clone()))?
             .to_path_buf();
         Casebook::open(&dir)
     }
 
     /// Opens the casebook in `dir` (which holds docket.toml).
     pub fn open(dir: &Path) -> Result<Casebook> {
-        let repo = Repository::discover(dir).map_err(|_| {
-            CmdError::user(format!(
-                "{} holds {CONFIG_FILE} but is not in a Git repository",
-                dir.display()
-            ))
-            .hint("run `docket init` there to make it one")
-        })?;
+        let repo =
+            Repository::discover(dir).map_err(|_| StoreError::NotInRepo(dir.to_path_buf()))?;
         let prefix = git::prefix_in_repo(&repo, dir)?;
         let config_path = dir.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&config_path)
-            .map_err(|e| CmdError::user(format!("{}: {e}", config_path.display())))?;
-        let config = Config::parse(&text).map_err(|e| {
-            CmdError::user(format!("{}: {e}", config_path.display()))
-                .hint("fix docket.toml; `git diff docket.toml` shows what changed")
+        let text =
+            std::fs::read_to_string(&config_path).map_err(|e| StoreError::io(&config_path, e))?;
+        let config = Config::parse(&text).map_err(|source| StoreError::Settings {
+            file: config_path.clone(),
+            source,
         })?;
         let agents_path = dir.join(AGENTS_FILE);
         let agents = match std::fs::read_to_string(&agents_path) {
-            Ok(text) => Agents::parse(&text)
-                .map_err(|e| CmdError::user(format!("{}: {e}", agents_path.display())))?,
+            Ok(text) => Agents::parse(&text).map_err(|source| StoreError::Settings {
+                file: agents_path.clone(),
+                source,
+            })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Agents::default(),
-            Err(e) => return Err(CmdError::user(format!("{}: {e}", agents_path.display()))),
+            Err(e) => return Err(StoreError::io(&agents_path, e)),
         };
         Ok(Casebook {
             dir: dir.to_path_buf(),

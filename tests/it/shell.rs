@@ -359,3 +359,33 @@ fn comment_opens_the_editor_on_a_terminal_when_no_text_is_given() {
     assert_eq!(last["kind"], "comment");
     assert_eq!(last["body"], "Written in the editor\nsecond line");
 }
+
+/// `docket list | head -1`: when the reader goes away, docket stops quietly with exit 0,
+/// in every format (JSON included).
+#[test]
+fn a_closed_pipe_ends_quietly_in_every_format() {
+    let env = TestEnv::new();
+    // Enough JSON (about 100 kB) that the writer outlives the pipe buffer.
+    for i in 0..200 {
+        env.create(
+            &format!("Case number {i} with a title long enough to fill pipes"),
+            &[],
+        );
+    }
+    for format in ["table", "json", "tsv"] {
+        let script = format!(
+            "{} list --format {format} | head -c 1 >/dev/null; echo \"${{PIPESTATUS[0]}}\"",
+            env!("CARGO_BIN_EXE_docket")
+        );
+        let mut cmd = std::process::Command::new("bash");
+        cmd.arg("-c").arg(&script);
+        let out = env.run_with_env(cmd);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("error"), "{format}: {stderr}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "0",
+            "{format}: {stderr}"
+        );
+    }
+}

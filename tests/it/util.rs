@@ -54,6 +54,12 @@ impl TestEnv {
         cmd
     }
 
+    /// Runs `cmd` (a shell pipeline, say) with docket's test environment and waits.
+    pub fn run_with_env(&self, mut cmd: std::process::Command) -> std::process::Output {
+        self.setup(&mut cmd);
+        cmd.output().expect("the command runs")
+    }
+
     fn setup(&self, cmd: &mut std::process::Command) {
         let cwd = if self.dir.exists() {
             self.dir.clone()

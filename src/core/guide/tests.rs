@@ -12,11 +12,11 @@ fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(1_700_000_000, 0).unwrap()
 }
 
-fn ok_field(_: &str, _: &str) -> Result<(), String> {
+fn ok_field(_: &str, _: &str) -> Result<(), ValueError> {
     Ok(())
 }
 
-fn ok_priority(_: &str) -> Result<(), String> {
+fn ok_priority(_: &str) -> Result<(), ValueError> {
     Ok(())
 }
 
@@ -153,7 +153,7 @@ fn inputs_validate_and_branch_on_their_value() {
     assert!(matches!(err, Stop::Invalid(m) if m.contains("expected format")));
     let node = &g.nodes["app-version"];
     assert_eq!(check_input(node, " 5.2.1 ").unwrap(), "5.2.1");
-    assert!(check_input(node, "").unwrap_err().contains("required"));
+    assert!(check_input(node, "").unwrap_err().0.contains("required"));
 }
 
 #[test]
@@ -200,6 +200,7 @@ outcome = "cold"
     assert!(
         check_input(&node, "bronze")
             .unwrap_err()
+            .0
             .contains("gold, silver")
     );
 }
@@ -252,21 +253,24 @@ actions = [ { set = { colour = "red" } }, { priority = "P9" }, { guide = "ghost"
     let g = parse("g", text).unwrap();
     let field = |k: &str, _: &str| {
         if k == "colour" {
-            Err("unknown field \"colour\"".to_string())
+            Err(ValueError::UnknownField {
+                key: "colour".into(),
+                known: vec![],
+            })
         } else {
             Ok(())
         }
     };
     let prio = |p: &str| {
         if p == "P9" {
-            Err("unknown priority \"P9\"".to_string())
+            Err(ValueError::unknown("priority", p, "docket.toml", ["P1"]))
         } else {
             Ok(())
         }
     };
     let team = |t: &str| {
         if t == "nobody" {
-            Err("unknown team \"nobody\"".to_string())
+            Err(ValueError::unknown("team", t, "agents.toml", ["support"]))
         } else {
             Ok(())
         }
@@ -309,4 +313,146 @@ fn parse_errors_have_lines() {
     let err = parse("g", "start = \"a\"\n[nodes.a]\nprompt = \"x\"\n").unwrap_err();
     assert!(err.message.contains("not a question"));
     assert_eq!(err.line, Some(2));
+}
+
+fn outcome_case() -> (crate::core::case::Case, crate::core::lifecycle::Ctx) {
+    use crate::core::case::Actor;
+    use crate::core::lifecycle::{self, Ctx, NewCase};
+    let mut ctx = Ctx::new(Actor::agent("alice"), now(), 3);
+    let new = NewCase {
+        id: "DK-AAAAAAAA".into(),
+        title: "Card stolen".into(),
+        kind: "incident".into(),
+        priority: "P3".into(),
+        account: None,
+        contact: None,
+        tags: vec![],
+        fields: Default::default(),
+        body: None,
+        channel: "phone".into(),
+    };
+    (lifecycle::create(new, &mut ctx).unwrap(), ctx)
+}
+
+fn outcome_settings() -> (crate::core::config::Config, crate::core::agents::Agents) {
+    let config = crate::core::config::Config::parse(
+        "[fields.category]\ntype = \"text\"\n[fields.last_seen]\ntype = \"text\"",
+    )
+    .unwrap();
+    let agents = crate::core::agents::Agents::parse(
+        "[teams.fraud]\nname = \"Fraud\"\n[agents.alice]\nname = \"Alice\"",
+    )
+    .unwrap();
+    (config, agents)
+}
+
+#[test]
+fn an_outcome_records_the_run_and_applies_its_actions_in_order() {
+    let g = parse("lost-card", LOST).unwrap();
+    let run = walk(
+        &g,
+        &mut answers(&[("kind", "Stolen"), ("suspicious", "Yes")]),
+        &now,
+    )
+    .unwrap();
+    let (config, agents) = outcome_settings();
+    let (mut case, mut ctx) = outcome_case();
+    let o = Outcome {
+        guide: &g,
+        version: "abc123",
+        run: &run,
+        config: &config,
+        agents: &agents,
+    };
+    let mut never = |_: &crate::core::case::Case, _: &Action| -> CheckOutput {
+        panic!("lost-card runs no check command")
+    };
+    let handover = apply_outcome(&mut case, &mut ctx, &o, &mut never).unwrap();
+    assert_eq!(handover, None);
+    let guide_event = case.timeline.iter().find(|e| e.kind == "guide").unwrap();
+    assert_eq!(
+        guide_event.extra["version"].as_str(),
+        Some("abc123"),
+        "the run records the guide's version"
+    );
+    assert_eq!(guide_event.extra["steps"].as_array().unwrap().len(), 2);
+    assert_eq!(case.priority, "P1");
+    assert_eq!(case.escalation_level, 1);
+    assert_eq!(case.team.as_deref(), Some("fraud"));
+    assert_eq!(
+        case.fields.get("category"),
+        Some(&toml::Value::String("fraud".into()))
+    );
+}
+
+#[test]
+fn a_check_action_records_what_the_runner_reported() {
+    let text = r#"
+start = "o"
+[nodes.o]
+outcome = "Check the card service"
+actions = [ { check = "card-status", args = ["--id"] }, { guide = "next-guide" } ]
+"#;
+    let g = parse("g", text).unwrap();
+    let run = walk(&g, &mut answers(&[]), &now).unwrap();
+    let (config, agents) = outcome_settings();
+    let (mut case, mut ctx) = outcome_case();
+    let o = Outcome {
+        guide: &g,
+        version: "v1",
+        run: &run,
+        config: &config,
+        agents: &agents,
+    };
+    let mut seen = Vec::new();
+    let mut runner = |c: &crate::core::case::Case, a: &Action| {
+        seen.push((c.id.clone(), a.clone()));
+        CheckOutput {
+            status: "exit 3".into(),
+            output: "card is blocked".into(),
+        }
+    };
+    let handover = apply_outcome(&mut case, &mut ctx, &o, &mut runner).unwrap();
+    assert_eq!(handover.as_deref(), Some("next-guide"));
+    assert_eq!(seen.len(), 1);
+    let check = case.timeline.iter().find(|e| e.kind == "check").unwrap();
+    assert_eq!(check.extra["command"].as_str(), Some("card-status --id"));
+    assert_eq!(check.extra["status"].as_str(), Some("exit 3"));
+    assert_eq!(check.body.as_deref(), Some("card is blocked"));
+}
+
+#[test]
+fn an_outcome_with_an_unknown_team_changes_nothing_the_caller_keeps() {
+    let text = r#"
+start = "o"
+[nodes.o]
+outcome = "Up"
+actions = [ { escalate = "nobody", reason = "x" } ]
+"#;
+    let g = parse("g", text).unwrap();
+    let run = walk(&g, &mut answers(&[]), &now).unwrap();
+    let (config, agents) = outcome_settings();
+    let (mut case, mut ctx) = outcome_case();
+    let o = Outcome {
+        guide: &g,
+        version: "v1",
+        run: &run,
+        config: &config,
+        agents: &agents,
+    };
+    let err = apply_outcome(&mut case, &mut ctx, &o, &mut |_, _| CheckOutput {
+        status: String::new(),
+        output: String::new(),
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("unknown team \"nobody\""), "{err}");
+}
+
+#[test]
+fn a_guide_fits_the_types_it_applies_to_or_all() {
+    let g = parse("lost-card", LOST).unwrap();
+    assert!(g.fits("incident") && g.fits("INCIDENT"));
+    assert!(!g.fits("question"));
+    let any = parse("g", "start = \"o\"\n[nodes.o]\noutcome = \"x\"").unwrap();
+    assert!(any.fits("question"));
 }

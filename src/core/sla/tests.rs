@@ -119,7 +119,9 @@ fn invalid_policies_are_named() {
     let check = |p: &str| Ok(p.to_string());
     let bad = |text: &str| {
         let v: toml::Table = toml::from_str(text).unwrap();
-        Policy::from_toml(v.get("calendars"), v.get("sla"), &check).unwrap_err()
+        Policy::from_toml(v.get("calendars"), v.get("sla"), &check)
+            .unwrap_err()
+            .to_string()
     };
     assert!(
         bad("[calendars.x]\ntimezone = \"Mars/Base\"\nhours = { mon = [\"09:00-17:00\"] }")

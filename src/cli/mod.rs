@@ -1,12 +1,16 @@
 //! The command line: clap definitions only. The doc comments are the help text, and the
-//! completion scripts and man pages are generated from these structs.
+//! completion scripts and man pages are generated from these structs. Each command offers
+//! only the `--format`s it can print; `complete` holds the dynamic completers.
 
+pub mod complete;
+
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::ArgValueCompleter;
 
-use crate::commands::complete;
+use crate::render::Format;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -26,15 +30,78 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// The output format the chosen command was asked for.
+    pub fn format(&self) -> Format {
+        match &self.command {
+            Command::Init(a) => a.format.into(),
+            Command::Demo(a) => a.format.into(),
+            Command::Create(a) => a.format.into(),
+            Command::Show(a) => a.format.into(),
+            Command::List(a) => a.format.into(),
+            Command::Assign(a) => a.format.into(),
+            Command::Comment(a) => a.format.into(),
+            Command::Escalate(a) => a.format.into(),
+            Command::Set(a) => a.format.into(),
+            Command::Wait(a) | Command::Reject(a) => a.format.into(),
+            Command::Resolve(a) => a.format.into(),
+            Command::Accept(a) | Command::Close(a) => a.format.into(),
+            Command::Reopen(a) | Command::Cancel(a) => a.format.into(),
+            Command::Autoclose(a) => a.format.into(),
+            Command::Log(a) => a.format.into(),
+            Command::Sla(a) => match &a.command {
+                Some(SlaCommand::Explain(e)) => e.format.into(),
+                None => a.format.into(),
+            },
+            Command::Guide(g) => match g {
+                GuideCommand::List(a) => a.format.into(),
+                GuideCommand::Check(a) => a.format.into(),
+                GuideCommand::Show(a) => a.format.into(),
+                GuideCommand::Run(a) => a.format.into(),
+            },
+            Command::Completions(_) | Command::GenerateFiles(_) => Format::Table,
+        }
+    }
+}
+
+/// `--format` is a flag of each command (each offers only what it prints); written
+/// before the command (`docket --format json list`), as docket 0.1 allowed, it is moved
+/// after it so it still works.
+pub fn normalize_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    let mut moved = Vec::new();
+    let mut i = 1;
+    while i < args.len() {
+        let Some(arg) = args[i].to_str() else { break };
+        if arg == "--format" && i + 1 < args.len() {
+            moved.extend(args.drain(i..i + 2));
+            continue;
+        }
+        if arg.starts_with("--format=") {
+            moved.push(args.remove(i));
+            continue;
+        }
+        if matches!(arg, "--casebook" | "--as" | "--color") {
+            i += 2;
+            continue;
+        }
+        if arg == "--" || !arg.starts_with('-') {
+            break;
+        }
+        i += 1;
+    }
+    if !moved.is_empty() {
+        let at = args.iter().position(|a| a == "--").unwrap_or(args.len());
+        args.splice(at..at, moved);
+    }
+    args
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct Global {
     /// Use the casebook in DIR (default: the nearest folder holding docket.toml)
     #[arg(long, global = true, env = "DOCKET_DIR", value_name = "DIR")]
     pub casebook: Option<PathBuf>,
-
-    /// Output format for data
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
 
     /// Print only data: no status messages
     #[arg(long, short, global = true)]
@@ -59,24 +126,102 @@ pub enum ColorChoice {
     Never,
 }
 
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+/// `--format` of commands that print a case or a short report: a table or text for
+/// people, or JSON.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextFormat {
+    /// Human-readable text
+    #[default]
+    Table,
+    /// JSON (stable field names, documented in the README)
+    Json,
+}
+
+/// `--format` of commands that print rows (`list`, `show`, `log`).
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RowFormat {
     /// Human-readable tables and text
+    #[default]
     Table,
     /// JSON (stable field names, documented in the README)
     Json,
     /// Tab-separated values, one record per line, ID first
     Tsv,
-    /// JUnit XML (sla): a testsuite per SLA, a testcase per case
+}
+
+/// `--format` of `docket sla`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SlaFormat {
+    /// A table, most urgent first
+    #[default]
+    Table,
+    /// JSON, one object per case-SLA pair
+    Json,
+    /// Tab-separated values, one clock per line
+    Tsv,
+    /// JUnit XML: a testsuite per SLA, a testcase per case
     Junit,
-    /// A Markdown report (sla), e.g. for a CI job summary
+    /// A Markdown report, e.g. for a CI job summary
     Markdown,
-    /// GitHub Actions workflow annotations (sla)
+    /// GitHub Actions workflow annotations
     Github,
-    /// Comma-separated values with a header (sla)
+    /// Comma-separated values with a header
     Csv,
-    /// Graphviz (guide show)
+}
+
+/// `--format` of `docket guide show`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GraphFormat {
+    /// An indented outline
+    #[default]
+    Table,
+    /// JSON: the guide's nodes
+    Json,
+    /// Graphviz (`dot -Tsvg`)
     Dot,
+}
+
+impl From<TextFormat> for Format {
+    fn from(f: TextFormat) -> Format {
+        match f {
+            TextFormat::Table => Format::Table,
+            TextFormat::Json => Format::Json,
+        }
+    }
+}
+
+impl From<RowFormat> for Format {
+    fn from(f: RowFormat) -> Format {
+        match f {
+            RowFormat::Table => Format::Table,
+            RowFormat::Json => Format::Json,
+            RowFormat::Tsv => Format::Tsv,
+        }
+    }
+}
+
+impl From<SlaFormat> for Format {
+    fn from(f: SlaFormat) -> Format {
+        match f {
+            SlaFormat::Table => Format::Table,
+            SlaFormat::Json => Format::Json,
+            SlaFormat::Tsv => Format::Tsv,
+            SlaFormat::Junit => Format::Junit,
+            SlaFormat::Markdown => Format::Markdown,
+            SlaFormat::Github => Format::Github,
+            SlaFormat::Csv => Format::Csv,
+        }
+    }
+}
+
+impl From<GraphFormat> for Format {
+    fn from(f: GraphFormat) -> Format {
+        match f {
+            GraphFormat::Table => Format::Table,
+            GraphFormat::Json => Format::Json,
+            GraphFormat::Dot => Format::Dot,
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -160,12 +305,18 @@ pub struct InitArgs {
     /// ID prefix for new cases
     #[arg(long, default_value = "DK")]
     pub prefix: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
 }
 
 #[derive(Args, Debug)]
 pub struct DemoArgs {
     /// Folder for the sample casebook (default: a new temporary folder, printed)
     pub dir: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
 }
 
 #[derive(Args, Debug)]
@@ -203,6 +354,9 @@ pub struct CreateArgs {
     /// Assign the new case to this agent right away
     #[arg(long, value_name = "AGENT", add = ArgValueCompleter::new(complete::agents))]
     pub assign: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
 }
 
 #[derive(Args, Debug)]
@@ -210,6 +364,9 @@ pub struct ShowArgs {
     /// Case ID or unique prefix
     #[arg(add = ArgValueCompleter::new(complete::case_ids))]
     pub id: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RowFormat,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -261,6 +418,9 @@ pub struct ListArgs {
     /// Print a header line in tsv format
     #[arg(long)]
     pub header: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RowFormat,
 }
 
 #[derive(Args, Debug)]
@@ -274,6 +434,9 @@ pub struct AssignArgs {
     /// Remove the assignee
     #[arg(long, conflicts_with = "agent")]
     pub unassign: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
 }
 
 #[derive(Args, Debug)]
@@ -299,6 +462,9 @@ pub struct CommentArgs {
     /// Record the customer's words: `customer` (the case's contact) or a name
     #[arg(long, value_name = "WHO")]
     pub from: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
 }
 
 #[derive(Args, Debug)]
@@ -312,6 +478,9 @@ pub struct EscalateArgs {
     /// Hand the case to this team (from agents.toml)
     #[arg(long, add = ArgValueCompleter::new(complete::teams))]
     pub team: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
 }
 
 #[derive(Args, Debug)]
@@ -323,6 +492,9 @@ pub struct SetArgs {
     /// tags+=TAG, tags-=TAG, or a custom field; KEY= clears it
     #[arg(required = true, value_name = "KEY=VALUE")]
     pub changes: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
 }
 
 #[derive(Args, Debug)]
@@ -333,6 +505,9 @@ pub struct ReasonArgs {
     /// Why (recorded in the timeline)
     #[arg(long, short)]
     pub reason: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
 }
 
 #[derive(Args, Debug)]
@@ -343,6 +518,9 @@ pub struct OptReasonArgs {
     /// Why (recorded in the timeline)
     #[arg(long, short)]
     pub reason: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
 }
 
 #[derive(Args, Debug)]
@@ -353,6 +531,9 @@ pub struct ResolveArgs {
     /// The proposed solution
     #[arg(long, short)]
     pub resolution: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
 }
 
 #[derive(Args, Debug)]
@@ -363,6 +544,9 @@ pub struct CsatArgs {
     /// Customer satisfaction score, 1 (bad) to 5 (great)
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
     pub csat: Option<u8>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
 }
 
 #[derive(Args, Debug)]
@@ -370,6 +554,9 @@ pub struct AutocloseArgs {
     /// Show what would be closed without writing
     #[arg(long)]
     pub dry_run: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
 }
 
 #[derive(Args, Debug)]
@@ -377,12 +564,15 @@ pub struct LogArgs {
     /// Case ID or unique prefix
     #[arg(add = ArgValueCompleter::new(complete::case_ids))]
     pub id: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RowFormat,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum GuideCommand {
     /// List the guides and the case types they apply to
-    List,
+    List(GuideListArgs),
     /// Validate guides: dangling or unreachable nodes, dead-end cycles, bad outcomes
     Check(GuideCheckArgs),
     /// Show a guide as an outline (--format json, or dot for Graphviz)
@@ -395,9 +585,19 @@ pub enum GuideCommand {
 }
 
 #[derive(Args, Debug)]
+pub struct GuideListArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
+}
+
+#[derive(Args, Debug)]
 pub struct GuideCheckArgs {
     /// Guide files to check (default: every guide in the casebook)
     pub files: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
 }
 
 #[derive(Args, Debug)]
@@ -405,6 +605,9 @@ pub struct GuideShowArgs {
     /// Guide name (a file in guides/)
     #[arg(add = ArgValueCompleter::new(complete::guides))]
     pub name: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: GraphFormat,
 }
 
 #[derive(Args, Debug)]
@@ -424,6 +627,9 @@ pub struct GuideRunArgs {
     /// Show the path and the actions without writing
     #[arg(long)]
     pub dry_run: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -465,6 +671,9 @@ pub struct SlaArgs {
     /// Exit 1 when something at or above this level is found
     #[arg(long, value_enum, default_value_t = FailOn::Never, value_name = "LEVEL")]
     pub fail_on: FailOn,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: SlaFormat,
 }
 
 #[derive(Subcommand, Debug)]
@@ -481,6 +690,9 @@ pub struct SlaExplainArgs {
     /// Evaluate at this time instead of now (RFC 3339, or +DURATION)
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -504,4 +716,49 @@ pub struct GenerateArgs {
     /// Repository root to write completions/ and man/ into
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(args: &[&str]) -> Vec<String> {
+        normalize_args(args.iter().map(OsString::from))
+            .into_iter()
+            .map(|a| a.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_format_before_the_command_moves_after_it() {
+        assert_eq!(
+            norm(&["docket", "--format", "json", "list", "--open"]),
+            ["docket", "list", "--open", "--format", "json"]
+        );
+        assert_eq!(
+            norm(&["docket", "--as", "bob", "--format=tsv", "log", "DK-1"]),
+            ["docket", "--as", "bob", "log", "DK-1", "--format=tsv"]
+        );
+        assert_eq!(
+            norm(&["docket", "--format", "json", "comment", "DK-1", "--", "-x"]),
+            ["docket", "comment", "DK-1", "--format", "json", "--", "-x"]
+        );
+        assert_eq!(
+            norm(&["docket", "list", "--format", "json"]),
+            ["docket", "list", "--format", "json"]
+        );
+    }
+
+    #[test]
+    fn each_command_offers_only_its_formats() {
+        use clap::Parser;
+        assert!(Cli::try_parse_from(["docket", "sla", "--format", "junit"]).is_ok());
+        assert!(Cli::try_parse_from(["docket", "list", "--format", "junit"]).is_err());
+        assert!(
+            Cli::try_parse_from(["docket", "escalate", "X", "-r", "y", "--format", "dot"]).is_err()
+        );
+        assert!(Cli::try_parse_from(["docket", "guide", "show", "g", "--format", "dot"]).is_ok());
+        let cli = Cli::try_parse_from(["docket", "show", "X", "--format", "tsv"]).unwrap();
+        assert_eq!(cli.format(), Format::Tsv);
+    }
 }

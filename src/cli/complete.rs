@@ -15,7 +15,7 @@ use crate::core::case::State;
 use crate::store::Casebook;
 
 fn casebook() -> Option<Casebook> {
-    let dir = std::env::var_os("DOCKET_DIR").map(std::path::PathBuf::from);
+    let dir = crate::vars::get_os("DOCKET_DIR").map(std::path::PathBuf::from);
     Casebook::discover(dir.as_deref()).ok()
 }
 

@@ -1,0 +1,326 @@
+//! Which cases and clocks a listing shows, and in what order: the filters of `list` and
+//! `sla` (and later queues), sorting, and the times `--at` accepts. Pure.
+
+use chrono::{DateTime, Utc};
+
+use super::case::{Case, State};
+use super::config::Config;
+use super::duration::{self, DurationError};
+use super::error::ValueError;
+use super::sla::{ClockReport, Stage};
+
+/// A filter value that is not understood.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error("unknown state {0:?} (states: {states})", states = State::ALL.map(|s| s.as_str()).join(", "))]
+    State(String),
+    #[error(transparent)]
+    Value(#[from] ValueError),
+    #[error("{flag} {text:?}: {source}")]
+    Duration {
+        flag: &'static str,
+        text: String,
+        source: DurationError,
+    },
+    #[error(
+        "{flag} {text:?} is not an RFC 3339 time ({reason}); write e.g. 2026-11-30T09:00:00Z or +3d"
+    )]
+    Time {
+        flag: &'static str,
+        text: String,
+        reason: String,
+    },
+}
+
+/// States from `--state` values, each possibly a comma-separated list.
+pub fn parse_states(values: &[String]) -> Result<Vec<State>, QueryError> {
+    let mut out = Vec::new();
+    for part in values.iter().flat_map(|v| v.split(',')) {
+        out.push(State::parse(part).ok_or_else(|| QueryError::State(part.to_string()))?);
+    }
+    Ok(out)
+}
+
+/// Priorities from `--priority` values (comma-separated allowed), canonicalised.
+pub fn parse_priorities(config: &Config, values: &[String]) -> Result<Vec<String>, QueryError> {
+    let mut out = Vec::new();
+    for part in values.iter().flat_map(|v| v.split(',')) {
+        out.push(config.check_priority(part)?);
+    }
+    Ok(out)
+}
+
+/// `--at`: an RFC 3339 time, or `+DURATION` from `now`.
+pub fn parse_at(
+    flag: &'static str,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, QueryError> {
+    if let Some(rel) = text.strip_prefix('+') {
+        let d = duration::parse(rel).map_err(|source| QueryError::Duration {
+            flag,
+            text: text.to_string(),
+            source,
+        })?;
+        return Ok(now + d);
+    }
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| QueryError::Time {
+            flag,
+            text: text.to_string(),
+            reason: e.to_string(),
+        })
+}
+
+/// The case filters (all given ones must match).
+#[derive(Debug, Default, Clone)]
+pub struct CaseFilter {
+    pub states: Vec<State>,
+    pub priorities: Vec<String>,
+    /// `Some(None)`: unassigned only. Compared case-insensitively.
+    pub assignee: Option<Option<String>>,
+    pub account: Option<String>,
+    pub kind: Option<String>,
+    /// Every tag must be on the case.
+    pub tags: Vec<String>,
+    pub team: Option<String>,
+    /// Only cases not closed or cancelled.
+    pub open: bool,
+}
+
+impl CaseFilter {
+    pub fn matches(&self, c: &Case) -> bool {
+        (self.states.is_empty() || self.states.contains(&c.state))
+            && (self.priorities.is_empty() || self.priorities.contains(&c.priority))
+            && self
+                .assignee
+                .as_ref()
+                .is_none_or(|a| match (a, &c.assignee) {
+                    (None, None) => true,
+                    (Some(a), Some(x)) => a.eq_ignore_ascii_case(x),
+                    _ => false,
+                })
+            && self.account.as_ref().is_none_or(|a| {
+                c.account
+                    .as_deref()
+                    .is_some_and(|x| x.eq_ignore_ascii_case(a))
+            })
+            && self.kind.as_ref().is_none_or(|k| c.kind == *k)
+            && self.tags.iter().all(|t| c.tags.contains(t))
+            && self
+                .team
+                .as_ref()
+                .is_none_or(|t| c.team.as_ref() == Some(t))
+            && (!self.open || c.state.is_open())
+    }
+}
+
+/// Orders of `docket list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// Most urgent priority first, then oldest.
+    Priority,
+    /// Newest first.
+    Created,
+    /// Most recently updated first.
+    Updated,
+    Id,
+    /// Lifecycle order, then ID.
+    State,
+}
+
+/// Sorts references (moving whole cases costs more than the rest of `list`).
+pub fn sort(cases: &mut [&Case], by: Sort, config: &Config) {
+    match by {
+        Sort::Priority => cases.sort_by(|a, b| {
+            config
+                .priority_rank(&a.priority)
+                .cmp(&config.priority_rank(&b.priority))
+                .then(a.created_at.cmp(&b.created_at))
+        }),
+        Sort::Created => cases.sort_by_key(|c| std::cmp::Reverse(c.created_at)),
+        Sort::Updated => cases.sort_by_key(|c| std::cmp::Reverse(c.updated_at)),
+        Sort::Id => cases.sort_by(|a, b| a.id.cmp(&b.id)),
+        Sort::State => cases.sort_by(|a, b| a.state.cmp(&b.state).then(a.id.cmp(&b.id))),
+    }
+}
+
+/// Which clocks `docket sla` shows.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ClockFilter {
+    pub breached: bool,
+    pub at_risk: bool,
+}
+
+impl ClockFilter {
+    pub fn matches(&self, r: &ClockReport) -> bool {
+        (!self.breached || r.stage == Stage::Breached) && (!self.at_risk || r.at_risk())
+    }
+}
+
+/// Most urgent first: by stage (breached first), then time left, case and SLA.
+pub fn sort_clocks(rows: &mut [(ClockReport, &Case)]) {
+    rows.sort_by(|(a, ca), (b, cb)| {
+        a.stage
+            .cmp(&b.stage)
+            .then(a.remaining_seconds.cmp(&b.remaining_seconds))
+            .then(ca.id.cmp(&cb.id))
+            .then(a.sla.cmp(&b.sla))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn case(id: &str, priority: &str, created: i64) -> Case {
+        let t = DateTime::from_timestamp(created, 0).unwrap();
+        Case {
+            id: id.into(),
+            title: "t".into(),
+            kind: "incident".into(),
+            state: State::Open,
+            priority: priority.into(),
+            account: Some("Acme".into()),
+            contact: None,
+            assignee: Some("Alice".into()),
+            team: Some("support".into()),
+            escalation_level: 0,
+            parent: None,
+            tags: vec!["vip".into(), "cards".into()],
+            resolution: None,
+            csat: None,
+            created_at: t,
+            updated_at: t,
+            fields: Default::default(),
+            timeline: vec![],
+        }
+    }
+
+    #[test]
+    fn filters_compare_names_case_insensitively_and_need_every_tag() {
+        let c = case("DK-1", "P2", 0);
+        let f = |f: CaseFilter| f.matches(&c);
+        assert!(f(CaseFilter::default()));
+        assert!(f(CaseFilter {
+            assignee: Some(Some("alice".into())),
+            account: Some("ACME".into()),
+            ..Default::default()
+        }));
+        assert!(!f(CaseFilter {
+            assignee: Some(None),
+            ..Default::default()
+        }));
+        assert!(f(CaseFilter {
+            tags: vec!["vip".into(), "cards".into()],
+            ..Default::default()
+        }));
+        assert!(!f(CaseFilter {
+            tags: vec!["vip".into(), "fraud".into()],
+            ..Default::default()
+        }));
+        assert!(!f(CaseFilter {
+            team: Some("fraud".into()),
+            ..Default::default()
+        }));
+        let mut closed = c.clone();
+        closed.state = State::Closed;
+        assert!(
+            !CaseFilter {
+                open: true,
+                ..Default::default()
+            }
+            .matches(&closed)
+        );
+    }
+
+    #[test]
+    fn states_and_priorities_accept_comma_lists() {
+        let states = parse_states(&["open,resolved".into(), "new".into()]).unwrap();
+        assert_eq!(states, [State::Open, State::Resolved, State::New]);
+        assert_eq!(
+            parse_states(&["opne".into()]),
+            Err(QueryError::State("opne".into()))
+        );
+        let config = Config::default();
+        assert_eq!(
+            parse_priorities(&config, &["p1,P2".into()]).unwrap(),
+            ["P1", "P2"]
+        );
+        assert!(parse_priorities(&config, &["P9".into()]).is_err());
+    }
+
+    #[test]
+    fn at_takes_a_time_or_a_duration_from_now() {
+        let now = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        assert_eq!(
+            parse_at("--at", "+1h", now).unwrap(),
+            now + chrono::Duration::hours(1)
+        );
+        assert_eq!(
+            parse_at("--at", "2026-11-30T09:00:00Z", now)
+                .unwrap()
+                .to_rfc3339(),
+            "2026-11-30T09:00:00+00:00"
+        );
+        assert!(matches!(
+            parse_at("--at", "tomorrow", now),
+            Err(QueryError::Time { .. })
+        ));
+        assert!(matches!(
+            parse_at("--at", "+soon", now),
+            Err(QueryError::Duration { .. })
+        ));
+    }
+
+    #[test]
+    fn priority_order_breaks_ties_by_age() {
+        let config = Config::default();
+        let (a, b, c) = (
+            case("DK-A", "P3", 5),
+            case("DK-B", "P1", 9),
+            case("DK-C", "P3", 1),
+        );
+        let mut v = vec![&a, &b, &c];
+        sort(&mut v, Sort::Priority, &config);
+        let ids: Vec<&str> = v.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["DK-B", "DK-C", "DK-A"]);
+        sort(&mut v, Sort::Created, &config);
+        assert_eq!(v[0].id, "DK-B");
+    }
+
+    proptest! {
+        /// Sorting is a permutation and every sort key yields an order consistent with it.
+        #[test]
+        fn sorting_keeps_every_case(created in proptest::collection::vec(0i64..1000, 0..30)) {
+            let config = Config::default();
+            let cases: Vec<Case> = created
+                .iter()
+                .enumerate()
+                .map(|(i, t)| case(&format!("DK-{i:03}"), ["P1", "P2", "P3", "P4"][i % 4], *t))
+                .collect();
+            for by in [Sort::Priority, Sort::Created, Sort::Updated, Sort::Id, Sort::State] {
+                let mut v: Vec<&Case> = cases.iter().collect();
+                sort(&mut v, by, &config);
+                prop_assert_eq!(v.len(), cases.len());
+                let mut ids: Vec<&str> = v.iter().map(|c| c.id.as_str()).collect();
+                ids.sort();
+                ids.dedup();
+                prop_assert_eq!(ids.len(), cases.len());
+                if by == Sort::Created {
+                    prop_assert!(v.windows(2).all(|w| w[0].created_at >= w[1].created_at));
+                }
+                if by == Sort::Priority {
+                    let ordered = v.windows(2).all(|w| {
+                        let a = config.priority_rank(&w[0].priority);
+                        let b = config.priority_rank(&w[1].priority);
+                        a < b || (a == b && w[0].created_at <= w[1].created_at)
+                    });
+                    prop_assert!(ordered);
+                }
+            }
+        }
+    }
+}

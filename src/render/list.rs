@@ -1,0 +1,217 @@
+//! The case list (`list`, `demo`): a table sized to the terminal, TSV, or JSON.
+
+use std::io::{self, Write};
+
+use crate::core::case::{Case, format_time};
+use crate::core::config::Config;
+
+use super::Format;
+use super::style::Style;
+use super::text::short_time;
+
+/// Prints `cases` in `format`: a table (titles cut to `width` on a terminal), JSON
+/// objects without timelines, or TSV rows (with a header line when asked).
+pub fn write(
+    out: &mut dyn Write,
+    format: Format,
+    cases: &[&Case],
+    config: &Config,
+    width: Option<usize>,
+    style: Style,
+    header: bool,
+) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            let rows: Vec<serde_json::Value> =
+                cases.iter().map(|c| super::json::case(c, false)).collect();
+            super::write_json(out, &rows)
+        }
+        Format::Tsv => tsv(out, cases, header),
+        _ => {
+            let text = table_text(cases, config, width, style);
+            writeln!(out, "{text}")
+        }
+    }
+}
+
+/// The `list` table: ID, priority, state, assignee, account, updated, title. With a width
+/// (a terminal), titles are cut to fit with an ellipsis; without, they are printed whole.
+fn table_text(cases: &[&Case], config: &Config, width: Option<usize>, style: Style) -> String {
+    const HEADERS: [&str; 7] = [
+        "ID", "PRI", "STATE", "ASSIGNEE", "ACCOUNT", "UPDATED", "TITLE",
+    ];
+    let dash = "-";
+    let times: Vec<String> = cases.iter().map(|c| short_time(c.updated_at)).collect();
+    let row = |i: usize| -> [&str; 7] {
+        let c = cases[i];
+        [
+            &c.id,
+            &c.priority,
+            config.state_label(c.state.as_str()),
+            c.assignee.as_deref().unwrap_or(dash),
+            c.account.as_deref().unwrap_or(dash),
+            &times[i],
+            &c.title,
+        ]
+    };
+    let width_of = super::width;
+    let mut widths = HEADERS.map(str::len);
+    for i in 0..cases.len() {
+        for (w, cell) in widths.iter_mut().zip(row(i)) {
+            *w = (*w).max(width_of(cell));
+        }
+    }
+    // On a narrow terminal, drop the least useful columns before squeezing the title
+    // below 20 characters: account, then the update time, then the assignee.
+    let (shown, title_max) = super::fit_columns(&widths, width, &[4, 5, 3], 20);
+    // Plain padded columns (no comfy-table here: a list of 10,000 rows must print fast).
+    let mut out = String::with_capacity((cases.len() + 1) * 120);
+    let mut push_row = |cells: [&str; 7], colours: [&str; 7]| {
+        let start = out.len();
+        for &i in &shown {
+            let cell = cells[i];
+            if style.enabled && !colours[i].is_empty() {
+                // Pad by the plain text, then colour it.
+                out.push_str(&style.paint(cell, colours[i]));
+                let pad = widths[i] - width_of(cell) + 2;
+                out.extend(std::iter::repeat_n(' ', pad));
+                continue;
+            }
+            if i == 6 {
+                match title_max {
+                    Some(max) if width_of(cell) > max => out.push_str(&super::truncate(cell, max)),
+                    _ => out.push_str(cell),
+                }
+            } else {
+                out.push_str(cell);
+                let pad = widths[i] - width_of(cell) + 2;
+                out.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        let trimmed = out[start..].trim_end().len();
+        out.truncate(start + trimmed);
+        out.push('\n');
+    };
+    let header = if style.enabled { ["1"; 7] } else { [""; 7] };
+    push_row(HEADERS, header);
+    for (i, c) in cases.iter().enumerate() {
+        let colours = [
+            "",
+            Style::priority_sgr(config.priority_rank(&c.priority)),
+            Style::state_sgr(c.state),
+            "",
+            "",
+            "",
+            "",
+        ];
+        push_row(row(i), colours);
+    }
+    out.pop();
+    out
+}
+
+/// One record per line, tab-separated, ID first (for cut, awk and `while read`).
+pub fn tsv(out: &mut dyn Write, cases: &[&Case], header: bool) -> io::Result<()> {
+    if header {
+        out.write_all(b"id\tpriority\tstate\tassignee\taccount\ttype\tupdated_at\ttitle\n")?;
+    }
+    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+    for c in cases {
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            c.id,
+            c.priority,
+            c.state,
+            c.assignee.as_deref().unwrap_or(""),
+            clean(c.account.as_deref().unwrap_or("")),
+            c.kind,
+            format_time(c.updated_at),
+            clean(&c.title)
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::case::State;
+
+    fn list_table(cases: &[&Case], config: &Config, width: Option<usize>, style: Style) -> String {
+        table_text(cases, config, width, style)
+    }
+
+    fn case(title: &str) -> Case {
+        let t = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        Case {
+            id: "DK-4F7QX2MA".into(),
+            title: title.into(),
+            kind: "incident".into(),
+            state: State::AwaitingInfo,
+            priority: "P1".into(),
+            account: Some("a-rather-long-account-name".into()),
+            contact: None,
+            assignee: Some("alice".into()),
+            team: None,
+            escalation_level: 0,
+            parent: None,
+            tags: vec![],
+            resolution: None,
+            csat: None,
+            created_at: t,
+            updated_at: t,
+            fields: Default::default(),
+            timeline: vec![],
+        }
+    }
+
+    #[test]
+    fn a_narrow_table_drops_columns_before_squeezing_the_title() {
+        let c = case("Printer on fire in the third floor meeting room");
+        let config = Config::default();
+        let wide = list_table(&[&c], &config, Some(200), Style::plain());
+        assert!(wide.contains("ACCOUNT") && wide.contains("third floor meeting room"));
+        let narrow = list_table(&[&c], &config, Some(60), Style::plain());
+        assert!(!narrow.contains("ACCOUNT"), "{narrow}");
+        for line in narrow.lines() {
+            assert!(line.chars().count() <= 60, "{line:?}");
+        }
+        assert!(narrow.contains('…'));
+    }
+
+    #[test]
+    fn colour_does_not_change_the_layout() {
+        let c = case("Short");
+        let config = Config::default();
+        let plain = list_table(&[&c], &config, Some(120), Style::plain());
+        let coloured = list_table(&[&c], &config, Some(120), Style { enabled: true });
+        let stripped: String = coloured
+            .split('\x1b')
+            .enumerate()
+            .map(|(i, part)| {
+                if i == 0 {
+                    part
+                } else {
+                    part.split_once('m').map_or("", |(_, r)| r)
+                }
+            })
+            .collect();
+        assert_eq!(stripped, plain);
+        assert!(coloured.contains("\x1b[1;31mP1\x1b[0m"));
+    }
+
+    #[test]
+    fn wide_titles_line_up_by_terminal_columns() {
+        let a = case("カードが使えない");
+        let mut b = case("Card declined");
+        b.assignee = Some("表".into());
+        let config = Config::default();
+        let text = list_table(&[&a, &b], &config, None, Style::plain());
+        let cols: Vec<usize> = text
+            .lines()
+            .map(|l| super::super::width(&l[..l.find("UPDATED").or(l.find("2023")).unwrap()]))
+            .collect();
+        assert!(cols.windows(2).all(|w| w[0] == w[1]), "{text}");
+    }
+}

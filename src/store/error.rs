@@ -1,0 +1,113 @@
+//! What can go wrong on disk and in Git, typed: the command layer turns these into one
+//! error line (with causes) and adds the hints from [`StoreError::hints`].
+
+use std::path::PathBuf;
+
+use super::cases::BadCase;
+use crate::core::error::SettingsError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("casebook folder {} does not exist", .0.display())]
+    NoFolder(PathBuf),
+    #[error("not in a casebook: no docket.toml in {} or any parent folder; run `docket init` to make one, or pass --casebook DIR", .0.display())]
+    NotACasebook(PathBuf),
+    #[error("{} holds docket.toml but is not in a Git repository", .0.display())]
+    NotInRepo(PathBuf),
+    #[error("the casebook is in a bare repository; clone it to work in it")]
+    Bare,
+    #[error("{} is not inside the work tree {}", dir.display(), workdir.display())]
+    OutsideWorkTree { dir: PathBuf, workdir: PathBuf },
+    /// A settings file (docket.toml, agents.toml) that is wrong.
+    #[error("{}: {source}", file.display())]
+    Settings {
+        file: PathBuf,
+        #[source]
+        source: SettingsError,
+    },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("git: {}", .0.message())]
+    Git(#[from] git2::Error),
+    #[error(
+        "no Git identity: {missing} is not set, so docket cannot say who made this change; set user.name and user.email (or GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL); nothing was written"
+    )]
+    NoIdentity { missing: &'static str },
+    #[error(
+        "{what} is in progress in this repository; finish or abort it, then run the command again; nothing was written"
+    )]
+    InProgress { what: &'static str },
+    #[error(
+        "HEAD is detached; docket commits on a branch: check one out (git switch main); nothing was written"
+    )]
+    Detached,
+    #[error("{branch} moved while docket was writing ({message}); nothing was written")]
+    HeadMoved { branch: String, message: String },
+    #[error("empty case ID")]
+    EmptyId,
+    #[error("no case matches {0:?}")]
+    NoCase(String),
+    #[error("{query:?} is ambiguous: {count} cases match ({}{})", shown.join(", "), if *count > shown.len() { ", …" } else { "" })]
+    Ambiguous {
+        query: String,
+        count: usize,
+        shown: Vec<String>,
+    },
+    #[error("{0} (fix the file, or restore it with git checkout)")]
+    BadCase(BadCase),
+    #[error("{path}: {source} (guides: {})", if known.is_empty() { "none".to_string() } else { known.join(", ") })]
+    NoGuide {
+        path: String,
+        #[source]
+        source: std::io::Error,
+        known: Vec<String>,
+    },
+    #[error(transparent)]
+    RoundTrip(#[from] super::RoundTripError),
+    #[error("could not find a free case ID")]
+    NoFreeId,
+    #[error("{} is already a casebook; the demo needs a new folder", .0.display())]
+    AlreadyACasebook(PathBuf),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+impl StoreError {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> StoreError {
+        StoreError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// What the user can do about it.
+    pub fn hints(&self) -> Vec<String> {
+        let identity = "run `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`, or set GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL";
+        let hint = match self {
+            StoreError::NoFolder(_) => "create one with `docket init DIR`",
+            StoreError::NotACasebook(_) => "DOCKET_DIR=DIR works like --casebook DIR",
+            StoreError::NotInRepo(_) => "run `docket init` there to make it one",
+            StoreError::Settings { file, .. } if file.ends_with("docket.toml") => {
+                "fix docket.toml; `git diff docket.toml` shows what changed"
+            }
+            StoreError::Settings { .. } => {
+                "fix agents.toml; `git diff agents.toml` shows what changed"
+            }
+            StoreError::NoIdentity { .. } => identity,
+            StoreError::InProgress { .. } => {
+                "finish it (or abort it) with git, then run the command again"
+            }
+            StoreError::Detached => "check out a branch first (git switch main)",
+            StoreError::HeadMoved { .. } => "run the command again",
+            StoreError::NoCase(_) => "`docket list` shows the cases",
+            StoreError::Ambiguous { .. } => "type more characters of the ID",
+            StoreError::BadCase(_) => "`git diff` shows what changed in it",
+            _ => return Vec::new(),
+        };
+        vec![hint.to_string()]
+    }
+}

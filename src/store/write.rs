@@ -1,0 +1,96 @@
+//! Writing cases: a new case file, or an edited case rewritten in place (format kept), each
+//! in one commit through a [`WriteSession`], plus what commands need to know around a
+//! write (who the author is, whether the file had uncommitted edits, whether an ID is
+//! taken).
+
+use chrono::{DateTime, Utc};
+
+use super::cases::CaseFile;
+use super::git::{Commit, FileWrite, Identity, WriteSession, message};
+use super::{Casebook, Result, StoreError, casefile};
+use crate::core::case::Case;
+
+impl Casebook {
+    /// The Git author docket commits as: GIT_AUTHOR_NAME/EMAIL, then user.name/email.
+    pub fn author(&self) -> Result<Identity> {
+        super::git::author(&self.repo)
+    }
+
+    /// Whether the file of case `id` exists.
+    pub fn case_exists(&self, id: &str) -> bool {
+        self.abs(&casefile::path_for(id)).exists()
+    }
+
+    /// Whether the case file differs from its committed version (a hand edit that the
+    /// next commit of this case will include).
+    pub fn has_uncommitted_edits(&self, file: &CaseFile) -> bool {
+        let full = format!("{}{}", self.prefix, file.path);
+        let committed = self
+            .repo
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_tree().ok())
+            .and_then(|t| t.get_path(std::path::Path::new(&full)).ok())
+            .and_then(|e| self.repo.find_blob(e.id()).ok())
+            .map(|b| b.content().to_vec())
+            .unwrap_or_default();
+        committed != file.text.as_bytes()
+    }
+}
+
+/// A rewritten case file that would not read back as the case it was meant to hold.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: docket produced a file it cannot read back ({problem}); nothing was written")]
+pub struct RoundTripError {
+    pub path: String,
+    pub problem: String,
+}
+
+impl WriteSession<'_> {
+    /// Writes `case` (an edit of `file.case`) in one commit `<action> <ID>: <summary>`,
+    /// rewriting only what changed in the file's text.
+    pub fn save_case(
+        &self,
+        file: &CaseFile,
+        case: &Case,
+        action: &str,
+        summary: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Commit> {
+        let bad = |problem: String| {
+            StoreError::BadCase(super::cases::BadCase {
+                path: file.path.clone(),
+                problem,
+            })
+        };
+        let text = casefile::render_update(&file.text, &file.case, case)
+            .map_err(|e| bad(e.to_string()))?;
+        let reread = casefile::parse(&text).map_err(|e| {
+            StoreError::RoundTrip(RoundTripError {
+                path: file.path.clone(),
+                problem: e.to_string(),
+            })
+        })?;
+        debug_assert_eq!(&reread, case);
+        self.commit(
+            &[FileWrite {
+                path: file.path.clone(),
+                content: text.into_bytes(),
+            }],
+            &message(action, Some(&case.id), summary),
+            now,
+        )
+    }
+
+    /// Writes a new case file in one commit `create <ID>: <title>`.
+    pub fn create_case(&self, case: &Case, now: DateTime<Utc>) -> Result<Commit> {
+        self.commit(
+            &[FileWrite {
+                path: casefile::path_for(&case.id),
+                content: casefile::render_new(case).into_bytes(),
+            }],
+            &message("create", Some(&case.id), &case.title),
+            now,
+        )
+    }
+}
