@@ -12,4 +12,5 @@ mod generated;
 mod guide;
 mod shell;
 mod sla;
+mod snapshots;
 mod storage;

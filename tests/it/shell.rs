@@ -389,3 +389,47 @@ fn a_closed_pipe_ends_quietly_in_every_format() {
         );
     }
 }
+
+/// Each command offers only the formats it prints: help, completion and the parser agree.
+#[test]
+fn each_command_offers_only_the_formats_it_prints() {
+    let env = TestEnv::new();
+    let id = env.create("Printer on fire", &[]);
+    let formats = |words: &[&str]| {
+        let mut got = bash_complete(&env, words);
+        got.sort();
+        got
+    };
+    assert_eq!(
+        formats(&["docket", "list", "--format", ""]),
+        ["json", "table", "tsv"]
+    );
+    assert_eq!(
+        formats(&["docket", "escalate", &id, "--format", ""]),
+        ["json", "table"]
+    );
+    assert_eq!(
+        formats(&["docket", "sla", "--format", ""]),
+        ["csv", "github", "json", "junit", "markdown", "table", "tsv"]
+    );
+    assert_eq!(
+        formats(&["docket", "guide", "show", "lost-card", "--format", ""]),
+        ["dot", "json", "table"]
+    );
+    let help = env.ok(&["escalate", "--help"]);
+    assert!(
+        help.contains("table") && !help.contains("junit") && !help.contains("dot"),
+        "{help}"
+    );
+    let err = env.fails(&["escalate", &id, "-r", "x", "--format", "junit"], 2);
+    assert!(
+        err.contains("invalid value 'junit'") && err.contains("table, json"),
+        "{err}"
+    );
+    // Nothing was written by the refused command.
+    assert_eq!(env.show(&id)["escalation_level"], 0);
+    // Before the command, as 0.1 allowed, --format still applies to it.
+    let v: serde_json::Value =
+        serde_json::from_str(&env.ok(&["--format", "json", "list"])).unwrap();
+    assert_eq!(v[0]["id"], id.as_str());
+}

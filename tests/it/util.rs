@@ -9,6 +9,9 @@ use serde_json::Value;
 pub const NOW: &str = "2026-11-20T09:00:00Z";
 
 pub struct TestEnv {
+    /// The next `DOCKET_RANDOM_SEED`: each docket run gets its own, so IDs are the same
+    /// on every run of a test (snapshots) yet differ between commands.
+    seed: std::cell::Cell<u64>,
     pub tmp: tempfile::TempDir,
     pub home: PathBuf,
     pub dir: PathBuf,
@@ -24,6 +27,7 @@ impl TestEnv {
         std::fs::create_dir_all(&home).unwrap();
         let dir = tmp.path().join("book");
         TestEnv {
+            seed: std::cell::Cell::new(1),
             tmp,
             home,
             dir,
@@ -54,6 +58,24 @@ impl TestEnv {
         cmd
     }
 
+    fn next_seed(&self) -> u64 {
+        let n = self.seed.get();
+        self.seed.set(n + 1);
+        n
+    }
+
+    /// Replaces this environment's temporary folder in `text` by `[TMP]` (snapshots).
+    pub fn normalize(&self, text: &str) -> String {
+        let tmp = self.tmp.path().to_string_lossy().to_string();
+        let canonical = self
+            .tmp
+            .path()
+            .canonicalize()
+            .map(|p| p.to_string_lossy().to_string())
+            .unwrap_or_else(|_| tmp.clone());
+        text.replace(&canonical, "[TMP]").replace(&tmp, "[TMP]")
+    }
+
     /// Runs `cmd` (a shell pipeline, say) with docket's test environment and waits.
     pub fn run_with_env(&self, mut cmd: std::process::Command) -> std::process::Output {
         self.setup(&mut cmd);
@@ -72,6 +94,7 @@ impl TestEnv {
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
             .env("DOCKET_NOW", &self.now)
+            .env("DOCKET_RANDOM_SEED", self.next_seed().to_string())
             .env_remove("DOCKET_DIR")
             .env_remove("GIT_DIR")
             .env_remove("GIT_WORK_TREE")
