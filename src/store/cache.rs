@@ -6,16 +6,19 @@
 //! damaged or older-version cache is rebuilt. The files are the truth: the cache never
 //! answers for a file it has not just stat'ed, and it is never committed.
 //!
-//! The format is a small length-prefixed binary encoding (see [`Writer`]/[`Reader`]):
-//! at 10,000 cases it loads in a few milliseconds, where JSON took about 25.
+//! The encoding is derived (serde + postcard, behind an 8-byte version stamp) rather than
+//! hand-written: measured side by side at 10,000 cases, `list --open` took the same time
+//! as with the earlier hand-written codec (67.4 vs 67.7 ms), `sla` 1.01–1.07× as long,
+//! and the files are 0.57× the size. JSON took about 5× as long to load.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use super::Casebook;
 use super::cases::{BadCase, Stamp};
 use crate::core::case::{Actor, ActorKind, Case, Event, State, Visibility};
 
-const MAGIC: &[u8; 8] = b"DKTCACH4";
+const MAGIC: &[u8; 8] = b"DKTCACH5";
 
 struct Entry {
     path: String,
@@ -24,214 +27,145 @@ struct Entry {
     case: Box<Case>,
 }
 
-/// Appends values to a byte buffer: integers little-endian, strings length-prefixed.
-struct Writer(Vec<u8>);
-
-impl Writer {
-    fn u64(&mut self, v: u64) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn i64(&mut self, v: i64) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn str(&mut self, s: &str) {
-        self.u64(s.len() as u64);
-        self.0.extend_from_slice(s.as_bytes());
-    }
-    fn opt(&mut self, s: &Option<String>) {
-        match s {
-            None => self.0.push(0),
-            Some(s) => {
-                self.0.push(1);
-                self.str(s);
-            }
-        }
-    }
-    fn time(&mut self, t: DateTime<Utc>) {
-        self.i64(t.timestamp());
-    }
-    fn entry(&mut self, e: &Entry) {
-        self.str(&e.path);
-        self.u64(e.stamp.size);
-        self.0.extend_from_slice(&e.stamp.mtime_ns.to_le_bytes());
-        self.u64(e.stamp.ino);
-        let c = &e.case;
-        self.str(&c.id);
-        self.str(&c.title);
-        self.str(&c.kind);
-        self.0
-            .push(State::ALL.iter().position(|s| *s == c.state).unwrap_or(0) as u8);
-        self.str(&c.priority);
-        for o in [
-            &c.account,
-            &c.contact,
-            &c.assignee,
-            &c.team,
-            &c.parent,
-            &c.resolution,
-        ] {
-            self.opt(o);
-        }
-        self.u64(u64::from(c.escalation_level));
-        self.0.push(c.csat.unwrap_or(0));
-        self.u64(c.tags.len() as u64);
-        for t in &c.tags {
-            self.str(t);
-        }
-        self.time(c.created_at);
-        self.time(c.updated_at);
-        self.u64(c.fields.len() as u64);
-        for (k, v) in &c.fields {
-            self.str(k);
-            self.str(&serde_json::to_string(v).expect("a TOML value serialises"));
-        }
-        self.u64(c.timeline.len() as u64);
-        for e in &c.timeline {
-            self.str(&e.id);
-            self.time(e.at);
-            self.str(&e.actor);
-            self.0.push(match e.actor_kind {
-                ActorKind::Agent => 0,
-                ActorKind::Customer => 1,
-                ActorKind::System => 2,
-            });
-            self.str(&e.kind);
-            self.0.push(match e.visibility {
-                None => 0,
-                Some(Visibility::Public) => 1,
-                Some(Visibility::Internal) => 2,
-            });
-            for o in [&e.field, &e.from, &e.to, &e.team] {
-                self.opt(o);
-            }
-        }
-    }
+/// What the cache stores per file: derived (serde + postcard), so adding a field is one
+/// line here and a new [`MAGIC`]. Times are whole seconds; custom field values are kept
+/// as JSON text (a TOML value needs a self-describing format).
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    path: String,
+    size: u64,
+    mtime_ns: i128,
+    ino: u64,
+    id: String,
+    title: String,
+    kind: String,
+    state: State,
+    priority: String,
+    account: Option<String>,
+    contact: Option<String>,
+    assignee: Option<String>,
+    team: Option<String>,
+    parent: Option<String>,
+    resolution: Option<String>,
+    escalation_level: u32,
+    csat: Option<u8>,
+    tags: Vec<String>,
+    created_at: i64,
+    updated_at: i64,
+    fields: Vec<(String, String)>,
+    timeline: Vec<StoredEvent>,
 }
 
-/// Reads what [`Writer`] wrote; `None` on any inconsistency (the cache is then rebuilt).
-struct Reader<'a>(&'a [u8]);
+#[derive(Serialize, Deserialize)]
+struct StoredEvent {
+    id: String,
+    at: i64,
+    actor: String,
+    actor_kind: ActorKind,
+    kind: String,
+    visibility: Option<Visibility>,
+    field: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    team: Option<String>,
+}
 
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if self.0.len() < n {
-            return None;
+impl Stored {
+    fn of(e: &Entry) -> Stored {
+        let c = &e.case;
+        Stored {
+            path: e.path.clone(),
+            size: e.stamp.size,
+            mtime_ns: e.stamp.mtime_ns,
+            ino: e.stamp.ino,
+            id: c.id.clone(),
+            title: c.title.clone(),
+            kind: c.kind.clone(),
+            state: c.state,
+            priority: c.priority.clone(),
+            account: c.account.clone(),
+            contact: c.contact.clone(),
+            assignee: c.assignee.clone(),
+            team: c.team.clone(),
+            parent: c.parent.clone(),
+            resolution: c.resolution.clone(),
+            escalation_level: c.escalation_level,
+            csat: c.csat,
+            tags: c.tags.clone(),
+            created_at: c.created_at.timestamp(),
+            updated_at: c.updated_at.timestamp(),
+            fields: c
+                .fields
+                .iter()
+                .map(|(k, v)| {
+                    let json = serde_json::to_string(v).expect("a TOML value serialises");
+                    (k.clone(), json)
+                })
+                .collect(),
+            timeline: c
+                .timeline
+                .iter()
+                .map(|e| StoredEvent {
+                    id: e.id.clone(),
+                    at: e.at.timestamp(),
+                    actor: e.actor.clone(),
+                    actor_kind: e.actor_kind,
+                    kind: e.kind.clone(),
+                    visibility: e.visibility,
+                    field: e.field.clone(),
+                    from: e.from.clone(),
+                    to: e.to.clone(),
+                    team: e.team.clone(),
+                })
+                .collect(),
         }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Some(head)
     }
-    fn u8(&mut self) -> Option<u8> {
-        self.take(1).map(|b| b[0])
-    }
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-    fn i64(&mut self) -> Option<i64> {
-        Some(i64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-    fn str(&mut self) -> Option<String> {
-        let n = usize::try_from(self.u64()?).ok()?;
-        String::from_utf8(self.take(n)?.to_vec()).ok()
-    }
-    fn opt(&mut self) -> Option<Option<String>> {
-        match self.u8()? {
-            0 => Some(None),
-            1 => Some(Some(self.str()?)),
-            _ => None,
-        }
-    }
-    fn time(&mut self) -> Option<DateTime<Utc>> {
-        DateTime::from_timestamp(self.i64()?, 0)
-    }
-    fn entry(&mut self) -> Option<Entry> {
-        let path = self.str()?;
-        let size = self.u64()?;
-        let mtime_ns = i128::from_le_bytes(self.take(16)?.try_into().ok()?);
-        let ino = self.u64()?;
-        let id = self.str()?;
-        let title = self.str()?;
-        let kind = self.str()?;
-        let state = *State::ALL.get(usize::from(self.u8()?))?;
-        let priority = self.str()?;
-        let (account, contact, assignee, team, parent, resolution) = (
-            self.opt()?,
-            self.opt()?,
-            self.opt()?,
-            self.opt()?,
-            self.opt()?,
-            self.opt()?,
-        );
-        let escalation_level = u32::try_from(self.u64()?).ok()?;
-        let csat = Some(self.u8()?).filter(|c| *c != 0);
-        let tags = (0..self.u64()?)
-            .map(|_| self.str())
-            .collect::<Option<Vec<_>>>()?;
-        let created_at = self.time()?;
-        let updated_at = self.time()?;
+
+    /// Back to an entry; `None` when a value is out of range (the cache is then rebuilt).
+    fn entry(self) -> Option<Entry> {
+        let time = |t: i64| DateTime::<Utc>::from_timestamp(t, 0);
         let mut fields = std::collections::BTreeMap::new();
-        for _ in 0..self.u64()? {
-            let k = self.str()?;
-            let v: toml::Value = serde_json::from_str(&self.str()?).ok()?;
-            fields.insert(k, v);
+        for (k, v) in self.fields {
+            fields.insert(k, serde_json::from_str::<toml::Value>(&v).ok()?);
         }
-        let mut timeline = Vec::new();
-        for _ in 0..self.u64()? {
-            let id = self.str()?;
-            let at = self.time()?;
-            let actor = self.str()?;
-            let actor_kind = match self.u8()? {
-                0 => ActorKind::Agent,
-                1 => ActorKind::Customer,
-                2 => ActorKind::System,
-                _ => return None,
+        let mut timeline = Vec::with_capacity(self.timeline.len());
+        for s in self.timeline {
+            let actor = Actor {
+                name: s.actor,
+                kind: s.actor_kind,
             };
-            let kind = self.str()?;
-            let visibility = match self.u8()? {
-                0 => None,
-                1 => Some(Visibility::Public),
-                2 => Some(Visibility::Internal),
-                _ => return None,
-            };
-            let mut e = Event::new(
-                id,
-                at,
-                &Actor {
-                    name: actor,
-                    kind: actor_kind,
-                },
-                &kind,
-            );
-            e.visibility = visibility;
-            e.field = self.opt()?;
-            e.from = self.opt()?;
-            e.to = self.opt()?;
-            e.team = self.opt()?;
+            let mut e = Event::new(s.id, time(s.at)?, &actor, &s.kind);
+            e.visibility = s.visibility;
+            e.field = s.field;
+            e.from = s.from;
+            e.to = s.to;
+            e.team = s.team;
             timeline.push(e);
         }
         Some(Entry {
-            path,
+            path: self.path,
             stamp: Stamp {
-                size,
-                mtime_ns,
-                ino,
+                size: self.size,
+                mtime_ns: self.mtime_ns,
+                ino: self.ino,
             },
             case: Box::new(Case {
-                id,
-                title,
-                kind,
-                state,
-                priority,
-                account,
-                contact,
-                assignee,
-                team,
-                escalation_level,
-                parent,
-                tags,
-                resolution,
-                csat,
-                created_at,
-                updated_at,
+                id: self.id,
+                title: self.title,
+                kind: self.kind,
+                state: self.state,
+                priority: self.priority,
+                account: self.account,
+                contact: self.contact,
+                assignee: self.assignee,
+                team: self.team,
+                escalation_level: self.escalation_level,
+                parent: self.parent,
+                tags: self.tags,
+                resolution: self.resolution,
+                csat: self.csat,
+                created_at: time(self.created_at)?,
+                updated_at: time(self.updated_at)?,
                 fields,
                 timeline,
             }),
@@ -239,21 +173,21 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The entries, or `None` for a cache of another version or a damaged one.
 fn decode(bytes: &[u8]) -> Option<Vec<Entry>> {
-    let mut r = Reader(bytes.strip_prefix(MAGIC.as_slice())?);
-    let n = r.u64()?;
-    let entries = (0..n).map(|_| r.entry()).collect::<Option<Vec<_>>>()?;
-    r.0.is_empty().then_some(entries)
+    let body = bytes.strip_prefix(MAGIC.as_slice())?;
+    let (stored, rest): (Vec<Stored>, _) = postcard::take_from_bytes(body).ok()?;
+    if !rest.is_empty() {
+        return None;
+    }
+    stored.into_iter().map(Stored::entry).collect()
 }
 
 fn encode(entries: &[Entry]) -> Vec<u8> {
-    let mut w = Writer(Vec::with_capacity(entries.len() * 256 + 16));
-    w.0.extend_from_slice(MAGIC);
-    w.u64(entries.len() as u64);
-    for e in entries {
-        w.entry(e);
-    }
-    w.0
+    let stored: Vec<Stored> = entries.iter().map(Stored::of).collect();
+    let mut out = MAGIC.to_vec();
+    out.extend(postcard::to_stdvec(&stored).expect("the cache serialises"));
+    out
 }
 
 impl Casebook {
@@ -423,6 +357,15 @@ mod tests {
                 }
         );
         assert!(decode(&bytes[..bytes.len() - 1]).is_none());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(decode(&longer).is_none(), "trailing bytes are damage too");
+        let mut older = bytes.clone();
+        older[7] = b'4';
+        assert!(
+            decode(&older).is_none(),
+            "another version's cache is rebuilt"
+        );
         assert!(decode(b"garbage").is_none());
     }
 }
