@@ -7,7 +7,7 @@
 //! prints and knows nothing about Git; `vars` is the one reader of environment variables.
 //!
 //! Clippy keeps the layers (see `clippy.toml`): print macros are refused here (output
-//! goes through `render::Ui`), file writes, locks and git2 outside `store`, and
+//! goes through `render::Ui`), file writes, locks and the Git library outside `store`, and
 //! `std::env::var` outside `vars`.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]

@@ -178,24 +178,15 @@ mod tests {
     fn case(id: &str, priority: &str, created: i64) -> Case {
         let t = DateTime::from_timestamp(created, 0).unwrap();
         Case {
-            id: id.into(),
-            title: "t".into(),
-            kind: "incident".into(),
             state: State::Open,
             priority: priority.into(),
             account: Some("Acme".into()),
-            contact: None,
             assignee: Some("Alice".into()),
             team: Some("support".into()),
-            escalation_level: 0,
-            parent: None,
             tags: vec!["vip".into(), "cards".into()],
-            resolution: None,
-            csat: None,
             created_at: t,
             updated_at: t,
-            fields: Default::default(),
-            timeline: vec![],
+            ..crate::core::case::sample(id, "t")
         }
     }
 

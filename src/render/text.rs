@@ -185,30 +185,9 @@ pub fn event_summary(e: &Event) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::case::State;
 
     fn case(title: &str) -> Case {
-        let t = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
-        Case {
-            id: "DK-4F7QX2MA".into(),
-            title: title.into(),
-            kind: "incident".into(),
-            state: State::AwaitingInfo,
-            priority: "P1".into(),
-            account: Some("a-rather-long-account-name".into()),
-            contact: None,
-            assignee: Some("alice".into()),
-            team: None,
-            escalation_level: 0,
-            parent: None,
-            tags: vec![],
-            resolution: None,
-            csat: None,
-            created_at: t,
-            updated_at: t,
-            fields: Default::default(),
-            timeline: vec![],
-        }
+        crate::core::case::sample("DK-4F7QX2MA", title)
     }
 
     #[test]
