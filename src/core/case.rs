@@ -289,6 +289,33 @@ pub mod utc {
     }
 }
 
+/// A case for unit tests elsewhere: open-ish (awaiting info), P1, assigned to alice, on
+/// an account with a long name, created and updated at one moment.
+#[cfg(test)]
+pub(crate) fn sample(id: &str, title: &str) -> Case {
+    let t = DateTime::from_timestamp(1_700_000_000, 0).expect("a valid timestamp");
+    Case {
+        id: id.into(),
+        title: title.into(),
+        kind: "incident".into(),
+        state: State::AwaitingInfo,
+        priority: "P1".into(),
+        account: Some("a-rather-long-account-name".into()),
+        contact: None,
+        assignee: Some("alice".into()),
+        team: None,
+        escalation_level: 0,
+        parent: None,
+        tags: vec![],
+        resolution: None,
+        csat: None,
+        created_at: t,
+        updated_at: t,
+        fields: Default::default(),
+        timeline: vec![],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,32 +365,5 @@ sentiment = "calm"
         .unwrap();
         assert_eq!(native.created_at, case.created_at);
         assert_eq!(case.timeline[0].extra["sentiment"].as_str(), Some("calm"));
-    }
-}
-
-/// A case for unit tests elsewhere: open-ish (awaiting info), P1, assigned to alice, on
-/// an account with a long name, created and updated at one moment.
-#[cfg(test)]
-pub(crate) fn sample(id: &str, title: &str) -> Case {
-    let t = DateTime::from_timestamp(1_700_000_000, 0).expect("a valid timestamp");
-    Case {
-        id: id.into(),
-        title: title.into(),
-        kind: "incident".into(),
-        state: State::AwaitingInfo,
-        priority: "P1".into(),
-        account: Some("a-rather-long-account-name".into()),
-        contact: None,
-        assignee: Some("alice".into()),
-        team: None,
-        escalation_level: 0,
-        parent: None,
-        tags: vec![],
-        resolution: None,
-        csat: None,
-        created_at: t,
-        updated_at: t,
-        fields: Default::default(),
-        timeline: vec![],
     }
 }
