@@ -127,13 +127,21 @@ pub fn color_when(c: crate::cli::ColorChoice) -> crate::render::style::When {
     }
 }
 
+/// `DOCKET_NOW`: an RFC 3339 time a Git commit can carry (1970 to early 2106).
 pub fn parse_now(text: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text.trim())
+    let hint = "write it like 2026-11-20T09:30:00Z, or unset DOCKET_NOW";
+    let t = DateTime::parse_from_rfc3339(text.trim())
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| {
-            CmdError::user(format!("DOCKET_NOW={text:?} is not an RFC 3339 time ({e})"))
-                .hint("write it like 2026-11-20T09:30:00Z, or unset DOCKET_NOW")
-        })
+            CmdError::user(format!("DOCKET_NOW={text:?} is not an RFC 3339 time ({e})")).hint(hint)
+        })?;
+    if !(0..1i64 << 32).contains(&t.timestamp()) {
+        return Err(CmdError::user(format!(
+            "DOCKET_NOW={text:?} is outside the times a Git commit can carry (1970-01-01 to 2106-02-07)"
+        ))
+        .hint(hint));
+    }
+    Ok(t)
 }
 
 /// 64 random bits for IDs: from the operating system, or, with `DOCKET_RANDOM_SEED=N`,

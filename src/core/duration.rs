@@ -9,13 +9,17 @@ pub enum DurationError {
     Empty,
     #[error("invalid duration {0:?} (write e.g. 30m, 4h or 7d)")]
     Invalid(String),
-    #[error("invalid duration {0:?}: number too large")]
+    #[error("invalid duration {0:?}: longer than 100 years")]
     TooLarge(String),
     #[error("invalid duration {text:?}: unknown unit {unit:?} (use s, m, h, d or w)")]
     UnknownUnit { text: String, unit: char },
     #[error("invalid duration {0:?}: a number needs a unit (s, m, h, d or w)")]
     NoUnit(String),
 }
+
+/// The longest duration docket accepts (100 years): enough for any policy, and far from
+/// where time arithmetic overflows.
+pub const MAX_SECONDS: i64 = 100 * 366 * 86_400;
 
 /// Parses `30s`, `30m`, `4h`, `2d`, `1w` and sums like `1h30m`.
 pub fn parse(text: &str) -> Result<Duration, DurationError> {
@@ -43,12 +47,12 @@ pub fn parse_with(text: &str, day_secs: i64, week_secs: i64) -> Result<Duration,
             .parse()
             .map_err(|_| DurationError::TooLarge(text.to_string()))?;
         number.clear();
-        total += match c {
-            's' => Duration::seconds(n),
-            'm' => Duration::minutes(n),
-            'h' => Duration::hours(n),
-            'd' => Duration::seconds(n * day_secs),
-            'w' => Duration::seconds(n * week_secs),
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => day_secs,
+            'w' => week_secs,
             _ => {
                 return Err(DurationError::UnknownUnit {
                     text: text.to_string(),
@@ -56,6 +60,12 @@ pub fn parse_with(text: &str, day_secs: i64, week_secs: i64) -> Result<Duration,
                 });
             }
         };
+        let too_large = || DurationError::TooLarge(text.to_string());
+        let secs = n.checked_mul(unit).ok_or_else(too_large)?;
+        total = Duration::try_seconds(secs)
+            .and_then(|d| total.checked_add(&d))
+            .filter(|t| t.num_seconds() <= MAX_SECONDS)
+            .ok_or_else(too_large)?;
     }
     if !number.is_empty() {
         return Err(DurationError::NoUnit(text.to_string()));
@@ -135,5 +145,28 @@ mod tests {
         for text in ["1d2h", "30m", "45s", "7d"] {
             assert_eq!(format(parse(text).unwrap()), text);
         }
+    }
+
+    proptest::proptest! {
+        /// Any text either parses to a duration of at most 100 years or is refused; it
+        /// never panics, whatever the units or the size of the numbers.
+        #[test]
+        fn any_text_parses_or_is_refused(text in "\\PC{0,24}", digits in "[0-9]{1,30}[smhdwx]{0,3}") {
+            for t in [text.as_str(), digits.as_str()] {
+                if let Ok(d) = parse(t) {
+                    proptest::prop_assert!(d.num_seconds() >= 0 && d.num_seconds() <= MAX_SECONDS);
+                }
+                let _ = parse_with(t, 8 * 3600, 5 * 8 * 3600);
+            }
+        }
+    }
+
+    #[test]
+    fn overflowing_durations_are_refused() {
+        for t in ["999999999999999d", "99999999999999w", "9223372036854775807s", "101y", "36600d1s"] {
+            assert!(parse(t).is_err(), "{t}");
+        }
+        assert!(matches!(parse("999999999999999d"), Err(DurationError::TooLarge(_))));
+        assert_eq!(parse("36500d").unwrap().num_days(), 36500);
     }
 }

@@ -227,6 +227,15 @@ fn num_of(t: &toml::Table, key: &str) -> Result<Option<f64>, NodeError> {
     }
 }
 
+/// The longest a guide's check command may run (a run holds an agent at the terminal).
+const MAX_CHECK_SECS: i64 = 3600;
+
+fn too_long_timeout() -> NodeError {
+    NodeError(format!(
+        "timeout must be between 1 second and {MAX_CHECK_SECS} seconds (1h)"
+    ))
+}
+
 fn parse_action(v: &toml::Value) -> Result<Action, NodeError> {
     let t = v
         .as_table()
@@ -283,10 +292,18 @@ fn parse_action(v: &toml::Value) -> Result<Action, NodeError> {
             shell: t.get("shell").and_then(|s| s.as_bool()).unwrap_or(false),
             timeout_secs: match t.get("timeout") {
                 None => 10,
-                Some(toml::Value::Integer(i)) if *i > 0 => *i as u64,
+                Some(toml::Value::Integer(i)) if (1..=MAX_CHECK_SECS).contains(i) => *i as u64,
                 Some(toml::Value::String(s)) => {
-                    crate::core::duration::parse(s)?.num_seconds().max(1) as u64
+                    let secs = crate::core::duration::parse(s)
+                        .map_err(|e| NodeError(format!("timeout: {e}")))?
+                        .num_seconds()
+                        .max(1);
+                    if secs > MAX_CHECK_SECS {
+                        return Err(too_long_timeout());
+                    }
+                    secs as u64
                 }
+                Some(toml::Value::Integer(_)) => return Err(too_long_timeout()),
                 Some(_) => return Err("timeout must be seconds or a duration like \"30s\"".into()),
             },
         },

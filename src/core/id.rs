@@ -75,6 +75,12 @@ fn fix_lookalikes(s: &str) -> String {
         .collect()
 }
 
+/// Whether a (normalised) query could name any case at all: letters, digits and `-`.
+/// Anything else (`aé`, `日本`, `../x`) matches nothing, without touching the disk.
+pub fn is_plausible_query(query: &str) -> bool {
+    !query.is_empty() && query.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
 /// Whether `query` (already normalised) names `id`: a prefix of the whole ID or of its
 /// random part, case-insensitive, like a short Git hash.
 pub fn matches(id: &str, query: &str) -> bool {
@@ -133,5 +139,24 @@ mod tests {
     fn lookalike_letters_are_read_as_digits() {
         assert!(matches("DK-10ABCDEF", &normalize_query("dk-io")));
         assert!(matches("DK-10ABCDEF", &normalize_query("lo")));
+    }
+
+    #[test]
+    fn only_letters_digits_and_dashes_can_name_a_case() {
+        assert!(is_plausible_query(&normalize_query("dk-4f")));
+        for q in ["aé", "日本", "../x", "DK-4F/..", "", "4F 7Q"] {
+            assert!(!is_plausible_query(&normalize_query(q)), "{q:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Normalising and matching never panic, and a match is always plausible.
+        #[test]
+        fn any_query_normalises_and_matches_without_panicking(q in "\\PC{0,16}") {
+            let n = normalize_query(&q);
+            let hit = matches("DK-4F7QX2MA", &n);
+            proptest::prop_assert!(!hit || is_plausible_query(&n) || n.contains('-'));
+            let _ = shard(&n);
+        }
     }
 }

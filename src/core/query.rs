@@ -62,7 +62,11 @@ pub fn parse_at(
             text: text.to_string(),
             source,
         })?;
-        return Ok(now + d);
+        return now.checked_add_signed(d).ok_or_else(|| QueryError::Time {
+            flag,
+            text: text.to_string(),
+            reason: "too far in the future".into(),
+        });
     }
     DateTime::parse_from_rfc3339(text.trim())
         .map(|t| t.with_timezone(&Utc))

@@ -84,6 +84,9 @@ impl Casebook {
         if q.is_empty() {
             return Err(StoreError::EmptyId);
         }
+        if !id::is_plausible_query(&q) {
+            return Err(StoreError::NoCase(query.to_string()));
+        }
         if id::is_valid(&self.config.id_prefix, &q) && self.abs(&casefile::path_for(&q)).is_file() {
             return Ok(q);
         }
@@ -92,8 +95,8 @@ impl Casebook {
             Some(_) => String::new(),
             None => q.clone(),
         };
-        let shards: Vec<String> = if rand.len() >= 2 {
-            vec![rand[..2].to_string()]
+        let shards: Vec<String> = if let Some(shard) = rand.get(..2) {
+            vec![shard.to_string()]
         } else {
             sorted_dir(&self.dir.join(CASES_DIR))?
                 .into_iter()

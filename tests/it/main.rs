@@ -10,6 +10,7 @@ mod casebook;
 mod commands;
 mod generated;
 mod guide;
+mod hardening;
 mod shell;
 mod sla;
 mod snapshots;

@@ -456,3 +456,17 @@ fn a_guide_fits_the_types_it_applies_to_or_all() {
     let any = parse("g", "start = \"o\"\n[nodes.o]\noutcome = \"x\"").unwrap();
     assert!(any.fits("question"));
 }
+
+#[test]
+fn regression_issue_10_huge_check_timeouts_are_refused_not_a_panic() {
+    for timeout in ["99999999999999w", "\"99999999999999w\"", "0", "99999999999", "\"2h\""] {
+        let text = format!(
+            "start = \"o\"\n[nodes.o]\noutcome = \"x\"\nactions = [ {{ check = \"true\", timeout = {timeout} }} ]\n"
+        );
+        let text = text.replace("timeout = 99999999999999w", "timeout = \"99999999999999w\"");
+        let err = parse("g", &text).unwrap_err();
+        assert!(err.message.contains("timeout"), "{timeout}: {err:?}");
+    }
+    let ok = "start = \"o\"\n[nodes.o]\noutcome = \"x\"\nactions = [ { check = \"true\", timeout = \"30s\" } ]\n";
+    assert!(parse("g", ok).is_ok());
+}

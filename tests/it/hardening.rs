@@ -1,0 +1,73 @@
+//! Issue 10: hostile input and hostile surroundings. Each test is named after the defect
+//! it guards (`regression_issue_10_…`).
+
+use crate::util::TestEnv;
+
+/// Runs docket and asserts it did not panic (exit 101) and exited `code`.
+fn exits(env: &TestEnv, args: &[&str], code: i32) -> String {
+    let out = env.docket(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!stderr.contains("panicked"), "docket {args:?} panicked: {stderr}");
+    assert_eq!(out.status.code(), Some(code), "docket {args:?}: {stderr}");
+    stderr
+}
+
+fn edit_config(env: &TestEnv, from: &str, to: &str) {
+    let path = env.dir.join("docket.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "docket.toml has {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn regression_issue_10_non_ascii_ids_are_unknown_not_a_panic() {
+    let env = TestEnv::new();
+    env.create("A case", &[]);
+    for q in ["aé", "日本", "é", "DK-日本", "../cases"] {
+        let err = exits(&env, &["show", q], 2);
+        assert!(err.contains("no case matches"), "{q}: {err}");
+    }
+}
+
+#[test]
+fn regression_issue_10_overflowing_durations_are_errors_not_panics() {
+    let env = TestEnv::new();
+    let id = env.create("A case", &[]);
+    edit_config(&env, "autoclose_after = \"7d\"", "autoclose_after = \"999999999999999d\"");
+    let err = exits(&env, &["show", &id], 2);
+    assert!(err.contains("autoclose_after") && err.contains("docket.toml"), "{err}");
+    env.git(&["checkout", "docket.toml"]);
+
+    let text = std::fs::read_to_string(env.dir.join("docket.toml")).unwrap();
+    let first_target = text.lines().find(|l| l.starts_with("target = ")).unwrap();
+    edit_config(&env, first_target, "target = \"99999999999999w\"");
+    let err = exits(&env, &["sla"], 2);
+    assert!(err.contains("target") && err.contains("100 years"), "{err}");
+    env.git(&["checkout", "docket.toml"]);
+
+    let err = exits(&env, &["sla", "--at", "+99999999w"], 2);
+    assert!(err.contains("--at"), "{err}");
+}
+
+#[test]
+fn regression_issue_10_guide_check_reports_a_huge_timeout() {
+    let env = TestEnv::new();
+    let guide = "title = \"T\"\nstart = \"o\"\n[nodes.o]\noutcome = \"x\"\nactions = [ { check = \"true\", timeout = \"99999999999999w\" } ]\n";
+    std::fs::write(env.dir.join("guides/huge.toml"), guide).unwrap();
+    let out = env.docket(&["guide", "check"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("guides/huge.toml:3: timeout"), "{stdout}");
+}
+
+#[test]
+fn regression_issue_10_docket_now_outside_git_dates_is_refused() {
+    let mut env = TestEnv::new();
+    for now in ["1960-01-01T00:00:00Z", "2200-01-01T00:00:00Z"] {
+        env.now = now.into();
+        let before = env.commit_count();
+        let err = exits(&env, &["create", "--title", "Time travel"], 2);
+        assert!(err.contains("DOCKET_NOW") && err.contains("1970"), "{err}");
+        assert_eq!(env.commit_count(), before, "nothing was written");
+    }
+}
