@@ -163,10 +163,19 @@ mod tests {
 
     #[test]
     fn overflowing_durations_are_refused() {
-        for t in ["999999999999999d", "99999999999999w", "9223372036854775807s", "101y", "36600d1s"] {
+        for t in [
+            "999999999999999d",
+            "99999999999999w",
+            "9223372036854775807s",
+            "101y",
+            "36600d1s",
+        ] {
             assert!(parse(t).is_err(), "{t}");
         }
-        assert!(matches!(parse("999999999999999d"), Err(DurationError::TooLarge(_))));
+        assert!(matches!(
+            parse("999999999999999d"),
+            Err(DurationError::TooLarge(_))
+        ));
         assert_eq!(parse("36500d").unwrap().num_days(), 36500);
     }
 }

@@ -78,7 +78,10 @@ fn fix_lookalikes(s: &str) -> String {
 /// Whether a (normalised) query could name any case at all: letters, digits and `-`.
 /// Anything else (`aé`, `日本`, `../x`) matches nothing, without touching the disk.
 pub fn is_plausible_query(query: &str) -> bool {
-    !query.is_empty() && query.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    !query.is_empty()
+        && query
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 /// Whether `query` (already normalised) names `id`: a prefix of the whole ID or of its

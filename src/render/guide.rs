@@ -27,7 +27,7 @@ pub fn list(out: &mut dyn Write, format: Format, rows: &[ListRow]) -> io::Result
     }
     let w = rows
         .iter()
-        .map(|r| super::width(&r.name))
+        .map(|r| super::width(&super::safe(&r.name)))
         .max()
         .unwrap_or(4)
         .max(4);
@@ -38,7 +38,7 @@ pub fn list(out: &mut dyn Write, format: Format, rows: &[ListRow]) -> io::Result
     writeln!(out, "{line}  APPLIES TO")?;
     for r in rows {
         let mut line = String::new();
-        super::pad(&mut line, &r.name, w);
+        super::pad(&mut line, &super::safe(&r.name), w);
         line.push_str("  ");
         super::pad(&mut line, &super::truncate(&r.title, 28), 28);
         let applies = if r.applies_to.is_empty() {
@@ -46,7 +46,7 @@ pub fn list(out: &mut dyn Write, format: Format, rows: &[ListRow]) -> io::Result
         } else {
             r.applies_to.join(", ")
         };
-        writeln!(out, "{line}  {applies}")?;
+        writeln!(out, "{line}  {}", super::safe(&applies))?;
     }
     Ok(())
 }
@@ -74,7 +74,7 @@ pub fn show(out: &mut dyn Write, format: Format, g: &Guide, version: &str) -> io
     match format {
         Format::Json => super::write_json(out, &guide_json(g, version)),
         Format::Dot => out.write_all(dot(g).as_bytes()),
-        _ => out.write_all(outline(g).as_bytes()),
+        _ => out.write_all(super::safe(&outline(g)).as_bytes()),
     }
 }
 
@@ -94,7 +94,7 @@ pub fn dry_run(
         });
         return super::write_json(out, &v);
     }
-    out.write_all(dry_run_text(g, run, actions).as_bytes())
+    out.write_all(super::safe(&dry_run_text(g, run, actions)).as_bytes())
 }
 
 fn node_json(n: &Node) -> serde_json::Value {

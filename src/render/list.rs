@@ -42,18 +42,24 @@ fn table_text(cases: &[&Case], config: &Config, width: Option<usize>, style: Sty
     ];
     let dash = "-";
     let times: Vec<String> = cases.iter().map(|c| short_time(c.updated_at)).collect();
-    let row = |i: usize| -> [&str; 7] {
-        let c = cases[i];
-        [
-            &c.id,
-            &c.priority,
-            config.state_label(c.state.as_str()),
-            c.assignee.as_deref().unwrap_or(dash),
-            c.account.as_deref().unwrap_or(dash),
-            &times[i],
-            &c.title,
-        ]
-    };
+    // Case text is escaped for the terminal ([`super::safe`]); borrowed when clean.
+    let safe = super::safe;
+    let cells: Vec<[std::borrow::Cow<'_, str>; 7]> = cases
+        .iter()
+        .zip(&times)
+        .map(|(c, t)| {
+            [
+                safe(&c.id),
+                safe(&c.priority),
+                safe(config.state_label(c.state.as_str())),
+                safe(c.assignee.as_deref().unwrap_or(dash)),
+                safe(c.account.as_deref().unwrap_or(dash)),
+                std::borrow::Cow::Borrowed(t.as_str()),
+                safe(&c.title),
+            ]
+        })
+        .collect();
+    let row = |i: usize| -> [&str; 7] { cells[i].each_ref().map(|c| c.as_ref()) };
     let width_of = super::width;
     let mut widths = HEADERS.map(str::len);
     for i in 0..cases.len() {

@@ -35,21 +35,24 @@ pub fn write(out: &mut dyn Write, format: Format, entries: &[Entry]) -> io::Resu
     }
 }
 
+/// One entry for people; everything that came from a commit or a case file is escaped
+/// for the terminal ([`super::safe`]).
 fn text(out: &mut dyn Write, e: &Entry) -> io::Result<()> {
+    let safe = super::safe;
     writeln!(
         out,
         "{}  {}  {}  {}",
         e.commit.get(..10).unwrap_or(&e.commit),
         format_time(e.at),
-        e.author,
-        e.subject
+        safe(&e.author),
+        safe(&e.subject)
     )?;
     if e.action != "create" {
         for c in e.changes.iter().filter(|c| c.field != "updated_at") {
             writeln!(
                 out,
                 "    {}: {} → {}",
-                c.field,
+                safe(&c.field),
                 value(c.from.as_ref()),
                 value(c.to.as_ref())
             )?;
@@ -60,8 +63,8 @@ fn text(out: &mut dyn Write, e: &Entry) -> io::Result<()> {
             writeln!(
                 out,
                 "    + {} by {}",
-                super::text::event_summary(&event),
-                event.actor
+                safe(&super::text::event_summary(&event)),
+                safe(&event.actor)
             )?;
         }
     }
@@ -72,6 +75,9 @@ fn value(v: Option<&toml::Value>) -> String {
     match v {
         None => "-".into(),
         Some(toml::Value::String(s)) => super::truncate(s, 60),
-        Some(other) => serde_json::to_string(other).unwrap_or_else(|_| other.to_string()),
+        Some(other) => {
+            let text = serde_json::to_string(other).unwrap_or_else(|_| other.to_string());
+            super::safe(&text).into_owned()
+        }
     }
 }

@@ -15,6 +15,7 @@ pub mod sla;
 pub mod style;
 pub mod text;
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -96,20 +97,20 @@ impl Ui {
     /// A status message for people: stderr, not in JSON mode, not with --quiet.
     pub fn status(&mut self, message: impl AsRef<str>) {
         if !self.quiet && !self.format.is_machine() {
-            let _ = writeln!(self.err, "{}", message.as_ref());
+            let _ = writeln!(self.err, "{}", safe(message.as_ref()));
         }
     }
 
     /// A warning: always shown (stderr), whatever the format.
     pub fn warn(&mut self, message: impl AsRef<str>) {
         let label = self.err_style.paint("warning:", "1;33");
-        let _ = writeln!(self.err, "{label} {}", message.as_ref());
+        let _ = writeln!(self.err, "{label} {}", safe(message.as_ref()));
     }
 
     /// One problem that does not stop the command (a bad case file in a listing).
     pub fn error_row(&mut self, message: impl AsRef<str>) {
         let label = self.err_style.paint("error:", "1;31");
-        let _ = writeln!(self.err, "{label} {}", message.as_ref());
+        let _ = writeln!(self.err, "{label} {}", safe(message.as_ref()));
     }
 
     /// The command's error, once: the message with its causes, then hints.
@@ -120,7 +121,7 @@ impl Ui {
         self.error_row(message);
         let label = self.err_style.paint("hint:", "1;36");
         for hint in hints {
-            let _ = writeln!(self.err, "{label} {hint}");
+            let _ = writeln!(self.err, "{label} {}", safe(hint));
         }
     }
 
@@ -157,6 +158,39 @@ fn terminal_width() -> Option<usize> {
         .width()
         .map(usize::from)
         .filter(|w| *w > 0)
+}
+
+/// Whether a character must not reach a terminal as it is: control characters (ESC, BEL,
+/// CR, backspace, C1 controls) and the bidirectional overrides that make text read
+/// differently from what it is. Newlines and tabs are the caller's business.
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text from a case, a guide or a setting made safe for a terminal: what could move the
+/// cursor, recolour, retitle the window or reorder the text is shown escaped (`\u{1b}`)
+/// instead. JSON, TSV and report formats keep the exact text; this is for people.
+pub fn safe(text: &str) -> Cow<'_, str> {
+    let clean = if text.is_ascii() {
+        !text
+            .bytes()
+            .any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f)
+    } else {
+        !text.chars().any(is_unsafe)
+    };
+    if clean {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// How many terminal columns `text` takes (CJK and emoji take two).
@@ -211,9 +245,9 @@ pub fn fit_columns(
 }
 
 /// Shortens `text` to `max` terminal columns, ending in an ellipsis when cut; newlines
-/// and tabs become spaces.
+/// and tabs become spaces, control characters are escaped ([`safe`]).
 pub fn truncate(text: &str, max: usize) -> String {
-    let one_line = text.replace(['\n', '\r', '\t'], " ");
+    let one_line = safe(&text.replace(['\n', '\r', '\t'], " ")).into_owned();
     if width(&one_line) <= max {
         return one_line;
     }
@@ -243,6 +277,20 @@ mod tests {
         assert_eq!(truncate("hello", 5), "hello");
         assert_eq!(truncate("hello world", 6), "hello…");
         assert_eq!(truncate("a\nb", 5), "a b");
+    }
+
+    #[test]
+    fn control_characters_and_bidi_overrides_are_shown_escaped() {
+        assert!(matches!(safe("plain text\nline two"), Cow::Borrowed(_)));
+        assert!(matches!(safe("café 日本"), Cow::Borrowed(_)));
+        assert_eq!(
+            safe("T\u{1b}]0;pwned\u{7}\u{1b}[2J"),
+            "T\\u{1b}]0;pwned\\u{7}\\u{1b}[2J"
+        );
+        assert_eq!(safe("a\rb"), "a\\rb");
+        assert_eq!(safe("x\u{202E}gpj.exe"), "x\\u{202e}gpj.exe");
+        assert_eq!(safe("\u{9b}31m"), "\\u{9b}31m");
+        assert!(!truncate("\u{1b}[31mred", 40).contains('\u{1b}'));
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub fn write(
         Format::Tsv => tsv(rows),
         Format::Table | Format::Dot => table(rows, width, style),
     };
+    // Case text in the table is escaped for the terminal; machine formats keep it exact.
     out.write_all(text.as_bytes())
 }
 
@@ -43,7 +44,7 @@ pub fn write_explain(
 ) -> io::Result<()> {
     match format {
         Format::Json => super::write_json(out, &reports),
-        _ => out.write_all(explain(case, reports, policy, now).as_bytes()),
+        _ => out.write_all(super::safe(&explain(case, reports, policy, now)).as_bytes()),
     }
 }
 
@@ -150,7 +151,7 @@ fn table(rows: &[(ClockReport, &Case)], width: Option<usize>, style: Style) -> S
                 format!("{}/{}", human(r.elapsed_seconds), human(r.target_seconds)),
                 left(r),
                 r.breach_at.map_or("-".into(), short),
-                c.title.clone(),
+                super::safe(&c.title).into_owned(),
             ]
         })
         .collect();

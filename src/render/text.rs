@@ -41,16 +41,17 @@ pub(super) fn or_dash(v: &Option<String>) -> String {
 
 /// The `show` view: a header, the fields, then the timeline.
 pub fn case_view(case: &Case, config: &Config, style: Style) -> String {
+    let case = &sanitized(case);
     let mut out = format!("{}  {}\n", style.bold(&case.id), style.bold(&case.title));
     let pri = match config.priority_name(&case.priority) {
-        Some(name) => format!("{} ({name})", case.priority),
+        Some(name) => format!("{} ({})", case.priority, super::safe(name)),
         None => case.priority.clone(),
     };
     let mut rows: Vec<(&str, String)> = vec![
         (
             "State",
             style.paint(
-                config.state_label(case.state.as_str()),
+                &super::safe(config.state_label(case.state.as_str())),
                 Style::state_sgr(case.state),
             ),
         ),
@@ -103,11 +104,11 @@ pub fn case_view(case: &Case, config: &Config, style: Style) -> String {
             && let Some(steps) = e.extra.get("steps").and_then(|s| s.as_array())
         {
             for step in steps {
-                let get = |k: &str| step.get(k).and_then(|v| v.as_str()).unwrap_or("");
+                let get = |k: &str| super::safe(step.get(k).and_then(|v| v.as_str()).unwrap_or(""));
                 out.push_str(&format!(
                     "      │ {}  → {}\n",
                     get("prompt"),
-                    style.bold(get("answer"))
+                    style.bold(&get("answer"))
                 ));
             }
         }
@@ -118,6 +119,46 @@ pub fn case_view(case: &Case, config: &Config, style: Style) -> String {
         }
     }
     out
+}
+
+/// A copy of the case whose text is safe for a terminal ([`super::safe`]): what a
+/// customer wrote cannot move the cursor, recolour or retitle the window.
+fn sanitized(case: &Case) -> Case {
+    let s = |t: &String| super::safe(t).into_owned();
+    let o = |t: &Option<String>| t.as_ref().map(s);
+    let value = |v: &toml::Value| match v {
+        toml::Value::String(t) => toml::Value::String(s(t)),
+        other => other.clone(),
+    };
+    let mut c = case.clone();
+    c.id = s(&case.id);
+    c.title = s(&case.title);
+    c.kind = s(&case.kind);
+    c.priority = s(&case.priority);
+    c.account = o(&case.account);
+    c.contact = o(&case.contact);
+    c.assignee = o(&case.assignee);
+    c.team = o(&case.team);
+    c.parent = o(&case.parent);
+    c.resolution = o(&case.resolution);
+    c.tags = case.tags.iter().map(s).collect();
+    c.fields = case.fields.iter().map(|(k, v)| (s(k), value(v))).collect();
+    for e in &mut c.timeline {
+        e.actor = s(&e.actor);
+        e.kind = s(&e.kind);
+        e.channel = o(&e.channel);
+        e.field = o(&e.field);
+        e.from = o(&e.from);
+        e.to = o(&e.to);
+        e.team = o(&e.team);
+        e.reason = o(&e.reason);
+        e.resolution = o(&e.resolution);
+        e.body = o(&e.body);
+        for v in e.extra.values_mut() {
+            *v = value(v);
+        }
+    }
+    c
 }
 
 fn actor_label(e: &Event) -> String {

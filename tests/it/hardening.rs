@@ -7,7 +7,10 @@ use crate::util::TestEnv;
 fn exits(env: &TestEnv, args: &[&str], code: i32) -> String {
     let out = env.docket(args).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert!(!stderr.contains("panicked"), "docket {args:?} panicked: {stderr}");
+    assert!(
+        !stderr.contains("panicked"),
+        "docket {args:?} panicked: {stderr}"
+    );
     assert_eq!(out.status.code(), Some(code), "docket {args:?}: {stderr}");
     stderr
 }
@@ -33,9 +36,16 @@ fn regression_issue_10_non_ascii_ids_are_unknown_not_a_panic() {
 fn regression_issue_10_overflowing_durations_are_errors_not_panics() {
     let env = TestEnv::new();
     let id = env.create("A case", &[]);
-    edit_config(&env, "autoclose_after = \"7d\"", "autoclose_after = \"999999999999999d\"");
+    edit_config(
+        &env,
+        "autoclose_after = \"7d\"",
+        "autoclose_after = \"999999999999999d\"",
+    );
     let err = exits(&env, &["show", &id], 2);
-    assert!(err.contains("autoclose_after") && err.contains("docket.toml"), "{err}");
+    assert!(
+        err.contains("autoclose_after") && err.contains("docket.toml"),
+        "{err}"
+    );
     env.git(&["checkout", "docket.toml"]);
 
     let text = std::fs::read_to_string(env.dir.join("docket.toml")).unwrap();
@@ -70,4 +80,56 @@ fn regression_issue_10_docket_now_outside_git_dates_is_refused() {
         assert!(err.contains("DOCKET_NOW") && err.contains("1970"), "{err}");
         assert_eq!(env.commit_count(), before, "nothing was written");
     }
+}
+
+#[test]
+fn regression_issue_10_terminal_escapes_in_case_text_are_shown_escaped() {
+    let env = TestEnv::new();
+    let title = "T\u{1b}]0;pwned\u{7}\u{1b}[2J";
+    let body = "hello \u{1b}[31mred\u{1b}[0m\rover\u{202E}txt";
+    let id = env.create(
+        title,
+        &[
+            "--priority",
+            "P1",
+            "--body",
+            body,
+            "--account",
+            "ac\u{1b}[8mme",
+        ],
+    );
+    env.ok(&["comment", &id, "-m", "agent says \u{1b}[1mbold"]);
+    for args in [
+        vec!["list"],
+        vec!["show", id.as_str()],
+        vec!["log", id.as_str()],
+        vec!["sla"],
+        vec!["sla", "explain", id.as_str()],
+    ] {
+        let out = env.docket(&args).env("COLUMNS", "200").output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{args:?}");
+        assert!(
+            !text.contains('\u{1b}'),
+            "{args:?} printed a raw escape: {text:?}"
+        );
+        assert!(
+            !text.contains('\u{7}') && !text.contains('\r'),
+            "{args:?}: {text:?}"
+        );
+        assert!(!text.contains('\u{202E}'), "{args:?}: {text:?}");
+        if args[0] != "sla" {
+            assert!(
+                text.contains("\\u{1b}"),
+                "{args:?} shows the escape: {text}"
+            );
+        }
+    }
+    // Status lines on stderr are escaped too.
+    let out = env.docket(&["create", "--title", title]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains('\u{1b}'));
+    // JSON keeps the exact text.
+    let v = env.show(&id);
+    assert_eq!(v["title"], title);
+    assert_eq!(v["timeline"][0]["body"], body);
 }

@@ -459,7 +459,13 @@ fn a_guide_fits_the_types_it_applies_to_or_all() {
 
 #[test]
 fn regression_issue_10_huge_check_timeouts_are_refused_not_a_panic() {
-    for timeout in ["99999999999999w", "\"99999999999999w\"", "0", "99999999999", "\"2h\""] {
+    for timeout in [
+        "99999999999999w",
+        "\"99999999999999w\"",
+        "0",
+        "99999999999",
+        "\"2h\"",
+    ] {
         let text = format!(
             "start = \"o\"\n[nodes.o]\noutcome = \"x\"\nactions = [ {{ check = \"true\", timeout = {timeout} }} ]\n"
         );
