@@ -7,6 +7,10 @@ use super::{Result, StoreError};
 use crate::core::case::Case;
 use crate::core::id;
 
+/// The largest case file docket reads (a generous bound: a case with thousands of long
+/// comments is well under a megabyte).
+pub const MAX_CASE_FILE: u64 = 8 * 1024 * 1024;
+
 /// A case as read from its file: the text (for format-preserving rewrites) and the model.
 pub struct CaseFile {
     /// Path inside the casebook, `cases/<shard>/<ID>.toml`.
@@ -38,7 +42,14 @@ impl Casebook {
     /// threads.
     pub fn case_files(&self) -> Result<Vec<(String, std::io::Result<Stamp>)>> {
         let root = self.dir.join(CASES_DIR);
-        let shards = sorted_dir(&root)?;
+        if self.check_inside(&format!("{CASES_DIR}/x")).is_err() {
+            return Ok(Vec::new());
+        }
+        // Shard folders that are links (or files) are not read; see check_inside.
+        let shards: Vec<String> = sorted_dir(&root)?
+            .into_iter()
+            .filter(|s| std::fs::symlink_metadata(root.join(s)).is_ok_and(|m| m.is_dir()))
+            .collect();
         let root = &root;
         let read_shard = |shard: &String| -> Vec<(String, std::io::Result<Stamp>)> {
             let Ok(entries) = std::fs::read_dir(root.join(shard)) else {
@@ -129,7 +140,8 @@ impl Casebook {
             path: path.to_string(),
             problem,
         };
-        let text = std::fs::read_to_string(self.abs(path)).map_err(|e| bad(e.to_string()))?;
+        self.check_inside(path).map_err(bad)?;
+        let text = super::fsutil::read_regular(&self.abs(path), MAX_CASE_FILE).map_err(bad)?;
         let case = casefile::parse(&text).map_err(|e| bad(e.to_string()))?;
         let expected = file_id(path);
         if case.id != expected {
@@ -143,6 +155,26 @@ impl Casebook {
             text,
             case,
         })
+    }
+
+    /// Refuses a path inside the casebook whose folders are not real folders of it (a
+    /// symbolic link to elsewhere): docket never follows a link out of the casebook.
+    pub fn check_inside(&self, path: &str) -> std::result::Result<(), String> {
+        let mut dir = self.dir.clone();
+        let parts: Vec<&str> = path.split('/').collect();
+        for part in &parts[..parts.len().saturating_sub(1)] {
+            dir.push(part);
+            match std::fs::symlink_metadata(&dir) {
+                Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
+                    return Err(format!(
+                        "{} is not a folder of the casebook (a symbolic link or a file); case files must be regular files inside the casebook",
+                        dir.strip_prefix(&self.dir).unwrap_or(&dir).display()
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     /// Resolves `query` and reads that case.

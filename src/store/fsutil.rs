@@ -52,6 +52,42 @@ impl Lock {
     }
 }
 
+/// Reads a file that must be a regular file (not a symbolic link, FIFO, device or
+/// folder) of at most `max` bytes, as UTF-8. The error says what is wrong with it.
+pub fn read_regular(path: &Path, max: u64) -> std::result::Result<String, String> {
+    use std::io::Read;
+    let not_regular = "not a regular file (a symbolic link, FIFO, device or folder); case files must be regular files inside the casebook";
+    let meta = std::fs::symlink_metadata(path).map_err(|e| e.to_string())?;
+    if !meta.file_type().is_file() {
+        return Err(not_regular.into());
+    }
+    if meta.len() > max {
+        return Err(format!("larger than {} MB", max / (1024 * 1024)));
+    }
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    // The file opened must be the one checked (not swapped for a link in between).
+    let opened = file.metadata().map_err(|e| e.to_string())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if !opened.is_file() || opened.ino() != meta.ino() || opened.dev() != meta.dev() {
+            return Err(not_regular.into());
+        }
+    }
+    #[cfg(not(unix))]
+    if !opened.is_file() {
+        return Err(not_regular.into());
+    }
+    let mut bytes = Vec::with_capacity(opened.len().min(max) as usize);
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > max {
+        return Err(format!("larger than {} MB", max / (1024 * 1024)));
+    }
+    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
+}
+
 /// An absolute, normalised path (symlinks resolved when the path exists).
 pub fn absolute(path: &Path) -> Result<PathBuf> {
     match path.canonicalize() {

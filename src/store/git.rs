@@ -202,6 +202,24 @@ impl WriteSession<'_> {
     /// Commits `files` with `message` at time `now`, then updates the work tree and index.
     pub fn commit(&self, files: &[FileWrite], message: &str, now: DateTime<Utc>) -> Result<Commit> {
         let repo = &self.cb.repo;
+        // Never write through a link out of the casebook, nor over a link, FIFO or folder.
+        for f in files {
+            let outside = |problem: String| {
+                StoreError::BadCase(super::cases::BadCase {
+                    path: f.path.clone(),
+                    problem,
+                })
+            };
+            self.cb.check_inside(&f.path).map_err(outside)?;
+            if let Ok(m) = std::fs::symlink_metadata(self.cb.dir.join(&f.path))
+                && !m.is_file()
+            {
+                return Err(outside(
+                    "not a regular file (a symbolic link, FIFO, device or folder); nothing was written"
+                        .into(),
+                ));
+            }
+        }
         let parent = match self.head {
             Some(oid) => Some(repo.find_commit(oid)?),
             None => None,
@@ -234,7 +252,8 @@ impl WriteSession<'_> {
         let mut previous = Vec::with_capacity(files.len());
         for f in files {
             let path = self.cb.dir.join(&f.path);
-            previous.push(std::fs::read(&path).ok());
+            let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+            previous.push(regular.then(|| std::fs::read(&path).ok()).flatten());
             fsutil::atomic_write(&path, &f.content)?;
         }
         let subject = message.lines().next().unwrap_or("");

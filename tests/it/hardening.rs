@@ -133,3 +133,106 @@ fn regression_issue_10_terminal_escapes_in_case_text_are_shown_escaped() {
     assert_eq!(v["title"], title);
     assert_eq!(v["timeline"][0]["body"], body);
 }
+
+/// Runs docket with a time limit: a FIFO or /dev/zero must not hang it.
+fn exits_within(env: &TestEnv, args: &[&str], code: i32) -> (String, String) {
+    use wait_timeout::ChildExt;
+    let mut child = env
+        .std_docket(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = child
+        .wait_timeout(std::time::Duration::from_secs(20))
+        .unwrap();
+    if status.is_none() {
+        let _ = child.kill();
+        panic!("docket {args:?} hung");
+    }
+    let out = child.wait_with_output().unwrap();
+    let (so, se) = (
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    );
+    assert_eq!(out.status.code(), Some(code), "docket {args:?}: {se}");
+    (so, se)
+}
+
+#[test]
+fn regression_issue_10_case_files_must_be_regular_files_inside_the_casebook() {
+    let env = TestEnv::new();
+    let good = env.create("A good case", &[]);
+    // A case-shaped file outside the repository, reached through a link.
+    let outside = env.tmp.path().join("secret.toml");
+    let victim = env.create("Victim", &[]);
+    std::fs::copy(env.case_path(&victim), &outside).unwrap();
+    std::fs::remove_file(env.case_path(&victim)).unwrap();
+    std::os::unix::fs::symlink(&outside, env.case_path(&victim)).unwrap();
+    // A link to /dev/zero, a FIFO and a folder, all named like case files.
+    let shard = env.case_path(&good).parent().unwrap().to_path_buf();
+    std::os::unix::fs::symlink("/dev/zero", shard.join("DK-ZZZZZZZ1.toml")).unwrap();
+    let fifo = shard.join("DK-ZZZZZZZ2.toml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::fs::create_dir(shard.join("DK-ZZZZZZZ3.toml")).unwrap();
+    // A shard folder that is a link to elsewhere.
+    let elsewhere = env.tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::copy(&outside, elsewhere.join("DK-YY000001.toml")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, env.dir.join("cases/YY")).unwrap();
+
+    let (stdout, stderr) = exits_within(&env, &["list", "--format", "tsv"], 2);
+    assert!(
+        stdout.contains(&good),
+        "the good case is still listed: {stdout}"
+    );
+    assert!(
+        !stdout.contains("Victim") && !stdout.contains("DK-YY000001"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(&victim) && stderr.contains("not a regular file"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("DK-ZZZZZZZ1") && stderr.contains("DK-ZZZZZZZ2"),
+        "{stderr}"
+    );
+    exits_within(&env, &["sla"], 2);
+    let (_, err) = exits_within(&env, &["show", &victim], 2);
+    assert!(err.contains("not a regular file"), "{err}");
+    let before = env.commit_count();
+    exits_within(&env, &["comment", &victim, "-m", "hello"], 2);
+    assert_eq!(
+        env.commit_count(),
+        before,
+        "nothing was committed through the link"
+    );
+    let secret = std::fs::read_to_string(&outside).unwrap();
+    assert!(
+        !secret.contains("hello"),
+        "the outside file was not written"
+    );
+}
+
+#[test]
+fn regression_issue_10_an_oversized_case_file_is_an_error_row() {
+    let env = TestEnv::new();
+    let good = env.create("Good", &[]);
+    let big = env.create("Big", &[]);
+    let mut text = std::fs::read_to_string(env.case_path(&big)).unwrap();
+    text.push_str(&format!("\n# {}\n", "x".repeat(9 * 1024 * 1024)));
+    std::fs::write(env.case_path(&big), text).unwrap();
+    let (stdout, stderr) = exits_within(&env, &["list", "--format", "tsv"], 2);
+    assert!(stdout.contains(&good), "{stdout}");
+    assert!(
+        stderr.contains(&big) && stderr.contains("larger than 8 MB"),
+        "{stderr}"
+    );
+}
