@@ -18,7 +18,7 @@ use super::Casebook;
 use super::cases::{BadCase, Stamp};
 use crate::core::case::{Actor, ActorKind, Case, Event, State, Visibility};
 
-const MAGIC: &[u8; 8] = b"DKTCACH5";
+const MAGIC: &[u8; 8] = b"DKTCACH6";
 
 struct Entry {
     path: String,
@@ -173,9 +173,21 @@ impl Stored {
     }
 }
 
+/// A checksum of the encoded entries: a flipped bit means a rebuild, not wrong rows.
+fn checksum(body: &[u8]) -> [u8; 8] {
+    use std::hash::Hasher;
+    let mut h = std::hash::DefaultHasher::new();
+    h.write(body);
+    h.finish().to_le_bytes()
+}
+
 /// The entries, or `None` for a cache of another version or a damaged one.
 fn decode(bytes: &[u8]) -> Option<Vec<Entry>> {
-    let body = bytes.strip_prefix(MAGIC.as_slice())?;
+    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+    let (sum, body) = rest.split_first_chunk::<8>()?;
+    if *sum != checksum(body) {
+        return None;
+    }
     let (stored, rest): (Vec<Stored>, _) = postcard::take_from_bytes(body).ok()?;
     if !rest.is_empty() {
         return None;
@@ -185,8 +197,10 @@ fn decode(bytes: &[u8]) -> Option<Vec<Entry>> {
 
 fn encode(entries: &[Entry]) -> Vec<u8> {
     let stored: Vec<Stored> = entries.iter().map(Stored::of).collect();
+    let body = postcard::to_stdvec(&stored).expect("the cache serialises");
     let mut out = MAGIC.to_vec();
-    out.extend(postcard::to_stdvec(&stored).expect("the cache serialises"));
+    out.extend(checksum(&body));
+    out.extend(body);
     out
 }
 
@@ -360,8 +374,15 @@ mod tests {
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(decode(&longer).is_none(), "trailing bytes are damage too");
+        let mut flipped = bytes.clone();
+        let last = flipped.len() - 3;
+        flipped[last] ^= 0x10;
+        assert!(
+            decode(&flipped).is_none(),
+            "a flipped bit is caught by the checksum"
+        );
         let mut older = bytes.clone();
-        older[7] = b'4';
+        older[7] = b'5';
         assert!(
             decode(&older).is_none(),
             "another version's cache is rebuilt"

@@ -19,6 +19,15 @@ pub enum CaseFileError {
     Syntax(String),
     #[error("title is empty")]
     EmptyTitle,
+    /// Two events with one id: merges and `docket verify` tell events apart by id.
+    #[error(
+        "timeline events {first} and {second} have the same id {id:?}; give one of them a new id"
+    )]
+    DuplicateEvent {
+        id: String,
+        first: usize,
+        second: usize,
+    },
     /// A table docket writes to has another shape (a hand edit).
     #[error("{0}")]
     Shape(&'static str),
@@ -39,6 +48,16 @@ pub fn parse(text: &str) -> Result<Case, CaseFileError> {
         toml::from_str(text).map_err(|e| CaseFileError::Syntax(describe_toml_error(text, &e)))?;
     if case.title.trim().is_empty() {
         return Err(CaseFileError::EmptyTitle);
+    }
+    let mut seen = std::collections::HashMap::with_capacity(case.timeline.len());
+    for (i, e) in case.timeline.iter().enumerate() {
+        if let Some(first) = seen.insert(e.id.as_str(), i + 1) {
+            return Err(CaseFileError::DuplicateEvent {
+                id: e.id.clone(),
+                first,
+                second: i + 1,
+            });
+        }
     }
     Ok(case)
 }

@@ -16,6 +16,11 @@ pub enum StoreError {
     NotInRepo(PathBuf),
     #[error("the casebook is in a bare repository; clone it to work in it")]
     Bare,
+    #[error("{} is a bare Git repository; clone it, then run `docket init` in the clone", .0.display())]
+    InitInBare(PathBuf),
+    /// Git's `safe.directory` rule: the repository belongs to another user.
+    #[error("{}: {message}", dir.display())]
+    NotOwned { dir: PathBuf, message: String },
     #[error("{} is not inside the work tree {}", dir.display(), workdir.display())]
     OutsideWorkTree { dir: PathBuf, workdir: PathBuf },
     /// A settings file (docket.toml, agents.toml) that is wrong.
@@ -91,6 +96,12 @@ impl StoreError {
             StoreError::NoFolder(_) => "create one with `docket init DIR`",
             StoreError::NotACasebook(_) => "DOCKET_DIR=DIR works like --casebook DIR",
             StoreError::NotInRepo(_) => "run `docket init` there to make it one",
+            StoreError::NotOwned { dir, .. } => {
+                return vec![format!(
+                    "if you trust it: git config --global --add safe.directory {}",
+                    dir.display()
+                )];
+            }
             StoreError::Settings { file, .. } if file.ends_with("docket.toml") => {
                 "fix docket.toml; `git diff docket.toml` shows what changed"
             }

@@ -27,6 +27,11 @@ pub fn init(dir: &Path, how: &Init<'_>) -> Result<(Casebook, bool)> {
     if dir.join(CONFIG_FILE).is_file() {
         return Ok((Casebook::open(&dir)?, false));
     }
+    if let Ok(repo) = Repository::discover(&dir)
+        && repo.is_bare()
+    {
+        return Err(StoreError::InitInBare(repo.path().to_path_buf()));
+    }
     let in_repo = Repository::discover(&dir)
         .ok()
         .and_then(|r| r.workdir().map(|w| w.to_path_buf()))

@@ -64,8 +64,16 @@ impl Casebook {
 
     /// Opens the casebook in `dir` (which holds docket.toml).
     pub fn open(dir: &Path) -> Result<Casebook> {
-        let repo =
-            Repository::discover(dir).map_err(|_| StoreError::NotInRepo(dir.to_path_buf()))?;
+        let repo = Repository::discover(dir).map_err(|e| {
+            if e.code() == git2::ErrorCode::Owner {
+                StoreError::NotOwned {
+                    dir: dir.to_path_buf(),
+                    message: e.message().to_string(),
+                }
+            } else {
+                StoreError::NotInRepo(dir.to_path_buf())
+            }
+        })?;
         let prefix = git::prefix_in_repo(&repo, dir)?;
         let config_path = dir.join(CONFIG_FILE);
         let text =

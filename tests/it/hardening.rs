@@ -236,3 +236,81 @@ fn regression_issue_10_an_oversized_case_file_is_an_error_row() {
         "{stderr}"
     );
 }
+
+#[test]
+fn regression_issue_10_init_refuses_a_bare_repository() {
+    let env = TestEnv::bare();
+    let bare = env.tmp.path().join("shared.git");
+    env.git_in(
+        env.tmp.path(),
+        &["init", "-q", "--bare", bare.to_str().unwrap()],
+    );
+    let err = exits(&env, &["init", bare.to_str().unwrap()], 2);
+    assert!(
+        err.contains("bare Git repository") && err.contains("clone"),
+        "{err}"
+    );
+    assert!(!bare.join(".git").exists() && !bare.join("docket.toml").exists());
+}
+
+#[test]
+fn regression_issue_10_a_repository_of_another_user_names_safe_directory() {
+    let env = TestEnv::new();
+    // Needs root to give the casebook to another user; otherwise say why and stop.
+    let chown = std::process::Command::new("chown")
+        .args(["-R", "65534:65534", env.dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    if !chown.status.success() {
+        eprintln!("skipped: cannot chown the casebook (not root)");
+        return;
+    }
+    let err = exits(&env, &["list"], 2);
+    assert!(err.contains("not owned by current user"), "{err}");
+    assert!(err.contains("safe.directory"), "{err}");
+}
+
+#[test]
+fn regression_issue_10_a_damaged_cache_is_rebuilt_not_believed() {
+    let env = TestEnv::new();
+    let a = env.create("Alpha", &[]);
+    let b = env.create("Bravo", &[]);
+    let before = env.ok(&["list", "--format", "tsv", "--sort", "id"]);
+    let cache = env.dir.join(".git/docket/summaries.bin");
+    let mut bytes = std::fs::read(&cache).unwrap();
+    // Flip a bit inside an ID.
+    let at = bytes
+        .windows(a.len())
+        .position(|w| w == a.as_bytes())
+        .expect("the cache holds the ID");
+    bytes[at + 5] ^= 0x01;
+    std::fs::write(&cache, &bytes).unwrap();
+    let after = env.ok(&["list", "--format", "tsv", "--sort", "id"]);
+    assert_eq!(after, before, "a damaged cache is rebuilt from the files");
+    assert!(after.contains(&a) && after.contains(&b));
+}
+
+#[test]
+fn regression_issue_10_duplicate_event_ids_name_both_events() {
+    let env = TestEnv::new();
+    let id = env.create("Twice", &["--body", "first words"]);
+    env.ok(&["comment", &id, "-m", "second words"]);
+    let path = env.case_path(&id);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let ids: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("id = \""))
+        .map(|l| l.trim_end_matches('"').to_string())
+        .collect();
+    // ids[0] is the case's; make the comment's event id equal the creation's.
+    let dup = text.replace(
+        &format!("id = \"{}\"", ids[2]),
+        &format!("id = \"{}\"", ids[1]),
+    );
+    std::fs::write(&path, dup).unwrap();
+    let err = exits(&env, &["show", &id], 2);
+    assert!(
+        err.contains("have the same id") && err.contains(&ids[1]),
+        "{err}"
+    );
+}

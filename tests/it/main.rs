@@ -2,7 +2,12 @@
 //! folder, real Git, real files, `DOCKET_NOW` fixing time.
 
 // Tests set up and damage casebooks by hand; the layer rules of clippy.toml are docket's.
-#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod util;
 
