@@ -52,6 +52,12 @@ pub enum StoreError {
     Detached,
     #[error("{branch} moved while docket was writing ({message}); nothing was written")]
     HeadMoved { branch: String, message: String },
+    #[error("{} exists: another Git process seems to be using the index; nothing was written", path.display())]
+    IndexLocked { path: PathBuf },
+    #[error("{} exists: another Git process seems to be updating the branch; nothing was written", path.display())]
+    RefLocked { path: PathBuf },
+    #[error("{what} failed: {message}")]
+    GitCommand { what: String, message: String },
     #[error("empty case ID")]
     EmptyId,
     #[error("no case matches {0:?}")]
@@ -114,6 +120,12 @@ impl StoreError {
             }
             StoreError::Detached => "check out a branch first (git switch main)",
             StoreError::HeadMoved { .. } => "run the command again",
+            StoreError::IndexLocked { path } | StoreError::RefLocked { path } => {
+                return vec![format!(
+                    "wait for it and run the command again; if no git process is running (check with `ps`), remove {}",
+                    path.display()
+                )];
+            }
             StoreError::NoCase(_) => "`docket list` shows the cases",
             StoreError::Ambiguous { .. } => "type more characters of the ID",
             StoreError::BadCase(_) => "`git diff` shows what changed in it",

@@ -25,6 +25,33 @@ pub fn atomic_write(path: &Path, content: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// [`atomic_write`] with the temporary file made in `tmp_dir` (under `.git/`, where
+/// `git status` does not see it if docket is killed), renamed into place; falls back to
+/// the file's own folder when `tmp_dir` is on another file system.
+pub fn atomic_write_via(tmp_dir: &Path, path: &Path, content: &[u8]) -> Result<()> {
+    std::fs::create_dir_all(tmp_dir).map_err(|e| io_error(tmp_dir, e))?;
+    let dir = path.parent().expect("a file path has a parent folder");
+    std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".docket-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut tmp = builder
+        .tempfile_in(tmp_dir)
+        .map_err(|e| io_error(tmp_dir, e))?;
+    tmp.write_all(content).map_err(|e| io_error(path, e))?;
+    match tmp.persist(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.error.kind() == std::io::ErrorKind::CrossesDevices => {
+            atomic_write(path, content)
+        }
+        Err(e) => Err(io_error(path, e.error)),
+    }
+}
+
 pub fn io_error(path: &Path, e: std::io::Error) -> StoreError {
     StoreError::io(path, e)
 }
@@ -36,6 +63,24 @@ pub struct Lock {
 }
 
 impl Lock {
+    /// Takes the lock on `path` if it is free; `None` when another process holds it.
+    pub fn try_acquire(path: &Path) -> Result<Option<Lock>> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)
+            .map_err(|e| io_error(path, e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(Lock { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(io_error(path, e)),
+        }
+    }
+
     /// Waits for and takes the lock on `path`: concurrent docket writers serialise here.
     pub fn acquire(path: &Path) -> Result<Lock> {
         if let Some(dir) = path.parent() {

@@ -13,7 +13,11 @@ use std::path::Path;
 use chrono::{DateTime, TimeZone, Utc};
 use git2::{ErrorCode, Oid, Repository, RepositoryState, Signature, Time, Tree};
 
+use std::time::{Duration, Instant};
+
 use super::fsutil::{self, Lock};
+use super::index::{Acquired, IndexLock};
+use super::journal::{Journal, JournalFile};
 use super::{Casebook, Result, StoreError};
 
 /// A Git identity (author or committer).
@@ -137,15 +141,6 @@ pub struct Commit {
     pub warning: Option<String>,
 }
 
-/// Why the index entry of a written file could not be updated.
-#[derive(Debug, thiserror::Error)]
-enum IndexError {
-    #[error("{0}")]
-    Io(std::io::Error),
-    #[error("{}", .0.message())]
-    Git(#[from] git2::Error),
-}
-
 /// A write in progress: holds the casebook lock and the HEAD it started from.
 pub struct WriteSession<'a> {
     cb: &'a Casebook,
@@ -173,6 +168,8 @@ impl Casebook {
         check_clean_state(&self.repo)?;
         // One lock per repository (not per casebook folder): HEAD and the index are shared.
         let lock = Lock::acquire(&self.repo.path().join("docket").join("lock"))?;
+        // A write killed before it finished is finished or undone first.
+        super::journal::recover_if_needed(&self.repo)?;
         let head_ref = self.repo.find_reference("HEAD")?;
         let branch = match head_ref.symbolic_target()? {
             Some(name) => name.to_string(),
@@ -220,100 +217,304 @@ impl WriteSession<'_> {
                 ));
             }
         }
+        let git_dir = repo.path().to_path_buf();
         let parent = match self.head {
             Some(oid) => Some(repo.find_commit(oid)?),
             None => None,
         };
-        let mut root = match &parent {
+        let head_tree = match &parent {
+            Some(c) => Some(c.tree()?),
+            None => None,
+        };
+        // The journal comes first: from here on, a kill is finished or undone by the next
+        // docket command (see store::journal).
+        let mut journal = Journal {
+            branch: self.branch.clone(),
+            head: self.head,
+            commit: None,
+            index_locked: false,
+            files: Vec::with_capacity(files.len()),
+        };
+        for f in files {
+            let path = format!("{}{}", self.cb.prefix, f.path);
+            let old = head_tree
+                .as_ref()
+                .and_then(|t| t.get_path(Path::new(&path)).ok())
+                .map(|e| e.id());
+            let new = Oid::hash_object(git2::ObjectType::Blob, &f.content)?;
+            journal.files.push(JournalFile { path, old, new });
+        }
+        journal.save(&git_dir)?;
+        let result = self.commit_journaled(files, message, now, parent.as_ref(), &mut journal);
+        if result.is_err() {
+            // Everything was put back before the error was returned.
+            Journal::remove(&git_dir);
+        }
+        result
+    }
+
+    fn commit_journaled(
+        &self,
+        files: &[FileWrite],
+        message: &str,
+        now: DateTime<Utc>,
+        parent: Option<&git2::Commit<'_>>,
+        journal: &mut Journal,
+    ) -> Result<Commit> {
+        let repo = &self.cb.repo;
+        let git_dir = repo.path().to_path_buf();
+        let workdir = repo
+            .workdir()
+            .expect("checked when the casebook was opened")
+            .to_path_buf();
+        let mut root = match parent {
             Some(c) => Some(c.tree()?.id()),
             None => None,
         };
-        let mut blobs = Vec::with_capacity(files.len());
-        for f in files {
+        for (f, j) in files.iter().zip(&journal.files) {
             let blob = repo.blob(&f.content)?;
-            let full = format!("{}{}", self.cb.prefix, f.path);
-            let parts: Vec<&str> = full.split('/').collect();
+            let parts: Vec<&str> = j.path.split('/').collect();
             let base = match root {
                 Some(oid) => Some(repo.find_tree(oid)?),
                 None => None,
             };
             root = Some(insert_path(repo, base.as_ref(), &parts, blob)?);
-            blobs.push((full, blob));
         }
         let tree = repo.find_tree(root.expect("at least one file is written"))?;
         let time = Time::new(now.timestamp(), 0);
         let author = Signature::new(&self.author.name, &self.author.email, &time)?;
         let committer = Signature::new(&self.committer.name, &self.committer.email, &time)?;
-        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        let parents: Vec<&git2::Commit> = parent.into_iter().collect();
         let oid = repo.commit(None, &author, &committer, message, &tree, &parents)?;
-        // Work tree first: if docket dies between here and the branch update, the change
-        // is in the file, uncommitted, and the next docket command commits it; never the
-        // other way round, where a stale file would make the next command drop it.
+        journal.commit = Some(oid);
+        journal.save(&git_dir)?;
+
+        // Work tree, then the index (under index.lock), then the branch: until the branch
+        // moves, every step can be put back.
+        let tmp = git_dir.join("docket").join("tmp");
         let mut previous = Vec::with_capacity(files.len());
         for f in files {
             let path = self.cb.dir.join(&f.path);
             let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
             previous.push(regular.then(|| std::fs::read(&path).ok()).flatten());
-            fsutil::atomic_write(&path, &f.content)?;
         }
-        let subject = message.lines().next().unwrap_or("");
-        let reflog = format!("docket: {subject}");
-        let moved = match self.head {
-            Some(old) => repo.reference_matching(&self.branch, oid, true, old, &reflog),
-            None => repo.reference(&self.branch, oid, false, &reflog),
-        };
-        if let Err(e) = moved {
-            // Put the files back as they were: nothing of this action remains.
-            for (f, before) in files.iter().zip(previous) {
+        let restore = || {
+            for (f, before) in files.iter().zip(&previous) {
                 let path = self.cb.dir.join(&f.path);
                 let _ = match before {
-                    Some(bytes) => fsutil::atomic_write(&path, &bytes),
+                    Some(bytes) => fsutil::atomic_write_via(&tmp, &path, bytes),
                     None => std::fs::remove_file(&path).map_err(|e| StoreError::io(&path, e)),
                 };
             }
-            return Err(StoreError::HeadMoved {
-                branch: self.branch.clone(),
-                message: e.message().to_string(),
-            });
+        };
+        for f in files {
+            if let Err(e) = fsutil::atomic_write_via(&tmp, &self.cb.dir.join(&f.path), &f.content) {
+                restore();
+                return Err(e);
+            }
         }
-        // The commit has landed; make the index match it.
-        let warning = self.update_index(&blobs).err().map(|message| {
-            format!(
-                "committed {oid}, but could not update the Git index ({message}); `git reset -q` repairs it"
-            )
-        });
+        let new_entries: Vec<(String, Option<Oid>)> = journal
+            .files
+            .iter()
+            .map(|j| (j.path.clone(), Some(j.new)))
+            .collect();
+        let old_entries: Vec<(String, Option<Oid>)> = journal
+            .files
+            .iter()
+            .map(|j| (j.path.clone(), j.old))
+            .collect();
+        let index_file = git_dir.join("index");
+        // Recorded before the lock is taken: a kill right after taking it leaves a lock
+        // newer than the journal, which recovery knows for docket's own.
+        journal.index_locked = true;
+        if let Err(e) = journal.save(&git_dir) {
+            restore();
+            return Err(e);
+        }
+        let plan = match IndexLock::acquire(&index_file, Duration::from_secs(1)) {
+            Ok(Acquired::Locked(mut lock)) => {
+                let prepared = lock
+                    .prepare(&workdir, &updates(&new_entries))
+                    .map_err(|e| StoreError::io(&index_file, e));
+                match prepared {
+                    Ok(true) => IndexPlan::Patched(lock),
+                    Ok(false) => {
+                        drop(lock);
+                        IndexPlan::External
+                    }
+                    Err(e) => {
+                        drop(lock);
+                        restore();
+                        return Err(e);
+                    }
+                }
+            }
+            Ok(Acquired::Busy(path)) => {
+                restore();
+                return Err(StoreError::IndexLocked { path });
+            }
+            Err(e) => {
+                restore();
+                return Err(StoreError::io(&index_file, e));
+            }
+        };
+        if matches!(plan, IndexPlan::External)
+            && let Err(e) = set_index_entries(repo, &new_entries)
+        {
+            restore();
+            return Err(e);
+        }
+        let subject = message.lines().next().unwrap_or("");
+        if let Err(e) = self.move_branch(oid, &format!("docket: {subject}")) {
+            // Put everything back as it was: nothing of this action remains.
+            restore();
+            match plan {
+                IndexPlan::Patched(lock) => drop(lock),
+                IndexPlan::External => {
+                    let _ = set_index_entries(repo, &old_entries);
+                }
+            }
+            return Err(e);
+        }
+        // The commit has landed; publish the index that matches it.
+        let warning = match plan {
+            IndexPlan::Patched(lock) => lock.commit().err().map(|e| {
+                format!(
+                    "committed {oid}, but could not update the Git index ({e}); `git reset -q` repairs it"
+                )
+            }),
+            IndexPlan::External => None,
+        };
+        Journal::remove(&git_dir);
         Ok(Commit {
             id: oid.to_string(),
             warning,
         })
     }
+
+    /// Moves the branch from the HEAD the session started at to `oid`. Waits out a
+    /// branch lock held by another Git process (gc, pack-refs, a commit) for a while;
+    /// a branch that moved meanwhile is refused.
+    fn move_branch(&self, oid: Oid, reflog: &str) -> Result<()> {
+        let repo = &self.cb.repo;
+        let start = Instant::now();
+        loop {
+            let moved = match self.head {
+                Some(old) => repo.reference_matching(&self.branch, oid, true, old, reflog),
+                None => repo.reference(&self.branch, oid, false, reflog),
+            };
+            let e = match moved {
+                Ok(_) => return Ok(()),
+                Err(e) => e,
+            };
+            match e.code() {
+                ErrorCode::Locked if start.elapsed() < Duration::from_secs(3) => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                ErrorCode::Locked => {
+                    return Err(StoreError::RefLocked {
+                        path: repo.path().join(format!("{}.lock", self.branch)),
+                    });
+                }
+                ErrorCode::Modified | ErrorCode::Exists => {
+                    return Err(StoreError::HeadMoved {
+                        branch: self.branch.clone(),
+                        message: e.message().to_string(),
+                    });
+                }
+                _ => return Err(e.into()),
+            }
+        }
+    }
 }
 
-impl WriteSession<'_> {
-    /// Points the index entries of the written files at their new blobs, with fresh stat
-    /// data: directly in the index file when possible, else through libgit2.
-    fn update_index(&self, blobs: &[(String, Oid)]) -> std::result::Result<(), IndexError> {
-        let repo = &self.cb.repo;
-        let workdir = repo
-            .workdir()
-            .expect("checked when the casebook was opened");
-        let updates: Vec<super::index::Update<'_>> = blobs
-            .iter()
-            .map(|(path, id)| super::index::Update {
+/// How the index gets the new entries: patched by docket under `index.lock` (renamed
+/// into place once the branch moved), or, for index formats it does not patch (split,
+/// sparse, version 4, no index yet), written by `git update-index` before the branch moves
+/// and put back if it cannot.
+enum IndexPlan {
+    Patched(IndexLock),
+    External,
+}
+
+fn updates(entries: &[(String, Option<Oid>)]) -> Vec<super::index::Update<'_>> {
+    entries
+        .iter()
+        .filter_map(|(path, oid)| {
+            Some(super::index::Update {
                 path,
-                oid: id.as_bytes().try_into().expect("SHA-1 ids are 20 bytes"),
+                oid: oid.as_ref()?.as_bytes().try_into().ok()?,
             })
-            .collect();
-        match super::index::update(&repo.path().join("index"), workdir, &updates) {
-            Ok(true) => return Ok(()),
-            Ok(false) => {}
-            Err(e) => return Err(IndexError::Io(e)),
-        }
+        })
+        .collect()
+}
+
+/// Points the index entries of `entries` at their blobs (`None`: no entry), with fresh
+/// stat data when docket can patch the index itself, else through `git update-index`
+/// (which knows every index format and takes `index.lock` itself).
+pub fn set_index_entries(repo: &Repository, entries: &[(String, Option<Oid>)]) -> Result<()> {
+    let git_dir = repo.path();
+    let workdir = repo.workdir().ok_or(StoreError::Bare)?;
+    if entries.iter().all(|(_, o)| o.is_some())
+        && super::index::update(&git_dir.join("index"), workdir, &updates(entries)).unwrap_or(false)
+    {
+        return Ok(());
+    }
+    // No index yet (a new repository): libgit2 writes a fresh one.
+    if !git_dir.join("index").exists() && entries.iter().all(|(_, o)| o.is_some()) {
         let mut index = repo.index()?;
-        for (path, _) in blobs {
+        for (path, _) in entries {
             index.add_path(Path::new(path))?;
         }
-        Ok(index.write()?)
+        index.write()?;
+        return Ok(());
+    }
+    let mut input = String::new();
+    for (path, oid) in entries {
+        match oid {
+            Some(o) => input.push_str(&format!("100644 {o}\t{path}\n")),
+            None => input.push_str(&format!("0 {}\t{path}\n", Oid::ZERO_SHA1)),
+        }
+    }
+    let failed = |message: String| StoreError::GitCommand {
+        what: "git update-index".into(),
+        message,
+    };
+    let start = Instant::now();
+    loop {
+        let mut child = std::process::Command::new("git")
+            .arg("--git-dir")
+            .arg(git_dir)
+            .arg("--work-tree")
+            .arg(workdir)
+            .args(["update-index", "--index-info"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| failed(e.to_string()))?;
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().expect("stdin is piped");
+            let _ = stdin.write_all(input.as_bytes());
+        }
+        let out = child
+            .wait_with_output()
+            .map_err(|e| failed(e.to_string()))?;
+        if out.status.success() {
+            return Ok(());
+        }
+        let message = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        if message.contains("index.lock") {
+            if start.elapsed() < Duration::from_secs(1) {
+                std::thread::sleep(Duration::from_millis(10));
+                continue;
+            }
+            return Err(StoreError::IndexLocked {
+                path: git_dir.join("index.lock"),
+            });
+        }
+        return Err(failed(message));
     }
 }
 

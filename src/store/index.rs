@@ -11,7 +11,7 @@
 //! makes it return `Ok(false)`, and the caller uses libgit2 instead.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use sha1::{Digest, Sha1};
 
@@ -76,29 +76,106 @@ fn push_entry(out: &mut Vec<u8>, head: &[u8; ENTRY_FIXED], path: &[u8]) {
     out.resize(start + padded, 0);
 }
 
-/// Rewrites the index at `index_file` with `updates` (stat data read from `workdir`).
-/// Returns `Ok(false)` when the index uses something this writer does not handle.
-pub fn update(index_file: &Path, workdir: &Path, updates: &[Update<'_>]) -> std::io::Result<bool> {
-    let bytes = match std::fs::read(index_file) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-        Err(e) => return Err(e),
-    };
-    let Some(out) = rewrite(&bytes, workdir, updates)? else {
-        return Ok(false);
-    };
-    let lock = index_file.with_extension("lock");
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&lock)?;
-    let written = f
-        .write_all(&out)
-        .and_then(|()| std::fs::rename(&lock, index_file));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&lock);
+/// Git's `index.lock`, held while docket prepares the new index and moves the branch:
+/// the index is read only after the lock is taken (so a concurrent `git add` is never
+/// undone), written into the lock file, and renamed into place by [`IndexLock::commit`]
+/// only once the branch has moved. Dropped without a commit, the lock file is removed and
+/// the index is as it was.
+pub struct IndexLock {
+    index: PathBuf,
+    lock: PathBuf,
+    file: Option<std::fs::File>,
+    done: bool,
+}
+
+/// How taking `index.lock` went.
+pub enum Acquired {
+    Locked(IndexLock),
+    /// Someone else (a `git` process) holds it.
+    Busy(PathBuf),
+}
+
+impl IndexLock {
+    /// Takes `index.lock` next to `index_file`, waiting up to `wait` for another process
+    /// to release it.
+    pub fn acquire(index_file: &Path, wait: std::time::Duration) -> std::io::Result<Acquired> {
+        let lock = index_file.with_extension("lock");
+        let start = std::time::Instant::now();
+        loop {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&lock)
+            {
+                Ok(file) => {
+                    return Ok(Acquired::Locked(IndexLock {
+                        index: index_file.to_path_buf(),
+                        lock,
+                        file: Some(file),
+                        done: false,
+                    }));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if start.elapsed() >= wait {
+                        return Ok(Acquired::Busy(lock));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
-    written.map(|()| true)
+
+    /// Reads the index (under the lock) and writes the patched one into the lock file.
+    /// `Ok(false)`: the index uses something this writer does not handle (nothing written).
+    pub fn prepare(&mut self, workdir: &Path, updates: &[Update<'_>]) -> std::io::Result<bool> {
+        let bytes = match std::fs::read(&self.index) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        let Some(out) = rewrite(&bytes, workdir, updates)? else {
+            return Ok(false);
+        };
+        let file = self
+            .file
+            .as_mut()
+            .expect("the lock file is open until commit");
+        file.write_all(&out)?;
+        Ok(true)
+    }
+
+    /// Renames the prepared lock file over the index.
+    pub fn commit(mut self) -> std::io::Result<()> {
+        self.file.take();
+        std::fs::rename(&self.lock, &self.index)?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Drop for IndexLock {
+    fn drop(&mut self) {
+        if !self.done {
+            self.file.take();
+            let _ = std::fs::remove_file(&self.lock);
+        }
+    }
+}
+
+/// Rewrites the index at `index_file` with `updates` (stat data read from `workdir`)
+/// under its lock, at once. Returns `Ok(false)` when the index uses something this writer
+/// does not handle, or when the lock is held by someone else.
+pub fn update(index_file: &Path, workdir: &Path, updates: &[Update<'_>]) -> std::io::Result<bool> {
+    let mut lock = match IndexLock::acquire(index_file, std::time::Duration::from_secs(1))? {
+        Acquired::Locked(l) => l,
+        Acquired::Busy(_) => return Ok(false),
+    };
+    if !lock.prepare(workdir, updates)? {
+        return Ok(false);
+    }
+    lock.commit()?;
+    Ok(true)
 }
 
 fn rewrite(

@@ -13,6 +13,7 @@ pub mod git;
 pub mod guides;
 pub mod index;
 pub mod init;
+mod journal;
 mod write;
 
 pub use error::{Result, StoreError};
@@ -75,6 +76,14 @@ impl Casebook {
             }
         })?;
         let prefix = git::prefix_in_repo(&repo, dir)?;
+        // A write killed before it finished is finished or undone before anything is read
+        // (when no other docket process is writing right now).
+        if journal::Journal::path(repo.path()).exists()
+            && let Some(_lock) =
+                fsutil::Lock::try_acquire(&repo.path().join("docket").join("lock"))?
+        {
+            journal::recover(&repo)?;
+        }
         let config_path = dir.join(CONFIG_FILE);
         let text =
             std::fs::read_to_string(&config_path).map_err(|e| StoreError::io(&config_path, e))?;

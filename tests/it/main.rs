@@ -13,6 +13,7 @@ mod util;
 
 mod casebook;
 mod commands;
+mod crash;
 mod generated;
 mod guide;
 mod hardening;

@@ -1,0 +1,305 @@
+//! Issue 10: crash safety and concurrency against real Git. A write killed at any point
+//! is finished or undone by the next docket command; locks held by Git are waited on and
+//! named; split and sparse indexes stay consistent; a racing `git add` is never undone.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::util::TestEnv;
+
+/// A small deterministic random sequence (xorshift), so failures can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+fn porcelain(env: &TestEnv) -> String {
+    env.git(&["status", "--porcelain", "--untracked-files=all"])
+}
+
+/// Starts `docket ARGS`, kills it with SIGKILL after `delay_ms`, waits for it.
+fn kill_after(env: &TestEnv, args: &[&str], delay_ms: u64) {
+    let mut child = env
+        .std_docket(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(delay_ms));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Events of `kind` (guide notes, also comments, are not counted).
+fn count_events(env: &TestEnv, kind: &str) -> usize {
+    let v = env.json(&["list"]);
+    let mut n = 0;
+    for c in v.as_array().unwrap() {
+        let show = env.show(c["id"].as_str().unwrap());
+        n += show["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == kind && e["body"] != "guided")
+            .count();
+    }
+    n
+}
+
+fn count_commits(env: &TestEnv, action: &str) -> usize {
+    env.git(&["log", "--format=%B"])
+        .lines()
+        .filter(|l| *l == format!("Docket-Action: {action}"))
+        .count()
+}
+
+/// After every SIGKILL: the next command (any: here `list`) finishes or undoes the write;
+/// `git status` is clean, with no temporary file in sight; the next write succeeds; and
+/// in the end every comment event has its commit and the repository is sound.
+#[test]
+fn regression_issue_10_sigkill_at_any_point_is_all_or_nothing() {
+    let env = TestEnv::new();
+    let id = env.create("Crash target", &["--body", "first"]);
+    let guide = "title = \"G\"\nstart = \"o\"\n[nodes.o]\noutcome = \"tagged\"\nactions = [ { tag = \"g\" }, { note = \"guided\" } ]\n";
+    std::fs::write(env.dir.join("guides/tagger.toml"), guide).unwrap();
+    env.git(&["add", "guides/tagger.toml"]);
+    env.git(&["commit", "-qm", "a guide"]);
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let kinds: [&[&str]; 4] = [
+        &["comment", &id, "-m", "killed comment"],
+        &["create", "--title", "killed create"],
+        &["set", &id, "tags+=k"],
+        &["guide", "run", &id, "tagger"],
+    ];
+    for round in 0..160 {
+        let args = kinds[round % 4];
+        let delay = rng.below(31);
+        let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        if args[0] == "set" {
+            // A different tag each time, so the change is never a no-op.
+            args[2] = format!("tags+=k{round}");
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        kill_after(&env, &args, delay);
+        env.ok(&["list", "-q"]);
+        assert_eq!(
+            porcelain(&env),
+            "",
+            "round {round}: {args:?} killed after {delay} ms left the work tree dirty"
+        );
+    }
+    // The next writes succeed.
+    env.ok(&["comment", &id, "-m", "after the storm"]);
+    assert_eq!(porcelain(&env), "");
+    let fsck = Command::new("git")
+        .args(["fsck", "--strict", "--no-progress"])
+        .current_dir(&env.dir)
+        .output()
+        .unwrap();
+    assert!(
+        fsck.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fsck.stderr)
+    );
+    assert_eq!(
+        count_events(&env, "comment"),
+        count_commits(&env, "comment"),
+        "every comment event came with its own commit"
+    );
+    assert_eq!(count_events(&env, "created"), count_commits(&env, "create"));
+    assert_eq!(count_events(&env, "guide"), count_commits(&env, "guide"));
+    assert!(!env.dir.join(".git/docket/journal").exists());
+    assert!(!env.dir.join(".git/index.lock").exists());
+}
+
+/// Commits a file by hand, the way a user would, and returns what the commit changed.
+fn user_commit(env: &TestEnv, name: &str) -> String {
+    std::fs::write(env.dir.join(name), "notes\n").unwrap();
+    env.git(&["add", name]);
+    env.git(&["commit", "-qm", "notes"]);
+    env.git(&["show", "--stat", "--format=", "HEAD"])
+}
+
+#[test]
+fn regression_issue_10_split_index_stays_consistent() {
+    let env = TestEnv::new();
+    env.git(&["config", "core.splitIndex", "true"]);
+    env.git(&["update-index", "--split-index"]);
+    let a = env.create("Before", &[]);
+    let b = env.create("B", &[]);
+    env.ok(&["comment", &a, "-m", "hello"]);
+    assert_eq!(porcelain(&env), "", "HEAD and the index agree");
+    let stat = user_commit(&env, "notes.txt");
+    assert!(
+        !stat.contains("cases/"),
+        "the user's commit touched only notes.txt: {stat}"
+    );
+    assert!(env.case_path(&b).exists());
+    assert!(env.git(&["ls-files", "cases"]).contains(&b));
+}
+
+#[test]
+fn regression_issue_10_sparse_index_stays_consistent() {
+    let env = TestEnv::new();
+    let sparse = Command::new("git")
+        .args([
+            "sparse-checkout",
+            "set",
+            "--cone",
+            "--sparse-index",
+            "cases",
+            "guides",
+        ])
+        .current_dir(&env.dir)
+        .env("HOME", &env.home)
+        .output()
+        .unwrap();
+    if !sparse.status.success() {
+        eprintln!(
+            "skipped: this git has no sparse index ({})",
+            String::from_utf8_lossy(&sparse.stderr).trim()
+        );
+        return;
+    }
+    let a = env.create("In a sparse checkout", &[]);
+    env.ok(&["comment", &a, "-m", "hello"]);
+    assert_eq!(porcelain(&env), "");
+    let stat = user_commit(&env, "cases/notes.txt");
+    assert!(!stat.contains(&a), "{stat}");
+    assert!(env.git(&["ls-files", "cases"]).contains(&a));
+}
+
+#[test]
+fn regression_issue_10_a_held_index_lock_refuses_the_write_and_names_it() {
+    let env = TestEnv::new();
+    let id = env.create("Locked out", &[]);
+    let lock = env.dir.join(".git/index.lock");
+    std::fs::write(&lock, "").unwrap();
+    let before = env.commit_count();
+    let text = env.case_text(&id);
+    let err = env.fails(&["comment", &id, "-m", "blocked"], 2);
+    assert!(
+        err.contains("index.lock") && err.contains("nothing was written"),
+        "{err}"
+    );
+    assert!(!err.contains("moved"), "{err}");
+    assert_eq!(env.commit_count(), before);
+    assert_eq!(env.case_text(&id), text, "the file is as it was");
+    let err = env.fails(&["create", "--title", "Also blocked"], 2);
+    assert!(err.contains("index.lock"), "{err}");
+    assert_eq!(env.commit_count(), before);
+    std::fs::remove_file(&lock).unwrap();
+    assert_eq!(porcelain(&env), "");
+    env.ok(&["comment", &id, "-m", "now it works"]);
+    assert_eq!(porcelain(&env), "");
+}
+
+#[test]
+fn regression_issue_10_a_held_branch_lock_is_waited_on_then_named() {
+    let env = TestEnv::new();
+    let id = env.create("Branch locked", &[]);
+    let lock = env.dir.join(".git/refs/heads/main.lock");
+    std::fs::write(&lock, "").unwrap();
+    let before = env.commit_count();
+    let text = env.case_text(&id);
+    let err = env.fails(&["comment", &id, "-m", "blocked"], 2);
+    assert!(
+        err.contains("refs/heads/main.lock") && !err.contains("moved"),
+        "{err}"
+    );
+    assert_eq!(env.commit_count(), before);
+    assert_eq!(env.case_text(&id), text);
+    assert_eq!(porcelain(&env), "");
+    // Released while docket waits: the write goes through.
+    let child = env
+        .std_docket(&["comment", &id, "-m", "waited"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::remove_file(&lock).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(env.commit_count(), before + 1);
+    assert_eq!(porcelain(&env), "");
+}
+
+/// Writers, `git add`, `git gc --auto` and `git pack-refs` all at once: every docket write
+/// lands (or is retried by docket itself), and every file `git add` staged stays staged.
+#[test]
+fn regression_issue_10_concurrent_writers_and_git_lose_nothing() {
+    let env = TestEnv::new();
+    let id = env.create("Busy case", &[]);
+    let mut helpers = Vec::new();
+    for script in [
+        "i=0; while [ ! -e .stop ]; do i=$((i+1)); echo $i > added-$i.txt; git add added-$i.txt 2>/dev/null && echo added-$i.txt >> .added; done",
+        "while [ ! -e .stop ]; do git gc --auto -q; sleep 0.05; done",
+        "while [ ! -e .stop ]; do git pack-refs --all; sleep 0.02; done",
+    ] {
+        let mut cmd = Command::new("bash");
+        cmd.arg("-c").arg(script);
+        let dir = env.dir.clone();
+        let home = env.home.clone();
+        helpers.push(std::thread::spawn(move || {
+            cmd.current_dir(dir)
+                .env("HOME", home)
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .unwrap()
+        }));
+    }
+    // 16 writers at once, 10 comments each.
+    let writers: Vec<_> = (0..16)
+        .map(|w| {
+            let cmds: Vec<std::process::Command> = (0..10)
+                .map(|i| env.std_docket(&["comment", &id, "-m", &format!("writer {w} #{i}")]))
+                .collect();
+            std::thread::spawn(move || {
+                cmds.into_iter()
+                    .map(|mut c| c.output().unwrap())
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let writers: Vec<_> = writers.into_iter().map(|h| h.join().unwrap()).collect();
+    std::fs::write(env.dir.join(".stop"), "").unwrap();
+    for h in helpers {
+        h.join().unwrap();
+    }
+    for outs in &writers {
+        for out in outs {
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    let comments = env.show(&id)["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "comment")
+        .count();
+    assert_eq!(comments, 160);
+    let staged = env.git(&["diff", "--cached", "--name-only"]);
+    let staged: std::collections::HashSet<&str> = staged.lines().collect();
+    let added = std::fs::read_to_string(env.dir.join(".added")).unwrap_or_default();
+    let added: Vec<&str> = added.lines().collect();
+    assert!(!added.is_empty(), "git add ran alongside");
+    let lost: Vec<&&str> = added.iter().filter(|a| !staged.contains(**a)).collect();
+    assert!(lost.is_empty(), "git adds undone: {lost:?}");
+    assert!(!porcelain(&env).lines().any(|l| l.contains("cases/")));
+}
