@@ -913,6 +913,60 @@ impl Prompter for Scripted {
     }
 }
 
+/// The hand-over cycles among `guides` (guide name → its outcomes' hand-overs): each
+/// cycle once, as the list of guides from its smallest name, e.g. `[a, b]` for a → b → a.
+/// A run following one would never end; `guide check` reports them.
+pub fn handover_cycles(guides: &BTreeMap<String, &Guide>) -> Vec<Vec<String>> {
+    let next: BTreeMap<&str, BTreeSet<&str>> = guides
+        .iter()
+        .map(|(name, g)| {
+            let targets = g
+                .nodes
+                .values()
+                .filter_map(|n| match n {
+                    Node::Outcome { actions, .. } => Some(actions),
+                    _ => None,
+                })
+                .flatten()
+                .filter_map(|a| match a {
+                    Action::Handover(t) => Some(t.as_str()),
+                    _ => None,
+                })
+                .collect();
+            (name.as_str(), targets)
+        })
+        .collect();
+    let mut cycles = BTreeSet::new();
+    // Depth-first from every guide; a path that comes back to its start is a cycle.
+    fn walk<'a>(
+        next: &BTreeMap<&'a str, BTreeSet<&'a str>>,
+        path: &mut Vec<&'a str>,
+        cycles: &mut BTreeSet<Vec<String>>,
+    ) {
+        let here = *path.last().expect("the path starts with a guide");
+        for &t in next.get(here).into_iter().flatten() {
+            if t == path[0] {
+                let min = path
+                    .iter()
+                    .enumerate()
+                    .min_by_key(|(_, n)| **n)
+                    .map_or(0, |(i, _)| i);
+                let mut c: Vec<String> = path.iter().map(|n| n.to_string()).collect();
+                c.rotate_left(min);
+                cycles.insert(c);
+            } else if !path.contains(&t) && t > path[0] {
+                path.push(t);
+                walk(next, path, cycles);
+                path.pop();
+            }
+        }
+    }
+    for &start in next.keys() {
+        walk(&next, &mut vec![start], &mut cycles);
+    }
+    cycles.into_iter().collect()
+}
+
 mod outcome;
 
 pub use outcome::{CheckOutput, Outcome, apply_outcome};

@@ -314,3 +314,143 @@ fn regression_issue_10_duplicate_event_ids_name_both_events() {
         "{err}"
     );
 }
+
+#[test]
+fn regression_issue_10_hand_over_cycles_are_found_and_never_half_applied() {
+    let env = TestEnv::new();
+    for (name, to) in [("hand-a", "hand-b"), ("hand-b", "hand-a")] {
+        let text = format!(
+            "title = \"{name}\"\nstart = \"o\"\n[nodes.o]\noutcome = \"on to {to}\"\nactions = [ {{ tag = \"{name}\" }}, {{ guide = \"{to}\" }} ]\n"
+        );
+        std::fs::write(env.dir.join(format!("guides/{name}.toml")), text).unwrap();
+    }
+    let out = env.docket(&["guide", "check"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("hand-a → hand-b → hand-a"), "{stdout}");
+    let id = env.create("Loop", &[]);
+    let before = env.commit_count();
+    let err = exits(&env, &["guide", "run", &id, "hand-a"], 2);
+    assert!(
+        err.contains("cycle") && err.contains("nothing was written"),
+        "{err}"
+    );
+    assert_eq!(env.commit_count(), before, "no commit at all");
+}
+
+#[test]
+fn regression_issue_10_a_chain_of_guides_is_one_commit() {
+    let env = TestEnv::new();
+    std::fs::write(
+        env.dir.join("guides/first.toml"),
+        "title = \"First\"\nstart = \"o\"\n[nodes.o]\noutcome = \"to second\"\nactions = [ { tag = \"one\" }, { guide = \"second\" } ]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        env.dir.join("guides/second.toml"),
+        "title = \"Second\"\nstart = \"o\"\n[nodes.o]\noutcome = \"done\"\nactions = [ { tag = \"two\" } ]\n",
+    )
+    .unwrap();
+    let id = env.create("Chain", &[]);
+    let before = env.commit_count();
+    env.ok(&["guide", "run", &id, "first"]);
+    assert_eq!(env.commit_count(), before + 1);
+    let subject = env.git(&["log", "-1", "--format=%s"]);
+    assert!(subject.contains("first → o, second → o"), "{subject}");
+    let tags = env.show(&id)["tags"].clone();
+    assert_eq!(tags, serde_json::json!(["one", "two"]));
+}
+
+fn allow_commands(env: &TestEnv) {
+    let path = env.dir.join("docket.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = if text.contains("allow_commands = false") {
+        text.replace("allow_commands = false", "allow_commands = true")
+    } else {
+        format!("{text}\n[guides]\nallow_commands = true\n")
+    };
+    std::fs::write(&path, text).unwrap();
+}
+
+fn check_guide(env: &TestEnv, action: &str) {
+    let text = format!(
+        "title = \"C\"\nstart = \"o\"\n[nodes.o]\noutcome = \"checked\"\nactions = [ {action} ]\n"
+    );
+    std::fs::write(env.dir.join("guides/c.toml"), text).unwrap();
+}
+
+#[test]
+fn regression_issue_10_check_timeouts_reach_grandchildren_and_hold_no_lock() {
+    let env = TestEnv::new();
+    allow_commands(&env);
+    check_guide(&env, "{ check = \"sleep 25\", shell = true, timeout = 2 }");
+    let id = env.create("Slow check", &[]);
+    let other = env.create("Someone else's case", &[]);
+    let start = std::time::Instant::now();
+    let run = env
+        .std_docket(&["guide", "run", &id, "c"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // While the check runs, another case can be written at once.
+    let t = std::time::Instant::now();
+    env.ok(&["comment", &other, "-m", "not blocked"]);
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        t.elapsed()
+    );
+    let out = run.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(15),
+        "{:?}",
+        start.elapsed()
+    );
+    let timeline = env.show(&id)["timeline"].clone();
+    let check = timeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "check")
+        .unwrap();
+    assert_eq!(check["status"], "timed out after 2s");
+}
+
+#[test]
+fn regression_issue_10_a_chatty_check_is_drained_and_keeps_its_status() {
+    let env = TestEnv::new();
+    allow_commands(&env);
+    check_guide(
+        &env,
+        "{ check = \"head -c 300000 /dev/zero | tr '\\\\\\\\0' x; echo done >&2\", shell = true, timeout = 20 }",
+    );
+    let id = env.create("Chatty check", &[]);
+    env.ok(&["guide", "run", &id, "c"]);
+    let timeline = env.show(&id)["timeline"].clone();
+    let check = timeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "check")
+        .unwrap();
+    assert_eq!(
+        check["status"],
+        "exit 0",
+        "{}",
+        check["body"].as_str().unwrap_or("").len()
+    );
+    let body = check["body"].as_str().unwrap();
+    assert!(
+        body.len() >= 64 * 1024 && body.len() <= 2 * 64 * 1024 + 16,
+        "{}",
+        body.len()
+    );
+    assert!(body.ends_with("done"), "stderr is kept too");
+}

@@ -140,9 +140,30 @@ fn check(env: &mut Env<'_>, args: GuideCheckArgs) -> Result<()> {
     }
     known.extend(files.iter().map(|f| f.name.clone()));
     let mut all = Vec::new();
+    let mut parsed = Vec::new();
     for file in &files {
-        let (_, problems) = problems_of(&config, cb.as_ref().map(|c| &c.agents), file, &known);
+        let (g, problems) = problems_of(&config, cb.as_ref().map(|c| &c.agents), file, &known);
         all.extend(problems.into_iter().map(|p| (file.path.clone(), p)));
+        parsed.extend(g.map(|g| (file, g)));
+    }
+    // Hand-overs across guides that come back around: a run would never end.
+    let by_name: std::collections::BTreeMap<String, &Guide> =
+        parsed.iter().map(|(f, g)| (f.name.clone(), g)).collect();
+    for cycle in guide::handover_cycles(&by_name) {
+        let Some((file, _)) = parsed.iter().find(|(f, _)| f.name == cycle[0]) else {
+            continue;
+        };
+        let to = cycle.get(1).unwrap_or(&cycle[0]);
+        let line = guide::line_of(&file.text, &[format!("\"{to}\"")], 0);
+        let mut path = cycle.clone();
+        path.push(cycle[0].clone());
+        all.push((
+            file.path.clone(),
+            Problem {
+                line,
+                message: format!("guides hand over in a cycle: {}", path.join(" → ")),
+            },
+        ));
     }
     let format = env.ui.format;
     render::guide::problems(env.ui.out(), format, &all)?;

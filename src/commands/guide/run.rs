@@ -24,20 +24,145 @@ pub fn run(env: &mut Env<'_>, args: GuideRunArgs) -> Result<()> {
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let case = cb.load_case(&args.id)?.case;
     let ask = interactive && answers.is_empty();
-    let mut name = pick_guide(&cb, &case, args.name.as_deref(), ask)?;
+    let first = pick_guide(&cb, &case, args.name.as_deref(), ask)?;
     let mut prompter = Terminal {
         scripted: Scripted { answers },
         interactive,
     };
-    for _ in 0..5 {
-        match run_one(env, &cb, &case.id, &name, &mut prompter, args.dry_run)? {
-            Some(next) => name = next,
-            None => return Ok(()),
-        }
+    let chain = walk_chain(env, &cb, &first, &mut prompter, args.dry_run)?;
+    if args.dry_run {
+        return Ok(());
     }
-    Err(CmdError::user(
-        "guides hand over to each other more than 5 times; stopping",
-    ))
+    apply_chain(env, &cb, &case, &chain)
+}
+
+/// One walked guide of a run: the guide, its file (version) and the walk.
+struct Walked {
+    guide: guide::Guide,
+    version: String,
+    run: guide::Run,
+}
+
+/// Walks the first guide and the guides its outcomes hand over to, asking for each
+/// outcome's confirmation; nothing is written. A handover back to a guide already walked
+/// is a cycle, refused.
+fn walk_chain(
+    env: &mut Env<'_>,
+    cb: &Casebook,
+    first: &str,
+    prompter: &mut Terminal,
+    dry_run: bool,
+) -> Result<Vec<Walked>> {
+    let (fixed, start) = (env.fixed_now, env.now);
+    let clock = move || if fixed { start } else { Utc::now() };
+    let mut chain: Vec<Walked> = Vec::new();
+    let mut next = Some(first.to_string());
+    while let Some(name) = next.take() {
+        if chain.iter().any(|w| w.guide.name == name) || chain.len() >= 8 {
+            let path: Vec<&str> = chain.iter().map(|w| w.guide.name.as_str()).collect();
+            return Err(CmdError::user(format!(
+                "guides hand over in a cycle ({} → {name}); nothing was written",
+                path.join(" → ")
+            ))
+            .hint("`docket guide check` finds hand-over cycles"));
+        }
+        let (g, file) = load_valid(cb, &name)?;
+        let run = guide::walk(&g, prompter, &clock).map_err(|s| stop_error(s, &name))?;
+        let descriptions: Vec<String> = run.actions.iter().map(Action::describe).collect();
+        if dry_run {
+            let format = env.ui.format;
+            render::guide::dry_run(env.ui.out(), format, &g, &file.version, &run, &descriptions)?;
+            return Ok(Vec::new());
+        }
+        if run
+            .actions
+            .iter()
+            .any(|a| matches!(a, Action::Check { .. }))
+            && !cb.config.guides.allow_commands
+        {
+            return Err(CmdError::user(format!(
+                "guide {name}: outcome {:?} runs a check command, but docket.toml does not allow command actions; nothing was written",
+                run.outcome
+            ))
+            .hint("set allow_commands = true under [guides] in docket.toml if you trust every guide author"));
+        }
+        if !prompter
+            .confirm(&run.summary, &descriptions)
+            .map_err(|s| stop_error(s, &name))?
+        {
+            return Err(stop_error(Stop::Aborted, &name));
+        }
+        next = run.actions.iter().find_map(|a| match a {
+            Action::Handover(n) => Some(n.clone()),
+            _ => None,
+        });
+        chain.push(Walked {
+            guide: g,
+            version: file.version,
+            run,
+        });
+    }
+    Ok(chain)
+}
+
+/// Applies the walked outcomes in order, in one commit. Check commands run first, on the
+/// case as it will stand at their step, before the write lock is taken; their results are
+/// then recorded under the lock.
+fn apply_chain(env: &mut Env<'_>, cb: &Casebook, case: &Case, chain: &[Walked]) -> Result<()> {
+    let outcomes: Vec<Outcome<'_>> = chain
+        .iter()
+        .map(|w| Outcome {
+            guide: &w.guide,
+            version: &w.version,
+            run: &w.run,
+            config: &cb.config,
+            agents: &cb.agents,
+        })
+        .collect();
+    let actor = env.agent(cb)?;
+    let apply = |case: &mut Case,
+                 ctx: &mut Ctx,
+                 runner: &mut dyn FnMut(&Case, &Action) -> guide::CheckOutput| {
+        for (o, w) in outcomes.iter().zip(chain) {
+            guide::apply_outcome(case, ctx, o, runner)
+                .map_err(|e| CmdError::from(e).context(format!("guide {}", w.guide.name)))?;
+        }
+        Ok::<(), CmdError>(())
+    };
+    // Rehearse without the lock to run the check commands.
+    let mut results = std::collections::VecDeque::new();
+    let mut rehearsal = case.clone();
+    apply(&mut rehearsal, &mut env.ctx(actor.clone()), &mut |c, a| {
+        let out = spawn::run_check(c, a);
+        results.push_back(guide::CheckOutput {
+            status: out.status.clone(),
+            output: out.output.clone(),
+        });
+        out
+    })?;
+    let session = cb.begin_write()?;
+    let file_case = cb.load_case(&case.id)?;
+    let summary: Vec<String> = chain
+        .iter()
+        .map(|w| format!("{} → {}", w.guide.name, w.run.outcome))
+        .collect();
+    let ctx = env.ctx(actor);
+    let done = write_with(env.ui, &session, file_case, "guide", ctx, |case, ctx| {
+        apply(case, ctx, &mut |_, _| {
+            results.pop_front().unwrap_or(guide::CheckOutput {
+                status: "not run".into(),
+                output: String::new(),
+            })
+        })?;
+        Ok(summary.join(", "))
+    })?;
+    drop(session);
+    let names: Vec<&str> = chain.iter().map(|w| w.guide.name.as_str()).collect();
+    let last = chain.last().map_or("", |w| w.run.summary.as_str());
+    env.report_case(
+        &done,
+        format!("Ran guide {} on {}: {last}", names.join(" → "), done.id),
+    )
 }
 
 /// Answers by node.
@@ -115,67 +240,6 @@ fn stop_error(stop: Stop, guide: &str) -> CmdError {
         .hint(format!("pass --answer {node}=VALUE (or --answers FILE)")),
         Stop::Invalid(m) => CmdError::user(format!("guide {guide}: {m}; nothing was written")),
     }
-}
-
-/// Walks one guide and applies its outcome in one commit. Returns the guide handed over to.
-fn run_one(
-    env: &mut Env<'_>,
-    cb: &Casebook,
-    id: &str,
-    name: &str,
-    prompter: &mut Terminal,
-    dry_run: bool,
-) -> Result<Option<String>> {
-    let (g, file) = load_valid(cb, name)?;
-    let (fixed, start) = (env.fixed_now, env.now);
-    let clock = move || if fixed { start } else { Utc::now() };
-    let run = guide::walk(&g, prompter, &clock).map_err(|s| stop_error(s, name))?;
-    let descriptions: Vec<String> = run.actions.iter().map(Action::describe).collect();
-    if dry_run {
-        let format = env.ui.format;
-        render::guide::dry_run(env.ui.out(), format, &g, &file.version, &run, &descriptions)?;
-        return Ok(None);
-    }
-    if run
-        .actions
-        .iter()
-        .any(|a| matches!(a, Action::Check { .. }))
-        && !cb.config.guides.allow_commands
-    {
-        return Err(CmdError::user(format!(
-            "guide {name}: outcome {:?} runs a check command, but docket.toml does not allow command actions; nothing was written",
-            run.outcome
-        ))
-        .hint("set allow_commands = true under [guides] in docket.toml if you trust every guide author"));
-    }
-    if !prompter
-        .confirm(&run.summary, &descriptions)
-        .map_err(|s| stop_error(s, name))?
-    {
-        return Err(stop_error(Stop::Aborted, name));
-    }
-    let session = cb.begin_write()?;
-    let file_case = cb.load_case(id)?;
-    let ctx = env.ctx(env.agent(cb)?);
-    let outcome = Outcome {
-        guide: &g,
-        version: &file.version,
-        run: &run,
-        config: &cb.config,
-        agents: &cb.agents,
-    };
-    let mut handover = None;
-    let case = write_with(env.ui, &session, file_case, "guide", ctx, |case, ctx| {
-        handover = guide::apply_outcome(case, ctx, &outcome, &mut spawn::run_check)
-            .map_err(|e| CmdError::from(e).context(format!("guide {name}")))?;
-        Ok(format!("{name} → {}", run.outcome))
-    })?;
-    drop(session);
-    env.report_case(
-        &case,
-        format!("Ran guide {name} on {}: {}", case.id, run.summary),
-    )?;
-    Ok(handover)
 }
 
 /// A scripted run at a given time by a given author, for `docket demo`: the same walk,

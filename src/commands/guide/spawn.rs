@@ -1,6 +1,8 @@
 //! Running a guide's check command: no shell unless asked, the case's fields as
-//! environment variables (never interpolated into a command line), a timeout, output
-//! trimmed to 2,000 characters.
+//! environment variables (never interpolated into a command line), in a process group of
+//! its own that is killed as a whole on timeout (so `sh -c "sleep 25"` stops too), both
+//! pipes drained on threads while it runs (a chatty command cannot stall), the first
+//! 64 KB of each kept. Runs before the casebook's write lock is taken.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -10,6 +12,9 @@ use wait_timeout::ChildExt;
 
 use crate::core::case::{Case, value_text};
 use crate::core::guide::{Action, CheckOutput};
+
+/// How much of each of stdout and stderr is kept.
+const KEEP: usize = 64 * 1024;
 
 /// Runs a `check` action for `case`; other actions report that nothing ran.
 pub fn run_check(case: &Case, action: &Action) -> CheckOutput {
@@ -57,6 +62,11 @@ pub fn run_check(case: &Case, action: &Action) -> CheckOutput {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => {
@@ -66,15 +76,20 @@ pub fn run_check(case: &Case, action: &Action) -> CheckOutput {
             };
         }
     };
-    // Read the output on threads while waiting, so a chatty command cannot fill its pipe
-    // and hang until the timeout.
     let drain = |pipe: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
-            let mut buf = Vec::new();
+            let mut kept = Vec::new();
             if let Some(mut p) = pipe {
-                let _ = p.read_to_end(&mut buf);
+                let mut buf = [0u8; 8192];
+                while let Ok(n) = p.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    let room = KEEP.saturating_sub(kept.len());
+                    kept.extend_from_slice(&buf[..n.min(room)]);
+                }
             }
-            buf
+            kept
         })
     };
     let out = drain(
@@ -94,23 +109,30 @@ pub fn run_check(case: &Case, action: &Action) -> CheckOutput {
             .code()
             .map_or("killed by a signal".into(), |c| format!("exit {c}")),
         Ok(None) => {
-            let _ = child.kill();
-            let _ = child.wait();
-            // A process it started may still hold the pipes: do not wait for them.
-            return CheckOutput {
-                status: format!("timed out after {timeout_secs}s"),
-                output: String::new(),
-            };
+            kill_group(&mut child);
+            format!("timed out after {timeout_secs}s")
         }
         Err(e) => format!("wait failed: {e}"),
     };
+    // The whole group is gone (or finished), so the pipes close and the readers end.
     let mut text = String::from_utf8_lossy(&out.join().unwrap_or_default()).into_owned();
     text.push_str(&String::from_utf8_lossy(&err.join().unwrap_or_default()));
-    let trimmed = text.trim();
-    let output = if trimmed.chars().count() > 2000 {
-        trimmed.chars().take(2000).collect::<String>() + "…"
-    } else {
-        trimmed.to_string()
-    };
-    CheckOutput { status, output }
+    CheckOutput {
+        status,
+        output: text.trim().to_string(),
+    }
+}
+
+/// Kills the check and everything it started (its process group).
+fn kill_group(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    if let Ok(pid) = i32::try_from(child.id()) {
+        // SAFETY: kill(2) with a negative pid signals that process group; no memory is
+        // involved. The group is the check's own (process_group(0) above).
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }

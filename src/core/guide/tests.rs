@@ -476,3 +476,30 @@ fn regression_issue_10_huge_check_timeouts_are_refused_not_a_panic() {
     let ok = "start = \"o\"\n[nodes.o]\noutcome = \"x\"\nactions = [ { check = \"true\", timeout = \"30s\" } ]\n";
     assert!(parse("g", ok).is_ok());
 }
+
+#[test]
+fn hand_over_cycles_are_found_across_guides_once_each() {
+    let hand = |to: &str| {
+        parse(
+            "g",
+            &format!(
+                "start = \"o\"\n[nodes.o]\noutcome = \"x\"\nactions = [ {{ guide = \"{to}\" }} ]"
+            ),
+        )
+        .unwrap()
+    };
+    let end = parse("g", "start = \"o\"\n[nodes.o]\noutcome = \"x\"").unwrap();
+    let (a, b, c, d) = (hand("hand-b"), hand("hand-a"), hand("hand-d"), end);
+    let mut guides = BTreeMap::new();
+    guides.insert("hand-a".to_string(), &a);
+    guides.insert("hand-b".to_string(), &b);
+    guides.insert("hand-c".to_string(), &c);
+    guides.insert("hand-d".to_string(), &d);
+    assert_eq!(handover_cycles(&guides), vec![vec!["hand-a", "hand-b"]]);
+    let selfish = hand("me");
+    let mut one = BTreeMap::new();
+    one.insert("me".to_string(), &selfish);
+    assert_eq!(handover_cycles(&one), vec![vec!["me"]]);
+    guides.remove("hand-b");
+    assert!(handover_cycles(&guides).is_empty());
+}
