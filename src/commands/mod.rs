@@ -64,7 +64,21 @@ impl<'a> Env<'a> {
         self.ui.status(message);
     }
 
-    pub fn casebook(&self) -> Result<Casebook> {
+    /// The casebook; an error in its SLA policy is reported (a warning) and the command
+    /// goes on, since it may not need clocks.
+    pub fn casebook(&mut self) -> Result<Casebook> {
+        let cb = self.casebook_for_slas()?;
+        if let Some(e) = &cb.config.policy_error {
+            self.ui.warn(format!(
+                "{}: {e}; SLA clocks are off until it is fixed",
+                crate::store::CONFIG_FILE
+            ));
+        }
+        Ok(cb)
+    }
+
+    /// The casebook, for commands that fail on an SLA policy error themselves.
+    pub fn casebook_for_slas(&self) -> Result<Casebook> {
         Ok(Casebook::discover(self.global.casebook.as_deref())?)
     }
 

@@ -14,12 +14,12 @@ pub fn run(env: &mut Env<'_>, args: SlaArgs) -> Result<()> {
     if let Some(SlaCommand::Explain(explain_args)) = args.command {
         return explain(env, explain_args);
     }
-    let cb = env.casebook()?;
+    let cb = env.casebook_for_slas()?;
     let now = match &args.at {
         Some(text) => query::parse_at("--at", text, env.now)?,
         None => env.now,
     };
-    let policy = &cb.config.policy;
+    let policy = cb.policy()?;
     if policy.slas.is_empty() {
         env.status("No SLA policies: add [[sla]] tables to docket.toml (see the README).");
     }
@@ -94,21 +94,15 @@ pub fn run(env: &mut Env<'_>, args: SlaArgs) -> Result<()> {
 }
 
 fn explain(env: &mut Env<'_>, args: SlaExplainArgs) -> Result<()> {
-    let cb = env.casebook()?;
+    let cb = env.casebook_for_slas()?;
     let now = match &args.at {
         Some(text) => query::parse_at("--at", text, env.now)?,
         None => env.now,
     };
+    let policy = cb.policy()?;
     let file = cb.load_case(&args.id)?;
-    let reports = Clocks::new(&cb.config.policy).evaluate(&file.case, now, true);
+    let reports = Clocks::new(policy).evaluate(&file.case, now, true);
     let format = env.ui.format;
-    render::sla::write_explain(
-        env.ui.out(),
-        format,
-        &file.case,
-        &reports,
-        &cb.config.policy,
-        now,
-    )?;
+    render::sla::write_explain(env.ui.out(), format, &file.case, &reports, policy, now)?;
     Ok(())
 }

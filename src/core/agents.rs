@@ -39,6 +39,15 @@ impl Agents {
     pub fn parse(text: &str) -> Result<Agents, SettingsError> {
         let agents: Agents =
             toml::from_str(text).map_err(|e| super::config::toml_error(text, &e))?;
+        if let Some(u) = super::keys::unknown_keys(text, &super::keys::AGENTS_TOML)
+            .into_iter()
+            .next()
+        {
+            return Err(SettingsError {
+                line: u.line,
+                message: u.to_string(),
+            });
+        }
         for (handle, agent) in &agents.agents {
             if let Some(team) = &agent.team
                 && !agents.teams.contains_key(team)

@@ -100,9 +100,13 @@ pub struct Config {
     /// `[[sla]]` tables, as written (checked into `policy`).
     #[serde(default)]
     pub sla: Option<toml::Value>,
-    /// The checked SLA policy.
+    /// The checked SLA policy (empty when it has an error).
     #[serde(skip)]
     pub policy: super::sla::Policy,
+    /// What is wrong with the SLA policy or its calendars: `sla` fails on it, other
+    /// commands report it and keep working (a case it does not touch stays usable).
+    #[serde(skip)]
+    pub policy_error: Option<SettingsError>,
 }
 
 fn default_prefix() -> String {
@@ -149,12 +153,27 @@ impl Config {
             line: e.line.or_else(|| locate(text, &e.message)),
             ..e
         };
+        // A typo must not be ignored: unknown keys are errors, with the closest name.
+        let mut policy_error = None;
+        for u in super::keys::unknown_keys(text, &super::keys::DOCKET_TOML) {
+            let e = SettingsError {
+                line: u.line,
+                message: u.to_string(),
+            };
+            if u.within.starts_with("[[sla]]") || u.within.starts_with("[calendars") {
+                policy_error.get_or_insert(e);
+            } else {
+                return Err(e);
+            }
+        }
         config.validate().map_err(located)?;
         let check = |p: &str| config.check_priority(p);
-        let policy =
-            super::sla::Policy::from_toml(config.calendars.as_ref(), config.sla.as_ref(), &check)
-                .map_err(located)?;
-        config.policy = policy;
+        match super::sla::Policy::from_toml(config.calendars.as_ref(), config.sla.as_ref(), &check)
+        {
+            Ok(policy) if policy_error.is_none() => config.policy = policy,
+            Ok(_) => config.policy_error = policy_error,
+            Err(e) => config.policy_error = Some(located(e)),
+        }
         Ok(config)
     }
 
@@ -420,21 +439,30 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("line 3: default_type"), "{err}");
-        let err = Config::parse(
+        // SLA and calendar errors do not stop the casebook from loading; they are kept
+        // for `sla` to fail on and other commands to report.
+        let policy_error = |text: &str| {
+            let c = Config::parse(text).expect("the rest of the settings load");
+            c.policy_error
+                .expect("the policy error is kept")
+                .to_string()
+        };
+        let err = policy_error(
             "[calendars.x]\ntimezone = \"UTC\"\n\n[calendars.y]\ntimezone = \"Mars/Base\"\nhours = { mon = [\"09:00-10:00\"] }",
-        )
-        .unwrap_err()
-        .to_string();
+        );
         assert!(
             err.starts_with("line 1: calendars.x") || err.starts_with("line 4: calendars.y"),
             "{err}"
         );
-        let err = Config::parse(
+        let err = policy_error(
             "[[sla]]\nname = \"a\"\ntarget = \"1h\"\n\n[[sla]]\nname = \"b\"\ntarget = \"soon\"",
-        )
-        .unwrap_err()
-        .to_string();
+        );
         assert!(err.starts_with("line 6: sla \"b\""), "{err}");
+        let err = policy_error("[[sla]]\nname = \"a\"\ntarget = \"1h\"\nwarn_At = [50]\n");
+        assert!(err.starts_with("line 4: unknown key warn_At"), "{err}");
+        // Anywhere else, an unknown key stops the load.
+        let err = Config::parse("id_prefx = \"X\"").unwrap_err().to_string();
+        assert!(err.contains("did you mean id_prefix?"), "{err}");
     }
 
     #[test]

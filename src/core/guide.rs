@@ -492,7 +492,13 @@ pub fn validate(guide: &Guide, text: &str, checks: &Checks<'_>) -> Vec<Problem> 
         agent: check_agent,
         guides,
     } = *checks;
-    let mut problems = Vec::new();
+    let mut problems: Vec<Problem> = super::keys::unknown_keys(text, &super::keys::GUIDE)
+        .into_iter()
+        .map(|u| Problem {
+            line: u.line,
+            message: u.to_string(),
+        })
+        .collect();
     let mut report = |id: Option<&str>, needle: Option<String>, message: String| {
         let line = match (id, needle) {
             (Some(id), Some(n)) => {

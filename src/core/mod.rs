@@ -13,6 +13,7 @@ pub mod error;
 pub mod guide;
 pub mod history;
 pub mod id;
+pub mod keys;
 pub mod lifecycle;
 pub mod query;
 pub mod sla;

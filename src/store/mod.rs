@@ -109,6 +109,17 @@ impl Casebook {
         })
     }
 
+    /// The SLA policy, or the error in it (named with docket.toml and its line).
+    pub fn policy(&self) -> Result<&crate::core::sla::Policy> {
+        match &self.config.policy_error {
+            Some(e) => Err(StoreError::Settings {
+                file: self.dir.join(CONFIG_FILE),
+                source: e.clone(),
+            }),
+            None => Ok(&self.config.policy),
+        }
+    }
+
     /// Where docket keeps its lock and cache: `.git/docket/` (never committed).
     pub fn private_dir(&self) -> PathBuf {
         let mut p = self.repo.path().join("docket");

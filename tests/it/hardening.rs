@@ -454,3 +454,77 @@ fn regression_issue_10_a_chatty_check_is_drained_and_keeps_its_status() {
     );
     assert!(body.ends_with("done"), "stderr is kept too");
 }
+
+#[test]
+fn regression_issue_10_typos_in_settings_are_named_with_the_closest_key() {
+    let env = TestEnv::new();
+    let id = env.create("Typo victim", &["--priority", "P2"]);
+    // An SLA typo: `sla` fails clearly; a case it does not touch stays usable.
+    let text = std::fs::read_to_string(env.dir.join("docket.toml")).unwrap();
+    let first_target = text.lines().find(|l| l.starts_with("target = ")).unwrap();
+    edit_config(
+        &env,
+        first_target,
+        &format!("{first_target}\nwarn_At = [50]"),
+    );
+    let line = std::fs::read_to_string(env.dir.join("docket.toml"))
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("warn_At"))
+        .unwrap()
+        + 1;
+    let err = exits(&env, &["sla"], 2);
+    assert!(
+        err.contains("docket.toml")
+            && err.contains(&format!("line {line}"))
+            && err.contains("unknown key warn_At in [[sla]]")
+            && err.contains("did you mean warn_at?"),
+        "{err}"
+    );
+    let out = env
+        .docket(&["comment", &id, "-m", "still works"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let warning = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        warning.contains("warning:") && warning.contains("warn_At"),
+        "{warning}"
+    );
+    env.ok(&["show", &id]);
+    env.git(&["checkout", "docket.toml"]);
+    // Elsewhere in docket.toml a typo stops every command.
+    edit_config(&env, "autoclose_after", "autoclose_aftr");
+    let err = exits(&env, &["show", &id], 2);
+    assert!(err.contains("did you mean autoclose_after?"), "{err}");
+    env.git(&["checkout", "docket.toml"]);
+    // agents.toml too.
+    let agents = std::fs::read_to_string(env.dir.join("agents.toml")).unwrap();
+    std::fs::write(
+        env.dir.join("agents.toml"),
+        agents.replacen("email =", "emial =", 1),
+    )
+    .unwrap();
+    let err = exits(&env, &["list"], 2);
+    assert!(
+        err.contains("agents.toml") && err.contains("did you mean email?"),
+        "{err}"
+    );
+    env.git(&["checkout", "agents.toml"]);
+    // And guides: `guide check` names it, `guide run` refuses it.
+    let guide = "title = \"T\"\nstart = \"a\"\n[nodes.a]\ninput = \"When?\"\nfield = \"last_seen\"\nrequried = true\nnext = \"o\"\n[nodes.o]\noutcome = \"x\"\n";
+    std::fs::write(env.dir.join("guides/typo.toml"), guide).unwrap();
+    let out = env.docket(&["guide", "check"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout.contains("guides/typo.toml:6: unknown key requried") && stdout.contains("required"),
+        "{stdout}"
+    );
+    let err = exits(
+        &env,
+        &["guide", "run", &id, "typo", "--answer", "a=today"],
+        2,
+    );
+    assert!(err.contains("requried"), "{err}");
+}
