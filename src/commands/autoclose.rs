@@ -33,7 +33,7 @@ pub fn run(env: &mut Env<'_>, args: AutocloseArgs) -> Result<()> {
         }
         // Each in its own commit, re-read under the lock.
         let session = cb.begin_write()?;
-        let file = cb.load_case(&s.id)?;
+        let file = cb.load_for_write(&s.id)?;
         let details = TransitionDetails {
             reason: Some(reason.clone()),
             ..Default::default()

@@ -223,7 +223,7 @@ pub fn edit_case(
     from: Option<&str>,
 ) -> Result<Case> {
     let session = cb.begin_write()?;
-    let file = cb.load_case(query)?;
+    let file = cb.load_for_write(query)?;
     let actor = env.actor_for(cb, file.case.contact.as_deref(), from)?;
     if cb.has_uncommitted_edits(&file) {
         env.status(format!(

@@ -58,6 +58,10 @@ pub enum StoreError {
     RefLocked { path: PathBuf },
     #[error("{what} failed: {message}")]
     GitCommand { what: String, message: String },
+    #[error(
+        "{path} is older than the branch (the work tree is behind HEAD: another worktree or a reset moved it); nothing was written"
+    )]
+    StaleWorkTree { path: String },
     #[error("empty case ID")]
     EmptyId,
     #[error("no case matches {0:?}")]
@@ -127,6 +131,11 @@ impl StoreError {
                 )];
             }
             StoreError::NoCase(_) => "`docket list` shows the cases",
+            StoreError::StaleWorkTree { path } => {
+                return vec![format!(
+                    "bring the work tree up to date (`git checkout -- {path}`, or `git reset --keep HEAD`), then run the command again"
+                )];
+            }
             StoreError::Ambiguous { .. } => "type more characters of the ID",
             StoreError::BadCase(_) => "`git diff` shows what changed in it",
             _ => return Vec::new(),

@@ -21,6 +21,27 @@ impl Casebook {
         self.abs(&casefile::path_for(id)).exists()
     }
 
+    /// Reads a case to change it. A file that differs from HEAD but is exactly what the
+    /// index holds is not a hand edit: the work tree is behind the branch (another worktree
+    /// or a reset moved it), and committing it would undo newer history; refused.
+    pub fn load_for_write(&self, query: &str) -> Result<CaseFile> {
+        let file = self.load_case(query)?;
+        if self.has_uncommitted_edits(&file) {
+            let full = format!("{}{}", self.prefix, file.path);
+            let staged = self
+                .repo
+                .index()
+                .ok()
+                .and_then(|i| i.get_path(std::path::Path::new(&full), 0))
+                .and_then(|e| self.repo.find_blob(e.id).ok())
+                .map(|b| b.content() == file.text.as_bytes());
+            if staged == Some(true) {
+                return Err(StoreError::StaleWorkTree { path: file.path });
+            }
+        }
+        Ok(file)
+    }
+
     /// Whether the case file differs from its committed version (a hand edit that the
     /// next commit of this case will include).
     pub fn has_uncommitted_edits(&self, file: &CaseFile) -> bool {

@@ -303,3 +303,42 @@ fn regression_issue_10_concurrent_writers_and_git_lose_nothing() {
     assert!(lost.is_empty(), "git adds undone: {lost:?}");
     assert!(!porcelain(&env).lines().any(|l| l.contains("cases/")));
 }
+
+/// A second worktree on the same branch has an old copy of a case: committing it would
+/// undo the newer history, so docket refuses and says how to catch up.
+#[test]
+fn regression_issue_10_a_stale_work_tree_is_not_committed_over_newer_history() {
+    let env = TestEnv::new();
+    let id = env.create("Shared case", &[]);
+    let other = env.tmp.path().join("other");
+    env.git(&[
+        "worktree",
+        "add",
+        "-q",
+        "-f",
+        other.to_str().unwrap(),
+        "main",
+    ]);
+    // The main work tree moves the branch on.
+    env.ok(&["comment", &id, "-m", "newer words"]);
+    // The other work tree still has the old file, and an index that matches it.
+    let out = env
+        .std_docket(&["comment", &id, "-m", "from the stale tree"])
+        .current_dir(&other)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("older than the branch") && stderr.contains("git checkout"),
+        "{stderr}"
+    );
+    let rel = env.case_path(&id);
+    let rel = rel.strip_prefix(&env.dir).unwrap().to_str().unwrap();
+    let at_tip = env.git(&["show", &format!("main:{rel}")]);
+    assert!(
+        at_tip.contains("newer words"),
+        "the newer history is intact: {at_tip}"
+    );
+    assert!(!at_tip.contains("from the stale tree"));
+}

@@ -528,3 +528,141 @@ fn regression_issue_10_typos_in_settings_are_named_with_the_closest_key() {
     );
     assert!(err.contains("requried"), "{err}");
 }
+
+/// Mangled case files: truncated, wrong types, duplicate keys, a 10 MB string, deep
+/// nesting, binary junk. Each is an error naming the file (exit 2, no panic), nothing is
+/// written to it, and every other case is still listed.
+#[test]
+fn regression_issue_10_mangled_case_files_are_named_never_a_panic() {
+    let env = TestEnv::new();
+    let good = env.create("Good neighbour", &[]);
+    let victim = env.create("Victim", &["--body", "some words"]);
+    env.ok(&["comment", &victim, "-m", "more words"]);
+    let path = env.case_path(&victim);
+    let original = std::fs::read_to_string(&path).unwrap();
+    let mut variants: Vec<(String, String)> = Vec::new();
+    for cut in [
+        1,
+        10,
+        original.len() / 3,
+        original.len() / 2,
+        original.len() - 5,
+    ] {
+        variants.push((format!("truncated at {cut}"), original[..cut].to_string()));
+    }
+    variants.push((
+        "title as a number".into(),
+        original.replacen("title = \"Victim\"", "title = 7", 1),
+    ));
+    variants.push((
+        "state unknown".into(),
+        original.replacen("state = \"open\"", "state = \"lost\"", 1),
+    ));
+    variants.push((
+        "duplicate key".into(),
+        original.replacen("title = ", "title = \"a\"\ntitle = ", 1),
+    ));
+    variants.push((
+        "timeline not a list".into(),
+        format!("timeline = 3\n{original}"),
+    ));
+    variants.push((
+        "a 10 MB title".into(),
+        original.replacen("Victim", &"v".repeat(10 << 20), 1),
+    ));
+    variants.push((
+        "deep nesting".into(),
+        format!(
+            "{original}\n[deep]\nx = {}1{}\n",
+            "[".repeat(50_000),
+            "]".repeat(50_000)
+        ),
+    ));
+    variants.push((
+        "binary junk".into(),
+        String::from_utf8_lossy(&[0u8, 159, 146, 150, 255, 1, 2]).into_owned(),
+    ));
+    variants.push(("empty".into(), String::new()));
+    variants.push((
+        "bad time".into(),
+        original.replacen("created_at = \"", "created_at = \"yesterday", 1),
+    ));
+    let commits = env.commit_count();
+    for (what, text) in &variants {
+        std::fs::write(&path, text).unwrap();
+        let out = env.docket(&["list", "--format", "tsv"]).output().unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert_eq!(out.status.code(), Some(2), "{what}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{what}: {stderr}");
+        assert!(stdout.contains(&good), "{what}: the good case is listed");
+        assert!(
+            stderr.contains(&format!("{victim}.toml")),
+            "{what}: {stderr}"
+        );
+        assert!(
+            stderr.lines().count() <= 3,
+            "{what}: one line per problem: {stderr}"
+        );
+        let err = exits(&env, &["comment", &victim, "-m", "refused"], 2);
+        assert!(err.contains(&victim), "{what}: {err}");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            text.as_bytes(),
+            "{what}: untouched"
+        );
+        assert_eq!(env.commit_count(), commits, "{what}: nothing committed");
+    }
+    std::fs::write(&path, &original).unwrap();
+    env.ok(&["comment", &victim, "-m", "repaired"]);
+}
+
+/// Mangled settings: each is an error naming the file, exit 2, no panic.
+#[test]
+fn regression_issue_10_mangled_settings_are_named_never_a_panic() {
+    let env = TestEnv::new();
+    let id = env.create("Case", &[]);
+    for file in ["docket.toml", "agents.toml", "guides/lost-card.toml"] {
+        let path = env.dir.join(file);
+        let original = std::fs::read_to_string(&path).unwrap();
+        let cuts = [
+            1,
+            original.len() / 3,
+            original.len() / 2,
+            original.len() - 3,
+        ];
+        let mut variants: Vec<String> = cuts.iter().map(|c| original[..*c].to_string()).collect();
+        variants.push(format!("{original}\n[[[\n"));
+        variants.push(original.replace(" = \"", " = 5 #\""));
+        variants.push(format!(
+            "x = {}1{}\n{original}",
+            "[".repeat(20_000),
+            "]".repeat(20_000)
+        ));
+        let mut refused = 0;
+        for text in variants {
+            std::fs::write(&path, &text).unwrap();
+            let args: Vec<&str> = if file.starts_with("guides") {
+                vec!["guide", "run", &id, "lost-card", "--answer", "kind=Lost"]
+            } else {
+                vec!["show", &id]
+            };
+            let out = env.docket(&args).output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(!stderr.contains("panicked"), "{file}: {stderr}");
+            // Some cuts are still valid TOML (a comment, defaults); the others are errors.
+            if out.status.code() != Some(0) {
+                refused += 1;
+                assert_eq!(out.status.code(), Some(2), "{file} {text:.60}: {stderr}");
+                assert!(
+                    stderr.contains(file.rsplit('/').next().unwrap()),
+                    "{file}: {stderr}"
+                );
+            }
+        }
+        assert!(refused >= 4, "{file}: only {refused} variants were refused");
+        std::fs::write(&path, &original).unwrap();
+    }
+}

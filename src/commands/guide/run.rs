@@ -141,7 +141,7 @@ fn apply_chain(env: &mut Env<'_>, cb: &Casebook, case: &Case, chain: &[Walked]) 
         out
     })?;
     let session = cb.begin_write()?;
-    let file_case = cb.load_case(&case.id)?;
+    let file_case = cb.load_for_write(&case.id)?;
     let summary: Vec<String> = chain
         .iter()
         .map(|w| format!("{} → {}", w.guide.name, w.run.outcome))
