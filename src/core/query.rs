@@ -287,6 +287,16 @@ mod tests {
     }
 
     proptest! {
+        /// `--at` takes any text without panicking: a time, `+DURATION`, or an error.
+        #[test]
+        fn at_parses_any_text_or_refuses_it(text in "\\PC{0,32}", n in "[+][0-9]{1,25}[smhdw]") {
+            let now = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+            let _ = parse_at("--at", &text, now);
+            if let Ok(t) = parse_at("--at", &n, now) {
+                prop_assert!(t >= now);
+            }
+        }
+
         /// Sorting is a permutation and every sort key yields an order consistent with it.
         #[test]
         fn sorting_keeps_every_case(created in proptest::collection::vec(0i64..1000, 0..30)) {
