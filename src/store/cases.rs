@@ -46,10 +46,7 @@ impl Casebook {
             return Ok(Vec::new());
         }
         // Shard folders that are links (or files) are not read; see check_inside.
-        let shards: Vec<String> = sorted_dir(&root)?
-            .into_iter()
-            .filter(|s| std::fs::symlink_metadata(root.join(s)).is_ok_and(|m| m.is_dir()))
-            .collect();
+        let shards = sorted_subdirs(&root)?;
         let root = &root;
         let read_shard = |shard: &String| -> Vec<(String, std::io::Result<Stamp>)> {
             let Ok(entries) = std::fs::read_dir(root.join(shard)) else {
@@ -224,6 +221,23 @@ impl Stamp {
 pub fn file_id(path: &str) -> &str {
     let name = path.rsplit('/').next().unwrap_or(path);
     name.strip_suffix(".toml").unwrap_or(name)
+}
+
+/// The real subfolders of `dir` (not links), sorted; the type comes with the directory
+/// listing itself, so this costs no `stat` per entry.
+fn sorted_subdirs(dir: &std::path::Path) -> Result<Vec<String>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(StoreError::io(dir, e)),
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    Ok(names)
 }
 
 fn sorted_dir(dir: &std::path::Path) -> Result<Vec<String>> {

@@ -287,6 +287,10 @@ impl WriteSession<'_> {
         let parents: Vec<&git2::Commit> = parent.into_iter().collect();
         let oid = repo.commit(None, &author, &committer, message, &tree, &parents)?;
         journal.commit = Some(oid);
+        // Recorded before the index lock is taken (one write for both): a kill right after
+        // taking it leaves a lock newer than the journal, which recovery knows for
+        // docket's own.
+        journal.index_locked = true;
         journal.save(&git_dir)?;
 
         // Work tree, then the index (under index.lock), then the branch: until the branch
@@ -324,13 +328,6 @@ impl WriteSession<'_> {
             .map(|j| (j.path.clone(), j.old))
             .collect();
         let index_file = git_dir.join("index");
-        // Recorded before the lock is taken: a kill right after taking it leaves a lock
-        // newer than the journal, which recovery knows for docket's own.
-        journal.index_locked = true;
-        if let Err(e) = journal.save(&git_dir) {
-            restore();
-            return Err(e);
-        }
         let plan = match IndexLock::acquire(&index_file, Duration::from_secs(1)) {
             Ok(Acquired::Locked(mut lock)) => {
                 let prepared = lock

@@ -342,3 +342,66 @@ fn regression_issue_10_a_stale_work_tree_is_not_committed_over_newer_history() {
     );
     assert!(!at_tip.contains("from the stale tree"));
 }
+
+/// The state a docket killed while moving the branch leaves: its journal, its new commit
+/// (unreferenced), the rewritten file, and `refs/heads/main.lock` holding that commit.
+/// The next command recognises the lock as docket's own, removes it, and puts the file
+/// back; later writes go through (0.1 failed every write from then on).
+#[test]
+fn regression_issue_10_a_branch_lock_left_by_a_killed_docket_is_recovered() {
+    let env = TestEnv::new();
+    let id = env.create("Interrupted", &[]);
+    let rel = env.case_path(&id);
+    let rel = rel
+        .strip_prefix(&env.dir)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let head = env.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let old_blob = env
+        .git(&["rev-parse", &format!("HEAD:{rel}")])
+        .trim()
+        .to_string();
+    let original = env.case_text(&id);
+    // What the killed write had done: a new blob, a commit, the file, the lock.
+    let changed = format!("{original}\n# half-done\n");
+    std::fs::write(env.case_path(&id), &changed).unwrap();
+    let new_blob = env.git(&["hash-object", "-w", &rel]).trim().to_string();
+    let tree = env.git(&["write-tree"]).trim().to_string();
+    let commit = env
+        .git(&["commit-tree", &tree, "-p", &head, "-m", "killed"])
+        .trim()
+        .to_string();
+    std::fs::write(
+        env.dir.join(".git/refs/heads/main.lock"),
+        format!("{commit}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        env.dir.join(".git/docket/journal"),
+        format!(
+            "branch refs/heads/main\nhead {head}\ncommit {commit}\nindex-locked true\nfile {old_blob}\t{new_blob}\t{rel}\n"
+        ),
+    )
+    .unwrap();
+    env.ok(&["list", "-q"]);
+    assert!(
+        !env.dir.join(".git/refs/heads/main.lock").exists(),
+        "docket's own lock is gone"
+    );
+    assert!(!env.dir.join(".git/docket/journal").exists());
+    assert_eq!(
+        env.case_text(&id),
+        original,
+        "the half-done file is put back"
+    );
+    assert_eq!(
+        env.git(&["rev-parse", "HEAD"]).trim(),
+        head,
+        "the branch did not move"
+    );
+    assert_eq!(porcelain(&env), "");
+    env.ok(&["comment", &id, "-m", "writes work again"]);
+    assert_eq!(porcelain(&env), "");
+}
