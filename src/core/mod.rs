@@ -15,5 +15,6 @@ pub mod history;
 pub mod id;
 pub mod keys;
 pub mod lifecycle;
+pub mod merge;
 pub mod query;
 pub mod sla;
