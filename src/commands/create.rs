@@ -50,6 +50,7 @@ pub fn create_case(
             Some((&a.handle, a.team.as_deref())),
         )?;
     }
+    crate::core::merge::stamp_clocks(&mut case, 0);
     if let Some(w) = session.create_case(&case, now)?.warning {
         ui.warn(w);
     }

@@ -190,7 +190,10 @@ pub fn write_with(
     change: impl FnOnce(&mut Case, &mut Ctx) -> Result<String>,
 ) -> Result<Case> {
     let mut case = file.case.clone();
+    let before = case.timeline.len();
     let summary = change(&mut case, &mut ctx).map_err(|e| e.context(&case.id))?;
+    // The new events get the next logical clocks (what merges order changes by).
+    crate::core::merge::stamp_clocks(&mut case, before);
     let commit = session.save_case(&file, &case, action, &summary, ctx.now)?;
     if let Some(w) = commit.warning {
         ui.warn(w);
