@@ -49,6 +49,8 @@ impl Cli {
             Command::Reopen(a) | Command::Cancel(a) => a.format.into(),
             Command::Autoclose(a) => a.format.into(),
             Command::Log(a) => a.format.into(),
+            Command::Sync(a) => a.format.into(),
+            Command::Clone(a) => a.format.into(),
             Command::Sla(a) => match &a.command {
                 Some(SlaCommand::Explain(e)) => e.format.into(),
                 None => a.format.into(),
@@ -59,7 +61,9 @@ impl Cli {
                 GuideCommand::Show(a) => a.format.into(),
                 GuideCommand::Run(a) => a.format.into(),
             },
-            Command::Completions(_) | Command::GenerateFiles(_) => Format::Table,
+            Command::Completions(_) | Command::GenerateFiles(_) | Command::MergeFile(_) => {
+                Format::Table
+            }
         }
     }
 }
@@ -288,6 +292,21 @@ pub enum Command {
         after_help = "Examples:\n  docket guide list\n  docket guide run DK-4F lost-card\n  docket guide run DK-4F lost-card --answer kind=Stolen --answer suspicious=Yes\n  docket guide show lost-card --format dot | dot -Tsvg > lost-card.svg\n  docket guide check"
     )]
     Guide(GuideCommand),
+    /// Fetch, merge (cases the docket way) and push: work with a team through a Git remote
+    #[command(
+        after_help = "Examples:\n  docket sync                   # origin, the current branch\n  docket sync upstream --branch main\n  docket sync --format json     # what came in, went out, and conflicts resolved"
+    )]
+    Sync(SyncArgs),
+    /// Clone a casebook and set it up to sync (prints its folder)
+    #[command(
+        after_help = "Examples:\n  docket clone git@example.com:support/casebook.git\n  cd \"$(docket clone https://example.com/casebook.git cb -q)\""
+    )]
+    Clone(CloneArgs),
+    /// Merge three versions of a case file (Git's merge driver; see `docket sync`)
+    #[command(
+        after_help = "Git runs it for case files (.gitattributes: cases/**/*.toml merge=docket), as\n  docket merge-file %O %A %B %P\nIt writes the merged case over OURS and exits 0; a version that does not parse\nis left with Git's conflict markers (exit 1)."
+    )]
+    MergeFile(MergeFileArgs),
     /// Print a shell completion script
     #[command(
         after_help = "Examples:\n  docket completions bash > ~/.local/share/bash-completion/completions/docket"
@@ -557,6 +576,41 @@ pub struct AutocloseArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: TextFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct SyncArgs {
+    /// The remote (default: origin)
+    pub remote: Option<String>,
+    /// The branch to sync (default: the current one)
+    #[arg(long)]
+    pub branch: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct CloneArgs {
+    /// Where the casebook is (anything `git clone` takes)
+    pub url: String,
+    /// The folder to clone into (default: named after the URL)
+    pub dir: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct MergeFileArgs {
+    /// The common ancestor's version (%O; empty when the file is new on both sides)
+    pub base: PathBuf,
+    /// Our version (%A), overwritten with the result
+    pub ours: PathBuf,
+    /// Their version (%B)
+    pub theirs: PathBuf,
+    /// The file's path in the repository (%P), for messages
+    pub path: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -54,6 +54,10 @@ pub fn init_casebook(
             content: AGENTS_TEMPLATE.as_bytes().to_vec(),
         },
     ];
+    files.push(FileWrite {
+        path: ".gitattributes".into(),
+        content: crate::store::GITATTRIBUTES.as_bytes().to_vec(),
+    });
     for (name, text) in GUIDE_TEMPLATES {
         files.push(FileWrite {
             path: format!("{}/{name}.toml", crate::store::guides::GUIDES_DIR),
@@ -65,7 +69,12 @@ pub fn init_casebook(
         now,
         identity,
     };
-    Ok(init::init(&dir, &how)?)
+    let (cb, created) = init::init(&dir, &how)?;
+    // This clone merges case files the docket way from the start.
+    if let Ok(exe) = std::env::current_exe() {
+        let _ = cb.ensure_merge_driver(&exe);
+    }
+    Ok((cb, created))
 }
 
 pub fn run(env: &mut Env<'_>, args: InitArgs) -> Result<()> {

@@ -12,8 +12,10 @@ mod guide;
 mod init;
 mod list;
 mod log;
+mod merge_file;
 mod show;
 mod sla;
+mod sync;
 
 use std::sync::Mutex;
 
@@ -78,8 +80,21 @@ impl<'a> Env<'a> {
     }
 
     /// The casebook, for commands that fail on an SLA policy error themselves.
-    pub fn casebook_for_slas(&self) -> Result<Casebook> {
-        Ok(Casebook::discover(self.global.casebook.as_deref())?)
+    pub fn casebook_for_slas(&mut self) -> Result<Casebook> {
+        let cb = Casebook::discover(self.global.casebook.as_deref())?;
+        self.ensure_merge_driver(&cb);
+        Ok(cb)
+    }
+
+    /// Installs docket's merge driver in this clone's `.git/config` when it is missing
+    /// (one status line), so `git pull` merges cases the docket way.
+    pub fn ensure_merge_driver(&mut self, cb: &Casebook) {
+        let Ok(exe) = std::env::current_exe() else {
+            return;
+        };
+        if let Ok(true) = cb.ensure_merge_driver(&exe) {
+            self.status("note: installed docket's merge driver in .git/config (git pull now merges cases the docket way).");
+        }
     }
 
     /// The acting agent: `--as HANDLE`, else the agent whose email/name matches the Git
@@ -265,6 +280,9 @@ pub fn run(cli: Cli, ui: &mut Ui) -> Result<()> {
         Command::Log(args) => log::run(env, args),
         Command::Sla(args) => sla::run(env, args),
         Command::Guide(command) => guide::run(env, command),
+        Command::MergeFile(args) => merge_file::run(env, args),
+        Command::Sync(args) => sync::run(env, args),
+        Command::Clone(args) => sync::clone(env, args),
         Command::Completions(args) => generate::completions(env, args),
         Command::GenerateFiles(args) => generate::files(env, args),
     }

@@ -197,7 +197,10 @@ pub fn merge(base: Option<&Case>, ours: &Case, theirs: &Case) -> (Case, Report) 
         } else {
             (ov, tv, la, lb)
         };
-        let at = wev.map(|e| e.at).max(lev.map(|e| e.at)).unwrap_or(ours.updated_at);
+        let at = wev
+            .map(|e| e.at)
+            .max(lev.map(|e| e.at))
+            .unwrap_or(ours.updated_at);
         next_clock += 1;
         let mut e = Event::new(
             derived_id(&format!("merge {field} {win} {lose}")),
@@ -219,7 +222,9 @@ pub fn merge(base: Option<&Case>, ours: &Case, theirs: &Case) -> (Case, Report) 
         e.extra
             .insert("clock".into(), toml::Value::Integer(next_clock as i64));
         merged_at.push(e);
-        report.conflicts.push((field.to_string(), win.clone(), lose));
+        report
+            .conflicts
+            .push((field.to_string(), win.clone(), lose));
         win
     };
 
@@ -246,21 +251,12 @@ pub fn merge(base: Option<&Case>, ours: &Case, theirs: &Case) -> (Case, Report) 
     field!("team", team, opt);
     field!("parent", parent, opt);
     field!("resolution", resolution, opt);
-    field!(
-        "escalation_level",
-        escalation_level,
-        |v: &u32| v.to_string()
-    );
-    field!(
-        "csat",
-        csat,
-        |v: &Option<u8>| v.map(|c| c.to_string()).unwrap_or_default()
-    );
-    field!(
-        "state",
-        state,
-        |v: &State| v.as_str().to_string()
-    );
+    field!("escalation_level", escalation_level, |v: &u32| v
+        .to_string());
+    field!("csat", csat, |v: &Option<u8>| v
+        .map(|c| c.to_string())
+        .unwrap_or_default());
+    field!("state", state, |v: &State| v.as_str().to_string());
 
     // Tags as sets.
     let empty = Vec::new();
@@ -316,7 +312,8 @@ pub fn merge(base: Option<&Case>, ours: &Case, theirs: &Case) -> (Case, Report) 
     // The state must be legal for the merged timeline: a customer's reply recorded in one
     // clone after the other resolved the case (or asked and waited) reopens it.
     if matches!(merged.state, State::Resolved | State::AwaitingInfo) {
-        let ids = |c: &'_ Case| -> HashSet<String> { c.timeline.iter().map(|e| e.id.clone()).collect() };
+        let ids =
+            |c: &'_ Case| -> HashSet<String> { c.timeline.iter().map(|e| e.id.clone()).collect() };
         let (in_a, in_b) = (ids(ours), ids(theirs));
         let last_state = timeline
             .iter()
@@ -335,7 +332,9 @@ pub fn merge(base: Option<&Case>, ours: &Case, theirs: &Case) -> (Case, Report) 
                     && unseen(&e.id)
             });
             if let Some(reply) = reply
-                && !timeline.iter().any(|e| e.id == derived_id(&format!("reopen {s} {}", reply.id)))
+                && !timeline
+                    .iter()
+                    .any(|e| e.id == derived_id(&format!("reopen {s} {}", reply.id)))
             {
                 let was = merged.state;
                 next_clock += 1;

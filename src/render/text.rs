@@ -215,6 +215,12 @@ pub fn event_summary(e: &Event) -> String {
             let get = |k: &str| e.extra.get(k).and_then(|v| v.as_str()).unwrap_or("?");
             format!("ran guide {}: {}", get("guide"), get("outcome"))
         }
+        "merge" => format!(
+            "merge: kept {} = {} over {} (changed in two clones)",
+            opt(&e.field),
+            opt(&e.to),
+            opt(&e.from)
+        ),
         "check" => {
             let get = |k: &str| e.extra.get(k).and_then(|v| v.as_str()).unwrap_or("?");
             format!("check `{}`: {}", get("command"), get("status"))

@@ -14,10 +14,11 @@ pub mod guides;
 pub mod index;
 pub mod init;
 mod journal;
+pub mod remote;
 mod write;
 
 pub use error::{Result, StoreError};
-pub use write::RoundTripError;
+pub use write::{GITATTRIBUTES, RoundTripError};
 
 use std::path::{Path, PathBuf};
 

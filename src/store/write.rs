@@ -115,3 +115,39 @@ impl WriteSession<'_> {
         )
     }
 }
+
+/// The `.gitattributes` line that makes Git merge case files with docket.
+pub const GITATTRIBUTES: &str = "cases/**/*.toml merge=docket\n";
+
+impl Casebook {
+    /// Makes sure this clone's `.git/config` names docket (`exe`) as the merge driver for
+    /// case files; returns whether it had to (re)install it. A driver naming a docket
+    /// binary that no longer exists is replaced.
+    pub fn ensure_merge_driver(&self, exe: &std::path::Path) -> Result<bool> {
+        let mut config = self.repo.config()?.open_level(git2::ConfigLevel::Local)?;
+        if let Ok(driver) = config.get_string("merge.docket.driver") {
+            let program = driver
+                .split(" merge-file")
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches('\'');
+            if std::path::Path::new(program).exists() || program == "docket" {
+                return Ok(false);
+            }
+        }
+        let quoted = format!("'{}'", exe.display().to_string().replace('\'', "'\\''"));
+        config.set_str("merge.docket.name", "docket: merge case files")?;
+        config.set_str(
+            "merge.docket.driver",
+            &format!("{quoted} merge-file %O %A %B %P"),
+        )?;
+        Ok(true)
+    }
+
+    /// Whether the casebook's `.gitattributes` sends case files to docket's driver.
+    pub fn has_gitattributes(&self) -> bool {
+        std::fs::read_to_string(self.dir.join(".gitattributes"))
+            .is_ok_and(|t| t.lines().any(|l| l.trim() == GITATTRIBUTES.trim()))
+    }
+}

@@ -70,8 +70,16 @@ fn comments_from_both_sides_are_all_kept_once_in_order() {
     act(&mut x, Actor::agent("alice"), 10, 2, comment("from alice"));
     act(&mut y, Actor::agent("bob"), 5, 3, comment("from bob"));
     let (m, report) = merge(Some(&b), &x, &y);
-    let bodies: Vec<&str> = m.timeline.iter().filter_map(|e| e.body.as_deref()).collect();
-    assert_eq!(bodies, ["help", "from bob", "from alice"], "ordered by time");
+    let bodies: Vec<&str> = m
+        .timeline
+        .iter()
+        .filter_map(|e| e.body.as_deref())
+        .collect();
+    assert_eq!(
+        bodies,
+        ["help", "from bob", "from alice"],
+        "ordered by time"
+    );
     assert!(report.conflicts.is_empty());
     let ids: BTreeSet<&str> = m.timeline.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids.len(), m.timeline.len(), "no event twice");
@@ -82,7 +90,13 @@ fn comments_from_both_sides_are_all_kept_once_in_order() {
 fn a_field_changed_on_one_side_takes_that_side() {
     let b = base();
     let (mut x, mut y) = (b.clone(), b.clone());
-    act(&mut x, Actor::agent("alice"), 1, 2, set(vec![Change::Priority("P1".into())]));
+    act(
+        &mut x,
+        Actor::agent("alice"),
+        1,
+        2,
+        set(vec![Change::Priority("P1".into())]),
+    );
     act(&mut y, Actor::agent("bob"), 2, 3, comment("hello"));
     let (m, report) = merge(Some(&b), &x, &y);
     assert_eq!(m.priority, "P1");
@@ -94,15 +108,36 @@ fn a_field_changed_on_one_side_takes_that_side() {
 fn a_field_changed_on_both_sides_goes_to_the_later_change_and_is_recorded() {
     let b = base();
     let (mut x, mut y) = (b.clone(), b.clone());
-    act(&mut x, Actor::agent("alice"), 1, 2, set(vec![Change::Priority("P1".into())]));
+    act(
+        &mut x,
+        Actor::agent("alice"),
+        1,
+        2,
+        set(vec![Change::Priority("P1".into())]),
+    );
     act(&mut y, Actor::agent("bob"), 2, 3, comment("first"));
-    act(&mut y, Actor::agent("bob"), 3, 4, set(vec![Change::Priority("P2".into())]));
+    act(
+        &mut y,
+        Actor::agent("bob"),
+        3,
+        4,
+        set(vec![Change::Priority("P2".into())]),
+    );
     let (m, report) = merge(Some(&b), &x, &y);
     assert_eq!(m.priority, "P2", "bob's change has the later logical clock");
-    assert_eq!(report.conflicts, vec![("priority".to_string(), "P2".to_string(), "P1".to_string())]);
+    assert_eq!(
+        report.conflicts,
+        vec![("priority".to_string(), "P2".to_string(), "P1".to_string())]
+    );
     let e = m.timeline.iter().find(|e| e.kind == "merge").unwrap();
-    assert_eq!((e.field.as_deref(), e.to.as_deref(), e.from.as_deref()), (Some("priority"), Some("P2"), Some("P1")));
-    assert!(e.reason.as_deref().unwrap().contains("bob") && e.reason.as_deref().unwrap().contains("alice"));
+    assert_eq!(
+        (e.field.as_deref(), e.to.as_deref(), e.from.as_deref()),
+        (Some("priority"), Some("P2"), Some("P1"))
+    );
+    assert!(
+        e.reason.as_deref().unwrap().contains("bob")
+            && e.reason.as_deref().unwrap().contains("alice")
+    );
     let (n, _) = merge(Some(&b), &y, &x);
     assert_eq!(render(&m), render(&n), "the same whichever side is ours");
 }
@@ -112,10 +147,22 @@ fn a_wrong_wall_clock_does_not_always_win() {
     let b = base();
     let (mut x, mut y) = (b.clone(), b.clone());
     // alice's clone thinks it is next year, but bob changed the field after more events.
-    act(&mut x, Actor::agent("alice"), 525_600, 2, set(vec![Change::Priority("P1".into())]));
+    act(
+        &mut x,
+        Actor::agent("alice"),
+        525_600,
+        2,
+        set(vec![Change::Priority("P1".into())]),
+    );
     act(&mut y, Actor::agent("bob"), 1, 3, comment("one"));
     act(&mut y, Actor::agent("bob"), 2, 4, comment("two"));
-    act(&mut y, Actor::agent("bob"), 3, 5, set(vec![Change::Priority("P4".into())]));
+    act(
+        &mut y,
+        Actor::agent("bob"),
+        3,
+        5,
+        set(vec![Change::Priority("P4".into())]),
+    );
     let (m, _) = merge(Some(&b), &x, &y);
     assert_eq!(m.priority, "P4");
 }
@@ -124,8 +171,23 @@ fn a_wrong_wall_clock_does_not_always_win() {
 fn tags_merge_as_sets() {
     let b = base();
     let (mut x, mut y) = (b.clone(), b.clone());
-    act(&mut x, Actor::agent("alice"), 1, 2, set(vec![Change::AddTag("vip".into()), Change::RemoveTag("old".into())]));
-    act(&mut y, Actor::agent("bob"), 1, 3, set(vec![Change::AddTag("fraud".into())]));
+    act(
+        &mut x,
+        Actor::agent("alice"),
+        1,
+        2,
+        set(vec![
+            Change::AddTag("vip".into()),
+            Change::RemoveTag("old".into()),
+        ]),
+    );
+    act(
+        &mut y,
+        Actor::agent("bob"),
+        1,
+        3,
+        set(vec![Change::AddTag("fraud".into())]),
+    );
     let (m, _) = merge(Some(&b), &x, &y);
     assert_eq!(m.tags, ["cards", "fraud", "vip"]);
 }
@@ -133,7 +195,13 @@ fn tags_merge_as_sets() {
 #[test]
 fn a_reply_after_a_resolution_in_another_clone_reopens_the_case() {
     let mut b = base();
-    act(&mut b, Actor::agent("alice"), 1, 2, Op::Assign(Some(("alice".into(), None))));
+    act(
+        &mut b,
+        Actor::agent("alice"),
+        1,
+        2,
+        Op::Assign(Some(("alice".into(), None))),
+    );
     let (mut x, mut y) = (b.clone(), b.clone());
     let resolve = Op::Transition(
         Transition::Resolve,
@@ -143,7 +211,13 @@ fn a_reply_after_a_resolution_in_another_clone_reopens_the_case() {
         },
     );
     assert!(act(&mut x, Actor::agent("alice"), 10, 3, resolve));
-    act(&mut y, Actor::customer("Jane"), 20, 4, comment("still broken"));
+    act(
+        &mut y,
+        Actor::customer("Jane"),
+        20,
+        4,
+        comment("still broken"),
+    );
     let (m, report) = merge(Some(&b), &x, &y);
     assert_eq!(m.state, State::Open);
     assert_eq!(report.state_fixed, Some((State::Resolved, State::Open)));
@@ -153,7 +227,13 @@ fn a_reply_after_a_resolution_in_another_clone_reopens_the_case() {
     assert_eq!(render(&m), render(&n));
     // A reply before the resolution does not reopen it.
     let (mut x, mut y) = (b.clone(), b.clone());
-    act(&mut y, Actor::customer("Jane"), 5, 4, comment("early words"));
+    act(
+        &mut y,
+        Actor::customer("Jane"),
+        5,
+        4,
+        comment("early words"),
+    );
     let resolve = Op::Transition(
         Transition::Resolve,
         TransitionDetails {
@@ -170,12 +250,22 @@ fn a_reply_after_a_resolution_in_another_clone_reopens_the_case() {
 fn the_same_event_id_with_different_content_keeps_both() {
     let b = base();
     let (mut x, mut y) = (b.clone(), b.clone());
-    act(&mut x, Actor::agent("alice"), 1, 7, comment("alice's words"));
+    act(
+        &mut x,
+        Actor::agent("alice"),
+        1,
+        7,
+        comment("alice's words"),
+    );
     act(&mut y, Actor::agent("bob"), 1, 7, comment("bob's words"));
     // Same seed, same counter: the same new event id on both sides.
     assert_eq!(x.timeline.last().unwrap().id, y.timeline.last().unwrap().id);
     let (m, report) = merge(Some(&b), &x, &y);
-    let bodies: BTreeSet<&str> = m.timeline.iter().filter_map(|e| e.body.as_deref()).collect();
+    let bodies: BTreeSet<&str> = m
+        .timeline
+        .iter()
+        .filter_map(|e| e.body.as_deref())
+        .collect();
     assert!(bodies.contains("alice's words") && bodies.contains("bob's words"));
     assert!(!report.clashing_events.is_empty());
     let ids: BTreeSet<&str> = m.timeline.iter().map(|e| e.id.as_str()).collect();
@@ -184,15 +274,38 @@ fn the_same_event_id_with_different_content_keeps_both() {
 
 /// A random edit, as code: what it does depends on the number.
 fn random_op(code: u8, side: u8) -> (Actor, Op) {
-    let who = if side == 0 { Actor::agent("alice") } else { Actor::agent("bob") };
+    let who = if side == 0 {
+        Actor::agent("alice")
+    } else {
+        Actor::agent("bob")
+    };
     match code % 9 {
         0 => (who, comment(&format!("comment {code} {side}"))),
         1 => (Actor::customer("Jane"), comment(&format!("reply {code}"))),
-        2 => (who, set(vec![Change::Priority(["P1", "P2", "P3", "P4"][usize::from(code / 9 % 4)].into())])),
+        2 => (
+            who,
+            set(vec![Change::Priority(
+                ["P1", "P2", "P3", "P4"][usize::from(code / 9 % 4)].into(),
+            )]),
+        ),
         3 => (who, set(vec![Change::AddTag(format!("t{}", code % 5))])),
-        4 => (who, set(vec![Change::RemoveTag(["cards", "old", "t1"][usize::from(code % 3)].into())])),
-        5 => (who, set(vec![Change::Field("order".into(), Some(toml::Value::String(format!("o{code}"))))])),
-        6 => (who, Op::Assign(Some((if side == 0 { "alice" } else { "bob" }.into(), None)))),
+        4 => (
+            who,
+            set(vec![Change::RemoveTag(
+                ["cards", "old", "t1"][usize::from(code % 3)].into(),
+            )]),
+        ),
+        5 => (
+            who,
+            set(vec![Change::Field(
+                "order".into(),
+                Some(toml::Value::String(format!("o{code}"))),
+            )]),
+        ),
+        6 => (
+            who,
+            Op::Assign(Some((if side == 0 { "alice" } else { "bob" }.into(), None))),
+        ),
         7 => (
             who,
             Op::Transition(
