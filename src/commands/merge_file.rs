@@ -84,11 +84,15 @@ fn fall_back(env: &mut Env<'_>, args: &MergeFileArgs) -> Result<()> {
         .arg(&args.theirs)
         .status()
         .map_err(|e| CmdError::user(format!("git merge-file: {e}")))?;
-    if status.success() {
-        return Ok(());
-    }
+    // Even a clean textual merge is a conflict here: a case docket cannot read must be
+    // looked at by a person, never committed by a merge.
     env.ui.error_row(format!(
-        "{path}: one version does not parse as a case; left with Git's conflict markers to resolve by hand"
+        "{path}: one version does not parse as a case; merged as text{} for a person to check",
+        if status.success() {
+            ""
+        } else {
+            " with conflict markers"
+        }
     ));
     Err(CmdError::reported(Kind::Found))
 }

@@ -226,7 +226,7 @@ fn merge(cb: &Casebook, ours: Rev, theirs: Rev, report: &mut Synced) -> Result<(
 fn one_line(text: &str) -> String {
     text.lines()
         .filter(|l| !l.trim().is_empty())
-        .last()
+        .next_back()
         .unwrap_or("")
         .trim()
         .to_string()

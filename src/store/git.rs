@@ -55,7 +55,7 @@ pub fn author(repo: &Repository) -> Result<Identity> {
     identity(repo, "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL")
 }
 
-fn committer(repo: &Repository) -> Result<Identity> {
+pub(super) fn committer(repo: &Repository) -> Result<Identity> {
     identity(repo, "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL")
 }
 

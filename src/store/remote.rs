@@ -31,7 +31,16 @@ impl Casebook {
     /// Runs `git ARGS` in the work tree, with prompts off (no terminal may be there).
     pub fn git(&self, args: &[&str]) -> Result<GitOutput> {
         let workdir = self.repo.workdir().ok_or(StoreError::Bare)?;
-        run_git(workdir, args)
+        // Commits git makes here (a merge) are by the same person docket's commits are.
+        let who = self.author()?;
+        let committer = super::git::committer(&self.repo).unwrap_or_else(|_| who.clone());
+        let ident = [
+            ("GIT_AUTHOR_NAME", who.name),
+            ("GIT_AUTHOR_EMAIL", who.email),
+            ("GIT_COMMITTER_NAME", committer.name),
+            ("GIT_COMMITTER_EMAIL", committer.email),
+        ];
+        run_git(workdir, args, &ident)
     }
 
     /// The current branch's short name (`main`).
@@ -101,9 +110,14 @@ impl Casebook {
     }
 }
 
-fn run_git(dir: &Path, args: &[&str]) -> Result<GitOutput> {
+fn run_git(dir: &Path, args: &[&str], env: &[(&str, String)]) -> Result<GitOutput> {
     let out = Command::new("git")
         .args(args)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        // This repository, whatever a calling hook or script has set.
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
         .current_dir(dir)
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("GIT_MERGE_AUTOEDIT", "no")

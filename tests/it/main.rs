@@ -21,3 +21,4 @@ mod shell;
 mod sla;
 mod snapshots;
 mod storage;
+mod sync;
