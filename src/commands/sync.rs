@@ -225,8 +225,7 @@ fn merge(cb: &Casebook, ours: Rev, theirs: Rev, report: &mut Synced) -> Result<(
 
 fn one_line(text: &str) -> String {
     text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .next_back()
+        .rfind(|l| !l.trim().is_empty())
         .unwrap_or("")
         .trim()
         .to_string()
