@@ -9,10 +9,11 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::cli::{CloneArgs, SyncArgs};
+use crate::core::case::Actor;
 use crate::error::{CmdError, Result};
-use crate::store::Casebook;
 use crate::store::git::FileWrite;
 use crate::store::remote::Rev;
+use crate::store::{Casebook, casefile, fsutil};
 
 use super::Env;
 
@@ -27,6 +28,12 @@ struct Conflict {
     over: String,
 }
 
+#[derive(Serialize, Default)]
+struct Reidentified {
+    from: String,
+    to: String,
+}
+
 /// What `sync` did, for people and (`--format json`) scripts.
 #[derive(Serialize, Default)]
 struct Synced {
@@ -39,6 +46,8 @@ struct Synced {
     /// Cases changed on both sides, merged by docket.
     merged: Vec<String>,
     conflicts: Vec<Conflict>,
+    /// Local cases whose ID was also created in another clone, given a new one.
+    reidentified: Vec<Reidentified>,
     fast_forward: bool,
     pushed: bool,
     retries: usize,
@@ -124,6 +133,7 @@ fn attempts(
                 }
                 report.fast_forward = true;
             } else {
+                let ours = reidentify_clashes(env, cb, ours, theirs, report)?;
                 merge(cb, ours, theirs, report)?;
             }
         }
@@ -221,6 +231,87 @@ fn merge(cb: &Casebook, ours: Rev, theirs: Rev, report: &mut Synced) -> Result<(
     }
     report.merged = ids(&both);
     Ok(())
+}
+
+/// Cases created under the same ID here and in the other clone (a copied file, a fixed
+/// seed): the local one gets a new ID (file moved, a timeline note), in a commit of its
+/// own, so two cases are never merged into one. Returns the new local tip.
+fn reidentify_clashes(
+    env: &mut Env<'_>,
+    cb: &Casebook,
+    ours: Rev,
+    theirs: Rev,
+    report: &mut Synced,
+) -> Result<Rev> {
+    let Some(base) = cb.merge_base(ours, theirs)? else {
+        return Ok(ours);
+    };
+    let mine: BTreeSet<String> = cb.changed_cases(base, ours)?.into_iter().collect();
+    for path in cb.changed_cases(base, theirs)? {
+        if !mine.contains(&path) || cb.case_at(base, &path).is_some() {
+            continue;
+        }
+        let (Some(local), Some(remote)) = (cb.case_at(ours, &path), cb.case_at(theirs, &path))
+        else {
+            continue;
+        };
+        if local.timeline.first() == remote.timeline.first() {
+            continue; // The same case (a copy of one history): merged as usual.
+        }
+        let old = local.id.clone();
+        let new = (0..16)
+            .map(|_| crate::core::id::generate(&cb.config.id_prefix, super::random_u64()))
+            .find(|id| {
+                let p = casefile::path_for(id);
+                !cb.case_exists(id) && cb.case_at(theirs, &p).is_none()
+            })
+            .ok_or(crate::store::StoreError::NoFreeId)?;
+        let mut case = local;
+        let before = case.timeline.len();
+        case.id = new.clone();
+        let mut ctx = env.ctx(Actor::system());
+        let mut e = ctx.event("reidentified");
+        e.from = Some(old.clone());
+        e.to = Some(new.clone());
+        e.reason = Some(format!(
+            "re-identified from {old}: the same ID was created in another clone"
+        ));
+        case.timeline.push(e);
+        crate::core::merge::stamp_clocks(&mut case, before);
+        let new_path = casefile::path_for(&new);
+        fsutil::atomic_write(
+            &cb.dir.join(&new_path),
+            casefile::render_new(&case).as_bytes(),
+        )?;
+        let full = |p: &str| format!("{}{p}", cb.prefix());
+        let (old_full, new_full) = (full(&path), full(&new_path));
+        let message = crate::store::git::message("reidentify", Some(&new), &format!("was {old}"));
+        for args in [
+            vec!["rm", "-q", "--", old_full.as_str()],
+            vec!["add", "--", new_full.as_str()],
+            vec![
+                "commit",
+                "-q",
+                "-m",
+                message.as_str(),
+                "--",
+                old_full.as_str(),
+                new_full.as_str(),
+            ],
+        ] {
+            let out = cb.git(&args)?;
+            if !out.ok {
+                return Err(CmdError::user(format!(
+                    "could not re-identify {old} as {new}: {}",
+                    one_line(&out.stderr)
+                )));
+            }
+        }
+        report
+            .reidentified
+            .push(Reidentified { from: old, to: new });
+    }
+    Ok(cb.rev("HEAD")?.expect("the branch has a commit"))
 }
 
 fn one_line(text: &str) -> String {
@@ -331,6 +422,12 @@ fn print(env: &mut Env<'_>, r: &Synced) -> Result<()> {
             r.merged.len(),
             plural(r.merged.len()),
             r.merged.join(", ")
+        ));
+    }
+    for x in &r.reidentified {
+        lines.push(format!(
+            "Re-identified {} as {}: the same ID was created in another clone.",
+            x.from, x.to
         ));
     }
     for c in &r.conflicts {

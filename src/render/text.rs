@@ -215,6 +215,7 @@ pub fn event_summary(e: &Event) -> String {
             let get = |k: &str| e.extra.get(k).and_then(|v| v.as_str()).unwrap_or("?");
             format!("ran guide {}: {}", get("guide"), get("outcome"))
         }
+        "reidentified" => format!("re-identified: {} → {}", opt(&e.from), opt(&e.to)),
         "merge" => format!(
             "merge: kept {} = {} over {} (changed in two clones)",
             opt(&e.field),

@@ -43,6 +43,11 @@ impl Casebook {
         run_git(workdir, args, &ident)
     }
 
+    /// The casebook folder inside the work tree (`""` or `"sub/dir/"`).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
     /// The current branch's short name (`main`).
     pub fn branch_name(&self) -> Result<String> {
         let head = self.repo.find_reference("HEAD")?;

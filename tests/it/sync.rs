@@ -369,3 +369,54 @@ fn sync_over_git_daemon() {
     assert!(result.is_ok(), "sync over git daemon failed");
     let _ = team.remote;
 }
+
+#[test]
+fn the_same_id_created_in_two_clones_is_re_identified_not_merged() {
+    let team = Team::new(2);
+    // The same seed in both clones: the same new ID (as a copied file would give).
+    let create = |i: usize, title: &str| {
+        let out = team
+            .env
+            .std_docket(&["create", "--title", title, "-q"])
+            .current_dir(&team.clones[i])
+            .env("DOCKET_RANDOM_SEED", "4242")
+            .env("DOCKET_NOW", format!("2026-11-20T09:0{i}:00Z"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let a = create(0, "Alpha's case");
+    let b = create(1, "Bravo's case");
+    assert_eq!(a, b, "the test needs a clash");
+    team.ok(0, &["sync"]);
+    let v: serde_json::Value =
+        serde_json::from_str(&team.ok(1, &["sync", "--format", "json"])).unwrap();
+    let to = v["reidentified"][0]["to"].as_str().unwrap().to_string();
+    assert_eq!(v["reidentified"][0]["from"], a.as_str());
+    assert_ne!(to, a);
+    team.ok(0, &["sync"]);
+    for i in 0..2 {
+        let list = team.ok(i, &["list", "--format", "tsv"]);
+        assert!(list.contains(&a) && list.contains(&to), "clone {i}: {list}");
+        assert!(
+            list.contains("Alpha's case") && list.contains("Bravo's case"),
+            "{list}"
+        );
+        team.assert_clean(i);
+    }
+    let show: serde_json::Value =
+        serde_json::from_str(&team.ok(0, &["show", &to, "--format", "json"])).unwrap();
+    assert_eq!(show["title"], "Bravo's case");
+    assert!(
+        show["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "reidentified")
+    );
+}
