@@ -45,8 +45,25 @@ pub fn run(env: &mut Env<'_>, args: SlaArgs) -> Result<()> {
         }
         wanted.push(id);
     }
+    // Looking back (`--at` in the past): the cases open *then*, which includes cases
+    // closed since; the cache has no timelines for those, so their files are read.
+    let mut then_open: Vec<Case> = Vec::new();
+    if args.ids.is_empty() && now < env.now {
+        for c in all
+            .iter()
+            .filter(|c| !c.state.is_open() && c.created_at <= now)
+        {
+            if let Ok(f) = cb.read_case_file(&crate::store::casefile::path_for(&c.id)) {
+                then_open.push(f.case);
+            }
+        }
+    }
     let cases: Vec<&Case> = if args.ids.is_empty() {
-        all.iter().filter(|c| c.state.is_open()).collect()
+        all.iter()
+            .filter(|c| c.state.is_open())
+            .chain(&then_open)
+            .filter(|c| crate::core::sla::state_at(c, now).is_some_and(|s| s.is_open()))
+            .collect()
     } else {
         let find = |id: &String| loaded.iter().chain(all.iter()).find(|c| c.id == *id);
         wanted.iter().filter_map(find).collect()

@@ -64,6 +64,9 @@ pub struct Sla {
     pub pause: Vec<State>,
     pub warn_at: Vec<u32>,
     pub external: bool,
+    /// The clock stops when the case is resolved, closed or cancelled, whatever its own
+    /// stop condition (`stop_when_resolved = false` keeps a custom clock going).
+    pub stop_when_resolved: bool,
 }
 
 /// The SLA part of docket.toml, checked: calendars by name (with `24x7`) and SLAs.
@@ -289,6 +292,14 @@ fn attribute_history(case: &Case, now: DateTime<Utc>) -> Vec<(DateTime<Utc>, Att
     out
 }
 
+/// The case's state at `at` (`None`: not created yet), from its timeline.
+pub fn state_at(case: &Case, at: DateTime<Utc>) -> Option<State> {
+    if at < case.created_at {
+        return None;
+    }
+    state_history(case, at).last().map(|(_, s)| *s)
+}
+
 /// The case's states over time: `(from, state)`, starting with `new` at creation.
 fn state_history(case: &Case, now: DateTime<Utc>) -> Vec<(DateTime<Utc>, State)> {
     let mut out = vec![(case.created_at, State::New)];
@@ -355,6 +366,21 @@ fn evaluate_one(
     };
     let stop = stop_time(case, sla, now);
     let state_now = states.last().expect("never empty").1;
+    // The case ended (resolved, closed): the clock stopped when it first got there in
+    // its current run of end states (resolved at 10:10, closed at 10:20 → 10:10).
+    let ended = |s: State| matches!(s, State::Resolved | State::Closed);
+    let ended_at =
+        if (sla.stop_when_resolved || sla.kind == SlaKind::Resolution) && ended(state_now) {
+            states
+                .iter()
+                .rev()
+                .take_while(|(_, s)| ended(*s))
+                .last()
+                .map(|(t, _)| *t)
+        } else {
+            None
+        };
+    let stop = [stop, ended_at].into_iter().flatten().min();
     let end = [Some(now), stop, cancelled_at]
         .into_iter()
         .flatten()
@@ -363,7 +389,7 @@ fn evaluate_one(
     let runs_in = |s: State| {
         !sla.pause.contains(&s)
             && s != State::Cancelled
-            && !(sla.kind == SlaKind::Resolution && matches!(s, State::Resolved | State::Closed))
+            && !((sla.kind == SlaKind::Resolution || sla.stop_when_resolved) && ended(s))
     };
     let start = case.created_at;
     let mut intervals = Vec::new();
@@ -391,9 +417,7 @@ fn evaluate_one(
             });
         }
     }
-    let stopped = stop.is_some()
-        || (sla.kind == SlaKind::Resolution
-            && matches!(state_now, State::Resolved | State::Closed));
+    let stopped = stop.is_some();
     let stage = if elapsed >= sla.target {
         Stage::Breached
     } else if cancelled_at.is_some() || state_now == State::Cancelled {
@@ -425,7 +449,7 @@ fn evaluate_one(
     let stopped_at = match stage {
         _ if cancelled_at.is_some() => cancelled_at,
         _ if state_now == State::Cancelled => Some(states.last().expect("never empty").0),
-        _ if stopped => Some(stop.unwrap_or(end)),
+        _ if stopped => stop,
         _ => None,
     };
     ClockReport {
@@ -698,6 +722,12 @@ fn sla_from(
             .ok_or_else(|| at("external: true or false".into()))?,
     };
     let internal = t.get("internal").and_then(|v| v.as_bool()).unwrap_or(false);
+    let stop_when_resolved = match t.get("stop_when_resolved") {
+        None => true,
+        Some(v) => v
+            .as_bool()
+            .ok_or_else(|| at("stop_when_resolved: true or false".into()))?,
+    };
     Ok(Sla {
         name,
         kind,
@@ -707,6 +737,7 @@ fn sla_from(
         pause,
         warn_at,
         external: external && !internal,
+        stop_when_resolved,
     })
 }
 

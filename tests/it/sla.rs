@@ -501,3 +501,70 @@ fn the_table_fits_a_narrow_terminal() {
         "columns are dropped before the title is squeezed"
     );
 }
+
+/// Issue 12 #1: every clock stops when the case is resolved or closed, whatever its own
+/// stop condition — a case resolved without ever being assigned is no breach in CI.
+#[test]
+fn regression_issue_12_a_resolved_case_is_not_a_false_breach() {
+    let mut env = TestEnv::new();
+    env.now = "2026-11-23T10:00:00Z".into(); // a Monday, in business hours
+    let id = env.create("Quick answer", &["--priority", "P1"]);
+    env.now = "2026-11-23T10:05:00Z".into();
+    env.ok(&["comment", &id, "-m", "Here is the answer."]);
+    env.now = "2026-11-23T10:10:00Z".into();
+    env.ok(&["resolve", &id, "-r", "answered"]);
+    env.now = "2026-11-23T10:20:00Z".into();
+    env.ok(&["close", &id]);
+    env.now = "2026-11-27T12:00:00Z".into();
+    let out = env
+        .docket(&[
+            "sla",
+            &id,
+            "--fail-on",
+            "breach",
+            "--breached",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{rows}");
+    assert_eq!(rows, serde_json::json!([]), "no clock breached");
+    // Issue 12 #2: stopped_at is when the clock stopped (the resolution at 10:10), and
+    // nothing runs or pauses after it.
+    let rows = env.json(&["sla", &id]);
+    for r in rows.as_array().unwrap() {
+        assert_ne!(r["stage"], "breached", "{r}");
+        let stopped = r["stopped_at"].as_str().unwrap();
+        assert!(stopped <= "2026-11-23T10:10:00Z", "{r}");
+    }
+    let explained = env.json(&["sla", "explain", &id]);
+    for r in explained.as_array().unwrap() {
+        for i in r["intervals"].as_array().unwrap() {
+            assert!(i["end"].as_str().unwrap() <= "2026-11-23T10:10:00Z", "{i}");
+        }
+    }
+}
+
+/// Issue 12 #3: `sla --at PAST` shows the cases that were open then, closed ones included.
+#[test]
+fn regression_issue_12_sla_at_a_past_time_selects_by_the_state_then() {
+    let mut env = TestEnv::new();
+    env.now = "2026-11-23T10:00:00Z".into();
+    let id = env.create("Closed since", &["--priority", "P1"]);
+    env.now = "2026-11-24T10:00:00Z".into();
+    env.ok(&["comment", &id, "-m", "done"]);
+    env.ok(&["resolve", &id, "-r", "done"]);
+    env.ok(&["close", &id]);
+    env.now = "2026-11-30T10:00:00Z".into();
+    let now_rows = env.json(&["sla"]);
+    assert!(
+        !now_rows.to_string().contains(&id),
+        "closed now: not listed"
+    );
+    let then = env.json(&["sla", "--at", "2026-11-23T12:00:00Z"]);
+    assert!(then.to_string().contains(&id), "open then: listed {then}");
+    let before = env.json(&["sla", "--at", "2026-11-22T12:00:00Z"]);
+    assert!(!before.to_string().contains(&id), "not created yet");
+}
