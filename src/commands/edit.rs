@@ -7,7 +7,7 @@ use crate::cli::{
     AssignArgs, CommentArgs, CsatArgs, EscalateArgs, OptReasonArgs, ReasonArgs, ResolveArgs,
     SetArgs,
 };
-use crate::core::case::Visibility;
+use crate::core::case::{State, Visibility};
 use crate::core::edit::{self, Op};
 use crate::core::lifecycle::{Transition, TransitionDetails};
 use crate::error::{CmdError, Result};
@@ -85,7 +85,15 @@ pub fn comment(env: &mut Env<'_>, args: CommentArgs) -> Result<()> {
             Visibility::Public
         },
     };
+    let before = cb.load_case(&args.id)?.case.state;
     let case = edit_case(env, &cb, &args.id, op, args.from.as_deref())?;
+    if before != case.state && matches!(before, State::Resolved | State::Closed) {
+        // Said even with --quiet: the case is back in the open lists.
+        env.ui.prompt_note(format!(
+            "{} was {before}; the customer's message reopened it.",
+            case.id
+        ));
+    }
     env.report_case(&case, format!("Commented on {}", case.id))
 }
 

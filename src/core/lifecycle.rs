@@ -298,7 +298,22 @@ pub fn comment(
     e.body = Some(body.to_string());
     case.timeline.push(e);
     let answers = ctx.actor.kind == ActorKind::Customer || visibility == Visibility::Public;
-    if case.state == State::AwaitingInfo && answers {
+    // A customer who writes on a resolved or closed case is not done: the case opens
+    // again (recorded, like `reject`), so it shows in every open list.
+    if ctx.actor.kind == ActorKind::Customer
+        && matches!(case.state, State::Resolved | State::Closed)
+    {
+        let was = case.state;
+        push_state(
+            case,
+            ctx,
+            State::Open,
+            TransitionDetails {
+                reason: Some(format!("the customer wrote on a {was} case")),
+                ..Default::default()
+            },
+        );
+    } else if case.state == State::AwaitingInfo && answers {
         push_state(
             case,
             ctx,

@@ -553,7 +553,8 @@ fn autoclose_closes_silent_resolved_cases_after_the_window() {
         case["timeline"].as_array().unwrap().last().unwrap()["actor_kind"],
         "system"
     );
-    assert_eq!(env.show(&chatty)["state"], "resolved");
+    // The customer's reply reopened it (issue 12 #4): not closed behind their back.
+    assert_eq!(env.show(&chatty)["state"], "open");
     assert_eq!(env.show(&fresh)["state"], "resolved");
     assert_eq!(env.commit_count(), before + 1);
     assert!(
@@ -639,4 +640,48 @@ fn show_json_has_the_documented_names() {
         .map(|e| e["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids.len(), events(&case).len(), "event ids are unique");
+}
+
+/// Issue 12 #4: a customer's message on a resolved or closed case reopens it, recorded,
+/// and docket says so on stderr (even with --quiet).
+#[test]
+fn regression_issue_12_a_customer_reply_reopens_a_resolved_or_closed_case() {
+    let env = TestEnv::new();
+    for end in ["resolve", "close"] {
+        let id = env.create("Came back", &[]);
+        env.ok(&["comment", &id, "-m", "answer"]);
+        env.ok(&["resolve", &id, "-r", "answered"]);
+        if end == "close" {
+            env.ok(&["close", &id]);
+        }
+        let out = env
+            .docket(&[
+                "comment",
+                &id,
+                "--from",
+                "customer",
+                "-m",
+                "still broken",
+                "-q",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("reopened"), "{end}: {stderr}");
+        let v = env.show(&id);
+        assert_eq!(v["state"], "open", "{end}");
+        let last = v["timeline"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["kind"], "state");
+        assert!(
+            last["reason"].as_str().unwrap().contains("customer wrote"),
+            "{last}"
+        );
+    }
+    // An agent's comment on a resolved case does not reopen it.
+    let id = env.create("Agent note", &[]);
+    env.ok(&["comment", &id, "-m", "answer"]);
+    env.ok(&["resolve", &id, "-r", "answered"]);
+    env.ok(&["comment", &id, "-m", "follow-up from us"]);
+    assert_eq!(env.show(&id)["state"], "resolved");
 }
