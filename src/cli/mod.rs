@@ -404,13 +404,18 @@ pub enum SortKey {
 
 #[derive(Args, Debug)]
 pub struct ListArgs {
-    /// Only cases in this state (repeatable)
+    /// Only cases in this state (repeatable; an id, a display name or a unique beginning)
+    ///
+    /// `--open` is every state but closed and cancelled; `--state open` is only "open".
     #[arg(long, add = ArgValueCompleter::new(complete::states))]
     pub state: Vec<String>,
+    /// Only cases of this team
+    #[arg(long, add = ArgValueCompleter::new(complete::teams))]
+    pub team: Option<String>,
     /// Only cases with this priority (repeatable)
     #[arg(long, short, add = ArgValueCompleter::new(complete::priorities))]
     pub priority: Vec<String>,
-    /// Only cases assigned to this agent (`none` for unassigned)
+    /// Only cases assigned to this agent (`none` for unassigned, `me` for yourself)
     #[arg(long, add = ArgValueCompleter::new(complete::agents))]
     pub assignee: Option<String>,
     /// Only cases assigned to me (--as, or my Git identity)
@@ -425,7 +430,7 @@ pub struct ListArgs {
     /// Only cases with this tag (repeatable: all must match)
     #[arg(long)]
     pub tag: Vec<String>,
-    /// Only open cases (not closed or cancelled)
+    /// Only open cases: every state but closed and cancelled (resolved ones included)
     #[arg(long)]
     pub open: bool,
     /// Sort order

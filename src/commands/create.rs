@@ -111,7 +111,10 @@ pub fn run(env: &mut Env<'_>, args: CreateArgs) -> Result<()> {
         None => None,
     };
     let actor = env.actor_for(&cb, args.contact.as_deref(), args.from.as_deref())?;
-    let session = cb.begin_write()?;
+    let mut session = cb.begin_write()?;
+    if let Some(handle) = &env.global.as_agent {
+        session.acting_as(cb.agents.resolve(handle)?.0);
+    }
     let case = create_case(env.ui, &cb, &session, new, actor, env.now, assign)?;
     if env.json() {
         env.ui.print_json(&crate::render::json::case(&case, true))?;

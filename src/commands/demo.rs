@@ -210,7 +210,12 @@ pub fn run(env: &mut Env<'_>, args: DemoArgs) -> Result<()> {
         env.ui.print_json(&v)?;
         return Ok(());
     }
-    // The folder is part of the result (it may be a new temporary one): stdout.
+    // The folder is part of the result (it may be a new temporary one): stdout. With
+    // --quiet it is all there is, so `cd "$(docket demo -q)"` works.
+    if env.global.quiet {
+        writeln!(env.ui.out(), "{}", cb.dir.display())?;
+        return Ok(());
+    }
     let ui = &mut *env.ui;
     writeln!(
         ui.out(),

@@ -115,7 +115,19 @@ pub fn escalate(env: &mut Env<'_>, args: EscalateArgs) -> Result<()> {
 pub fn set(env: &mut Env<'_>, args: SetArgs) -> Result<()> {
     let cb = env.casebook()?;
     let changes = edit::parse_changes(&cb.config, &cb.agents, &args.changes)?;
-    let case = edit_case(env, &cb, &args.id, Op::Set(changes), None)?;
+    let case = match edit_case(env, &cb, &args.id, Op::Set(changes), None) {
+        Ok(case) => case,
+        // Asking for what is already so is not an error (exit 0, nothing written).
+        Err(e)
+            if e.causes
+                .iter()
+                .any(|c| c == &edit::EditError::NothingToChange.to_string()) =>
+        {
+            let case = cb.load_case(&args.id)?.case;
+            return env.report_case(&case, format!("{}: nothing to change", case.id));
+        }
+        Err(e) => return Err(e),
+    };
     env.report_case(&case, format!("Updated {}", case.id))
 }
 

@@ -14,16 +14,16 @@ pub fn run(env: &mut Env<'_>, args: ListArgs) -> Result<()> {
     let assignee = if args.mine {
         Some(Some(env.agent(&cb)?.name))
     } else {
-        args.assignee.as_ref().map(|a| {
-            if a.eq_ignore_ascii_case("none") {
-                None
-            } else {
-                Some(a.clone())
-            }
-        })
+        match args.assignee.as_deref() {
+            None => None,
+            Some(a) if a.eq_ignore_ascii_case("none") => Some(None),
+            Some(a) if a.eq_ignore_ascii_case("me") => Some(Some(env.agent(&cb)?.name)),
+            // An unknown agent is an error, as in `assign`.
+            Some(a) => Some(Some(cb.agents.resolve(a)?.0.to_string())),
+        }
     };
     let filter = CaseFilter {
-        states: query::parse_states(&args.state)?,
+        states: query::parse_states(config, &args.state)?,
         priorities: query::parse_priorities(config, &args.priority)?,
         assignee,
         account: args.account.clone(),
@@ -32,7 +32,10 @@ pub fn run(env: &mut Env<'_>, args: ListArgs) -> Result<()> {
             None => None,
         },
         tags: args.tag.clone(),
-        team: None,
+        team: match &args.team {
+            Some(t) => Some(cb.agents.check_team(t)?),
+            None => None,
+        },
         open: args.open,
     };
 

@@ -240,7 +240,10 @@ pub fn edit_case(
     op: Op,
     from: Option<&str>,
 ) -> Result<Case> {
-    let session = cb.begin_write()?;
+    let mut session = cb.begin_write()?;
+    if let Some(handle) = &env.global.as_agent {
+        session.acting_as(cb.agents.resolve(handle)?.0);
+    }
     let file = cb.load_for_write(query)?;
     let actor = env.actor_for(cb, file.case.contact.as_deref(), from)?;
     if cb.has_uncommitted_edits(&file) {

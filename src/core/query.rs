@@ -12,8 +12,8 @@ use super::sla::{ClockReport, Stage};
 /// A filter value that is not understood.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueryError {
-    #[error("unknown state {0:?} (states: {states})", states = State::ALL.map(|s| s.as_str()).join(", "))]
-    State(String),
+    #[error("unknown state {0:?} (states: {states}){hint}", states = State::ALL.map(|s| s.as_str()).join(", "), hint = .1.as_ref().map(|s| format!("; did you mean {s}?")).unwrap_or_default())]
+    State(String, Option<String>),
     #[error(transparent)]
     Value(#[from] ValueError),
     #[error("{flag} {text:?}: {source}")]
@@ -32,11 +32,39 @@ pub enum QueryError {
     },
 }
 
-/// States from `--state` values, each possibly a comma-separated list.
-pub fn parse_states(values: &[String]) -> Result<Vec<State>, QueryError> {
+/// States from `--state` values, each possibly a comma-separated list. A state is named
+/// by its id (`awaiting-info`), its display name from docket.toml (`"Awaiting customer"`)
+/// or a unique beginning of either (`awaiting`), in any case.
+pub fn parse_states(config: &Config, values: &[String]) -> Result<Vec<State>, QueryError> {
+    let names: Vec<(String, State)> = State::ALL
+        .iter()
+        .flat_map(|s| {
+            [
+                (s.as_str().to_string(), *s),
+                (config.state_label(s.as_str()).to_lowercase(), *s),
+            ]
+        })
+        .collect();
     let mut out = Vec::new();
     for part in values.iter().flat_map(|v| v.split(',')) {
-        out.push(State::parse(part).ok_or_else(|| QueryError::State(part.to_string()))?);
+        let want = part.trim().to_lowercase();
+        let exact = names.iter().find(|(n, _)| *n == want).map(|(_, s)| *s);
+        let by_prefix = || {
+            let mut hits: Vec<State> = names
+                .iter()
+                .filter(|(n, _)| !want.is_empty() && n.starts_with(&want))
+                .map(|(_, s)| *s)
+                .collect();
+            hits.dedup();
+            (hits.len() == 1).then(|| hits[0])
+        };
+        match exact.or_else(by_prefix) {
+            Some(s) => out.push(s),
+            None => {
+                let hint = super::keys::closest(&want, names.iter().map(|(n, _)| n.as_str()));
+                return Err(QueryError::State(part.to_string(), hint));
+            }
+        }
     }
     Ok(out)
 }
@@ -233,13 +261,29 @@ mod tests {
 
     #[test]
     fn states_and_priorities_accept_comma_lists() {
-        let states = parse_states(&["open,resolved".into(), "new".into()]).unwrap();
+        let config = Config::parse("[states]\nawaiting-info = \"Awaiting customer\"").unwrap();
+        let states = parse_states(&config, &["open,resolved".into(), "new".into()]).unwrap();
         assert_eq!(states, [State::Open, State::Resolved, State::New]);
         assert_eq!(
-            parse_states(&["opne".into()]),
-            Err(QueryError::State("opne".into()))
+            parse_states(
+                &config,
+                &[
+                    "Awaiting customer".into(),
+                    "awaiting".into(),
+                    "CLOSED".into()
+                ]
+            )
+            .unwrap(),
+            [State::AwaitingInfo, State::AwaitingInfo, State::Closed]
         );
-        let config = Config::default();
+        assert_eq!(
+            parse_states(&config, &["opne".into()]),
+            Err(QueryError::State("opne".into(), Some("open".into())))
+        );
+        assert!(
+            parse_states(&config, &["c".into()]).is_err(),
+            "closed or cancelled: ambiguous"
+        );
         assert_eq!(
             parse_priorities(&config, &["p1,P2".into()]).unwrap(),
             ["P1", "P2"]

@@ -12,6 +12,8 @@ pub enum StoreError {
     NoFolder(PathBuf),
     #[error("not in a casebook: no docket.toml in {} or any parent folder; run `docket init` to make one, or pass --casebook DIR", .0.display())]
     NotACasebook(PathBuf),
+    #[error("{} has no docket.toml: it is not a casebook (--casebook and DOCKET_DIR name the casebook folder itself)", .0.display())]
+    NoConfigIn(PathBuf),
     #[error("{} holds docket.toml but is not in a Git repository", .0.display())]
     NotInRepo(PathBuf),
     #[error("the casebook is in a bare repository; clone it to work in it")]
@@ -74,7 +76,7 @@ pub enum StoreError {
     },
     #[error("{0} (fix the file, or restore it with git checkout)")]
     BadCase(BadCase),
-    #[error("{path}: {source} (guides: {})", if known.is_empty() { "none".to_string() } else { known.join(", ") })]
+    #[error("no guide {} ({path}: {source}); the guides are: {}", path.trim_start_matches("guides/").trim_end_matches(".toml"), if known.is_empty() { "none".to_string() } else { known.join(", ") })]
     NoGuide {
         path: String,
         #[source]

@@ -149,6 +149,8 @@ pub struct WriteSession<'a> {
     branch: String,
     author: Identity,
     committer: Identity,
+    /// The agent acting (`--as`) when it is not the author: a `Docket-Actor:` trailer.
+    actor: Option<String>,
 }
 
 impl Casebook {
@@ -187,6 +189,7 @@ impl Casebook {
             branch,
             author,
             committer,
+            actor: None,
         })
     }
 }
@@ -196,8 +199,22 @@ impl WriteSession<'_> {
         &self.author
     }
 
+    /// Records that `handle` acts (`--as`) while the author stays the real person: each
+    /// commit of this session gets a `Docket-Actor: HANDLE` trailer.
+    pub fn acting_as(&mut self, handle: &str) {
+        self.actor = Some(handle.to_string());
+    }
+
     /// Commits `files` with `message` at time `now`, then updates the work tree and index.
     pub fn commit(&self, files: &[FileWrite], message: &str, now: DateTime<Utc>) -> Result<Commit> {
+        let with_actor;
+        let message = match &self.actor {
+            Some(a) => {
+                with_actor = format!("{}Docket-Actor: {a}\n", message);
+                with_actor.as_str()
+            }
+            None => message,
+        };
         let repo = &self.cb.repo;
         // Never write through a link out of the casebook, nor over a link, FIFO or folder.
         for f in files {

@@ -56,11 +56,19 @@ impl Casebook {
             None => std::env::current_dir().map_err(|e| StoreError::io(".", e))?,
         };
         let from = fsutil::absolute(&from)?;
-        let dir = from
-            .ancestors()
-            .find(|d| d.join(CONFIG_FILE).is_file())
-            .ok_or_else(|| StoreError::NotACasebook(from.clone()))?
-            .to_path_buf();
+        // A folder given by name (--casebook, DOCKET_DIR) must be the casebook itself;
+        // from the current folder, the nearest casebook up the tree is used, like git.
+        let dir = if start.is_some() {
+            if !from.join(CONFIG_FILE).is_file() {
+                return Err(StoreError::NoConfigIn(from));
+            }
+            from
+        } else {
+            from.ancestors()
+                .find(|d| d.join(CONFIG_FILE).is_file())
+                .ok_or_else(|| StoreError::NotACasebook(from.clone()))?
+                .to_path_buf()
+        };
         Casebook::open(&dir)
     }
 

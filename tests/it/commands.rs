@@ -437,8 +437,48 @@ fn set_changes_validated_fields_and_records_each_change() {
         let err = env.fails(&["set", &id, arg], 2);
         assert!(err.contains(needle), "{arg}: {err}");
     }
-    let err = env.fails(&["set", &id, "priority=P1"], 2);
-    assert!(err.contains("nothing to change"), "{err}");
+    // Issue 12 #10: asking for what is already so is not an error.
+    let before = env.commit_count();
+    let out = env.docket(&["set", &id, "priority=P1"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to change"));
+    assert_eq!(env.commit_count(), before, "nothing written");
+}
+
+/// Issue 12 #10: one vocabulary — states by id, display name or beginning (with a
+/// did-you-mean), `--team`, unknown agents refused, `--casebook DIR` that is no casebook
+/// named as such, a missing guide named with the guides there are.
+#[test]
+fn regression_issue_12_one_vocabulary_everywhere() {
+    let env = TestEnv::new();
+    let id = env.create("Waiting", &[]);
+    env.ok(&["comment", &id, "-m", "hello"]);
+    env.ok(&["wait", &id, "-r", "asked"]);
+    for state in ["awaiting-info", "awaiting", "AWAITING-INFO"] {
+        let out = env.ok(&["list", "--state", state, "--format", "tsv"]);
+        assert!(out.contains(&id), "{state}: {out}");
+    }
+    let err = env.fails(&["list", "--state", "opne"], 2);
+    assert!(err.contains("did you mean open?"), "{err}");
+    env.ok(&["assign", &id, "alice"]);
+    assert!(
+        env.ok(&["list", "--team", "support", "--format", "tsv"])
+            .contains(&id)
+    );
+    assert!(
+        !env.ok(&["list", "--team", "billing", "--format", "tsv"])
+            .contains(&id)
+    );
+    let err = env.fails(&["list", "--assignee", "dave"], 2);
+    assert!(err.contains("unknown agent \"dave\""), "{err}");
+    let sub = env.dir.join("cases");
+    let err = env.fails(&["list", "--casebook", sub.to_str().unwrap()], 2);
+    assert!(err.contains("has no docket.toml"), "{err}");
+    let err = env.fails(&["guide", "run", &id, "nosuch"], 2);
+    assert!(
+        err.contains("no guide nosuch") && err.contains("lost-card"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -684,4 +724,33 @@ fn regression_issue_12_a_customer_reply_reopens_a_resolved_or_closed_case() {
     env.ok(&["resolve", &id, "-r", "answered"]);
     env.ok(&["comment", &id, "-m", "follow-up from us"]);
     assert_eq!(env.show(&id)["state"], "resolved");
+}
+
+/// Issue 12 #9: `--as` keeps the real author and records the acting agent in a trailer.
+#[test]
+fn regression_issue_12_as_leaves_a_docket_actor_trailer() {
+    let env = TestEnv::new();
+    let id = env.create("Covered", &[]);
+    env.ok(&["--as", "bob", "comment", &id, "-m", "covering for bob"]);
+    let commit = env.git(&["log", "-1", "--format=%an%n%B"]);
+    assert!(
+        commit.starts_with("Alice Martin\n"),
+        "the real author stays: {commit}"
+    );
+    assert!(commit.contains("Docket-Actor: bob"), "{commit}");
+    env.ok(&["comment", &id, "-m", "as myself"]);
+    assert!(
+        !env.git(&["log", "-1", "--format=%B"])
+            .contains("Docket-Actor")
+    );
+}
+
+/// Issue 12 #14: `cd "$(docket demo -q)"` works.
+#[test]
+fn regression_issue_12_demo_quiet_prints_only_the_folder() {
+    let env = TestEnv::bare();
+    let dir = env.tmp.path().join("demo");
+    let out = env.ok(&["demo", dir.to_str().unwrap(), "-q"]);
+    assert_eq!(out.trim(), dir.canonicalize().unwrap().to_str().unwrap());
+    assert_eq!(out.lines().count(), 1);
 }

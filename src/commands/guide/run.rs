@@ -140,7 +140,10 @@ fn apply_chain(env: &mut Env<'_>, cb: &Casebook, case: &Case, chain: &[Walked]) 
         });
         out
     })?;
-    let session = cb.begin_write()?;
+    let mut session = cb.begin_write()?;
+    if let Some(handle) = &env.global.as_agent {
+        session.acting_as(cb.agents.resolve(handle)?.0);
+    }
     let file_case = cb.load_for_write(&case.id)?;
     let summary: Vec<String> = chain
         .iter()
