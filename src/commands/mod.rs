@@ -4,6 +4,7 @@
 //! path every change to an existing case takes (commands, guides, autoclose and the demo).
 
 mod autoclose;
+mod clone;
 mod create;
 mod demo;
 mod edit;
@@ -285,7 +286,7 @@ pub fn run(cli: Cli, ui: &mut Ui) -> Result<()> {
         Command::Guide(command) => guide::run(env, command),
         Command::MergeFile(args) => merge_file::run(env, args),
         Command::Sync(args) => sync::run(env, args),
-        Command::Clone(args) => sync::clone(env, args),
+        Command::Clone(args) => clone::run(env, args),
         Command::Completions(args) => generate::completions(env, args),
         Command::GenerateFiles(args) => generate::files(env, args),
     }

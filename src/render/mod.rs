@@ -13,6 +13,7 @@ pub mod log;
 pub mod prompt;
 pub mod sla;
 pub mod style;
+pub mod sync;
 pub mod text;
 
 use std::borrow::Cow;
