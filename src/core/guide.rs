@@ -99,6 +99,9 @@ pub enum Node {
         kind: InputKind,
         required: bool,
         pattern: Option<String>,
+        /// What the pattern asks for, in words (`"an order number like A-1234"`): shown
+        /// to the agent instead of the regular expression.
+        pattern_hint: Option<String>,
         min: Option<f64>,
         max: Option<f64>,
         next: Option<String>,
@@ -400,6 +403,7 @@ fn parse_node(id: &str, t: &toml::Table) -> Result<Node, NodeError> {
                 kind,
                 required: t.get("required").and_then(|r| r.as_bool()).unwrap_or(false),
                 pattern,
+                pattern_hint: str_of(t, "pattern_hint"),
                 min: num_of(t, "min")?,
                 max: num_of(t, "max")?,
                 next: str_of(t, "next"),
@@ -714,6 +718,7 @@ pub fn check_input(node: &Node, value: &str) -> Result<String, AnswerError> {
         kind,
         required,
         pattern,
+        pattern_hint,
         min,
         max,
         ..
@@ -777,9 +782,10 @@ pub fn check_input(node: &Node, value: &str) -> Result<String, AnswerError> {
             .map(|r| r.is_match(&v))
             .unwrap_or(false)
     {
-        return Err(AnswerError(format!(
-            "{v:?} does not match the expected format {p}"
-        )));
+        return Err(AnswerError(match pattern_hint {
+            Some(hint) => format!("{v:?} is not {hint}"),
+            None => format!("{v:?} does not match the expected format {p}"),
+        }));
     }
     Ok(v)
 }

@@ -325,6 +325,7 @@ pub const GUIDE: Shape = Shape::Table(&[
             ("field", Shape::Leaf),
             ("required", Shape::Leaf),
             ("pattern", Shape::Leaf),
+            ("pattern_hint", Shape::Leaf),
             ("min", Shape::Leaf),
             ("max", Shape::Leaf),
             ("next", Shape::Leaf),

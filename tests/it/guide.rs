@@ -493,3 +493,17 @@ fn an_input_may_fill_a_field_docket_toml_does_not_define() {
     env.ok(&["guide", "run", &id, "serial", "--answer", "s=AB12CD"]);
     assert_eq!(env.show(&id)["fields"]["serial"], "AB12CD");
 }
+
+/// Issue 12 #5: a guide on a closed case is refused before the first question.
+#[test]
+fn regression_issue_12_a_guide_on_a_closed_case_is_refused_before_asking() {
+    let env = TestEnv::new();
+    let id = env.create("Done and dusted", &["--type", "incident"]);
+    env.ok(&["comment", &id, "-m", "answer"]);
+    env.ok(&["resolve", &id, "-r", "answered"]);
+    env.ok(&["close", &id]);
+    // No answers at all: refused for the state, not for a missing answer.
+    let err = env.fails(&["guide", "run", &id, "lost-card"], 2);
+    assert!(err.contains("is closed") && err.contains("nothing was asked"), "{err}");
+    assert!(err.contains("docket reopen"), "{err}");
+}

@@ -23,6 +23,15 @@ pub fn run(env: &mut Env<'_>, args: GuideRunArgs) -> Result<()> {
     let answers = parse_answers(&args)?;
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let case = cb.load_case(&args.id)?.case;
+    // Before a single question: an ended case takes no outcome (every outcome records a
+    // run on the case, and most change it).
+    if !case.state.is_open() && !args.dry_run {
+        return Err(CmdError::user(format!(
+            "{} is {}: a guide's outcome cannot be applied to it; nothing was asked or written",
+            case.id, case.state
+        ))
+        .hint(format!("reopen it first (docket reopen {}), or look with --dry-run", case.id)));
+    }
     let ask = interactive && answers.is_empty();
     let first = pick_guide(&cb, &case, args.name.as_deref(), ask)?;
     let mut prompter = Terminal {

@@ -191,6 +191,7 @@ outcome = "cold"
         kind: InputKind::OneOf(vec!["gold".into(), "silver".into()]),
         required: true,
         pattern: None,
+        pattern_hint: None,
         min: None,
         max: None,
         next: Some("x".into()),
@@ -502,4 +503,14 @@ fn hand_over_cycles_are_found_across_guides_once_each() {
     assert_eq!(handover_cycles(&one), vec![vec!["me"]]);
     guides.remove("hand-b");
     assert!(handover_cycles(&guides).is_empty());
+}
+
+#[test]
+fn regression_issue_12_a_pattern_is_explained_in_the_guides_own_words() {
+    let text = "start = \"a\"\n[nodes.a]\ninput = \"Order?\"\nfield = \"order_id\"\npattern = \"^[A-Z]-[0-9]{4}$\"\npattern_hint = \"an order number like A-1234\"\nnext = \"o\"\n[nodes.o]\noutcome = \"x\"\n";
+    let g = parse("g", text).unwrap();
+    assert!(validate(&g, text, &lenient(&BTreeSet::new())).is_empty());
+    let err = check_input(&g.nodes["a"], "1234").unwrap_err();
+    assert_eq!(err.0, "\"1234\" is not an order number like A-1234");
+    assert_eq!(check_input(&g.nodes["a"], "A-1234").unwrap(), "A-1234");
 }
