@@ -730,6 +730,10 @@ pub struct SlaArgs {
     /// Exit 1 when something at or above this level is found
     #[arg(long, value_enum, default_value_t = FailOn::Never, value_name = "LEVEL")]
     pub fail_on: FailOn,
+    /// Only breaches that happened after this point: a time (RFC 3339), or a Git revision
+    /// (its commit time), e.g. the last successful CI run's commit
+    #[arg(long, value_name = "REV|TIME")]
+    pub new_since: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: SlaFormat,

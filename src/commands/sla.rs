@@ -81,6 +81,18 @@ pub fn run(env: &mut Env<'_>, args: SlaArgs) -> Result<()> {
             }
         }
     }
+    // Only what is new since a point (a scheduled CI job that fails once per breach).
+    if let Some(since) = &args.new_since {
+        let since = match query::parse_at("--new-since", since, env.now) {
+            Ok(t) => t,
+            Err(e) => cb.commit_time(since).ok_or_else(|| {
+                CmdError::user(format!(
+                    "--new-since {since:?} is neither a time nor a Git revision ({e})"
+                ))
+            })?,
+        };
+        rows.retain(|(r, _)| r.stage != Stage::Breached || r.breach_at.is_some_and(|b| b > since));
+    }
     query::sort_clocks(&mut rows);
 
     let ui = &mut *env.ui;
@@ -88,7 +100,8 @@ pub fn run(env: &mut Env<'_>, args: SlaArgs) -> Result<()> {
         ui.status("No SLA clocks match.");
     } else {
         let (format, width, style) = (ui.format, ui.width, ui.style);
-        render::sla::write(ui.out(), format, &rows, policy, now, width, style)?;
+        let file = |id: &str| format!("{}{}", cb.prefix(), crate::store::casefile::path_for(id));
+        render::sla::write(ui.out(), format, &rows, policy, now, width, style, &file)?;
     }
     ui.flush()?;
     for b in &bad {

@@ -11,6 +11,7 @@ use super::Format;
 use super::style::Style;
 
 /// Prints the clock rows of `docket sla` in `format` (the table is sized to `width`).
+#[allow(clippy::too_many_arguments)]
 pub fn write(
     out: &mut dyn Write,
     format: Format,
@@ -19,12 +20,13 @@ pub fn write(
     now: DateTime<Utc>,
     width: Option<usize>,
     style: Style,
+    case_file: &dyn Fn(&str) -> String,
 ) -> io::Result<()> {
     let text = match format {
         Format::Json => json(rows),
         Format::Junit => junit(rows, policy, now),
         Format::Markdown => markdown(rows, now),
-        Format::Github => github(rows),
+        Format::Github => github(rows, case_file),
         Format::Csv => csv(rows),
         Format::Tsv => tsv(rows),
         Format::Table | Format::Dot => table(rows, width, style),
@@ -373,7 +375,8 @@ fn gh_prop(text: &str) -> String {
 
 /// GitHub Actions workflow commands: an `::error` per breach, a `::warning` per clock at
 /// risk.
-fn github(rows: &[(ClockReport, &Case)]) -> String {
+/// Annotations that name the case file, so GitHub links to it.
+fn github(rows: &[(ClockReport, &Case)], case_file: &dyn Fn(&str) -> String) -> String {
     let mut out = String::new();
     for (r, c) in rows {
         let (level, what) = match r.stage {
@@ -382,7 +385,8 @@ fn github(rows: &[(ClockReport, &Case)]) -> String {
             _ => continue,
         };
         out.push_str(&format!(
-            "::{level} title={}::{}\n",
+            "::{level} file={},title={}::{}\n",
+            gh_prop(&case_file(&r.case)),
             gh_prop(&format!("{what}: {} {}", r.case, r.sla)),
             gh_escape(&detail(r, c))
         ));

@@ -65,6 +65,17 @@ impl Casebook {
             .map(|c| Rev(c.id())))
     }
 
+    /// When a revision's commit was made (its committer time).
+    pub fn commit_time(&self, spec: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+        let commit = self
+            .repo
+            .revparse_single(spec)
+            .ok()?
+            .peel_to_commit()
+            .ok()?;
+        chrono::DateTime::from_timestamp(commit.time().seconds(), 0)
+    }
+
     /// Whether `ancestor` is `descendant` or one of its ancestors.
     pub fn is_ancestor(&self, ancestor: Rev, descendant: Rev) -> Result<bool> {
         Ok(ancestor == descendant || self.repo.graph_descendant_of(descendant.0, ancestor.0)?)

@@ -504,6 +504,9 @@ fn regression_issue_12_a_guide_on_a_closed_case_is_refused_before_asking() {
     env.ok(&["close", &id]);
     // No answers at all: refused for the state, not for a missing answer.
     let err = env.fails(&["guide", "run", &id, "lost-card"], 2);
-    assert!(err.contains("is closed") && err.contains("nothing was asked"), "{err}");
+    assert!(
+        err.contains("is closed") && err.contains("nothing was asked"),
+        "{err}"
+    );
     assert!(err.contains("docket reopen"), "{err}");
 }

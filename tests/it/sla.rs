@@ -568,3 +568,42 @@ fn regression_issue_12_sla_at_a_past_time_selects_by_the_state_then() {
     let before = env.json(&["sla", "--at", "2026-11-22T12:00:00Z"]);
     assert!(!before.to_string().contains(&id), "not created yet");
 }
+
+/// Issue 12 #6: a scheduled job fails once per breach (`--new-since`), and GitHub
+/// annotations name the case file.
+#[test]
+fn regression_issue_12_only_new_breaches_fail_the_job() {
+    let mut env = TestEnv::new();
+    env.now = "2026-11-23T10:00:00Z".into();
+    let id = env.create("Nobody answered", &["--priority", "P1"]);
+    let rev = env.git(&["rev-parse", "HEAD"]).trim().to_string();
+    env.now = "2026-11-24T10:00:00Z".into();
+    let code = |extra: &[&str]| {
+        let mut args = vec!["sla", "--fail-on", "breach"];
+        args.extend(extra);
+        env.docket(&args).output().unwrap().status.code()
+    };
+    assert_eq!(code(&[]), Some(1), "breached");
+    assert_eq!(
+        code(&["--new-since", "2026-11-24T09:00:00Z"]),
+        Some(0),
+        "old breaches"
+    );
+    assert_eq!(
+        code(&["--new-since", "2026-11-23T10:05:00Z"]),
+        Some(1),
+        "a new one"
+    );
+    assert_eq!(
+        code(&["--new-since", &rev]),
+        Some(1),
+        "since the create commit"
+    );
+    assert_eq!(code(&["--new-since", "nonsense-rev"]), Some(2));
+    let gh = env.ok(&["sla", "--format", "github"]);
+    let shard = &id[3..5];
+    assert!(
+        gh.contains(&format!("file=cases/{shard}/{id}.toml")),
+        "{gh}"
+    );
+}

@@ -30,7 +30,10 @@ pub fn run(env: &mut Env<'_>, args: GuideRunArgs) -> Result<()> {
             "{} is {}: a guide's outcome cannot be applied to it; nothing was asked or written",
             case.id, case.state
         ))
-        .hint(format!("reopen it first (docket reopen {}), or look with --dry-run", case.id)));
+        .hint(format!(
+            "reopen it first (docket reopen {}), or look with --dry-run",
+            case.id
+        )));
     }
     let ask = interactive && answers.is_empty();
     let first = pick_guide(&cb, &case, args.name.as_deref(), ask)?;
