@@ -50,6 +50,7 @@ impl Cli {
             Command::Autoclose(a) => a.format.into(),
             Command::Log(a) => a.format.into(),
             Command::Sync(a) => a.format.into(),
+            Command::Whoami(a) => a.format.into(),
             Command::Clone(a) => a.format.into(),
             Command::Sla(a) => match &a.command {
                 Some(SlaCommand::Explain(e)) => e.format.into(),
@@ -302,6 +303,8 @@ pub enum Command {
         after_help = "Examples:\n  docket clone git@example.com:support/casebook.git\n  cd \"$(docket clone https://example.com/casebook.git cb -q)\""
     )]
     Clone(CloneArgs),
+    /// Say which agent you are (matched how), or what to add to agents.toml
+    Whoami(WhoamiArgs),
     /// Merge three versions of a case file (Git's merge driver; see `docket sync`)
     #[command(
         after_help = "Git runs it for case files (.gitattributes: cases/**/*.toml merge=docket), as\n  docket merge-file %O %A %B %P\nIt writes the merged case over OURS and exits 0; a version that does not parse\nis left with Git's conflict markers (exit 1)."
@@ -324,6 +327,9 @@ pub struct InitArgs {
     /// ID prefix for new cases
     #[arg(long, default_value = "DK")]
     pub prefix: String,
+    /// Make you (your Git identity) the first agent, instead of the sample agents
+    #[arg(long)]
+    pub me: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: TextFormat,
@@ -578,6 +584,13 @@ pub struct AutocloseArgs {
     /// Show what would be closed without writing
     #[arg(long)]
     pub dry_run: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct WhoamiArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: TextFormat,

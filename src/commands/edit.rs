@@ -18,15 +18,7 @@ pub fn assign(env: &mut Env<'_>, args: AssignArgs) -> Result<()> {
     let cb = env.casebook()?;
     let target = match &args.agent {
         None => None,
-        Some(a) if a.eq_ignore_ascii_case("me") => {
-            let me = env.agent(&cb)?;
-            let team = cb
-                .agents
-                .resolve(&me.name)
-                .ok()
-                .and_then(|(_, a)| a.team.clone());
-            Some((me.name, team))
-        }
+        Some(a) if a.eq_ignore_ascii_case("me") => Some(env.me(&cb)?),
         Some(a) => {
             let (handle, agent) = cb.agents.resolve(a)?;
             Some((handle.to_string(), agent.team.clone()))

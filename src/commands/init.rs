@@ -40,10 +40,31 @@ pub fn init_casebook(
     now: DateTime<Utc>,
     identity: Option<Identity>,
 ) -> Result<(Casebook, bool)> {
+    init_with_agents(dir, prefix, now, identity, AGENTS_TEMPLATE.to_string())
+}
+
+/// agents.toml with you as its only agent (in a `support` team).
+fn agents_with(me: &Identity) -> String {
+    let handle = Agents::suggest_handle(&me.name, &me.email);
+    let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
+    format!(
+        "# Agents and teams of this casebook. An agent's handle (the table name) is what\n# `docket assign ID HANDLE` and `--as HANDLE` take; docket recognises you by your Git\n# email (or name) matching an agent here.\n\n[teams.support]\nname = \"Support\"\n\n[agents.{handle}]\nname = {}\nemail = {}\nteam = \"support\"\n",
+        quote(&me.name),
+        quote(&me.email)
+    )
+}
+
+fn init_with_agents(
+    dir: PathBuf,
+    prefix: &str,
+    now: DateTime<Utc>,
+    identity: Option<Identity>,
+    agents_text: String,
+) -> Result<(Casebook, bool)> {
     let prefix = prefix.trim().to_ascii_uppercase();
     let docket_text = DOCKET_TEMPLATE.replace("__PREFIX__", &prefix);
     Config::parse(&docket_text).map_err(|e| CmdError::from(e).context("--prefix"))?;
-    Agents::parse(AGENTS_TEMPLATE).expect("the agents template is valid");
+    Agents::parse(&agents_text).map_err(|e| CmdError::from(e).context("agents.toml"))?;
     let mut files = vec![
         FileWrite {
             path: CONFIG_FILE.into(),
@@ -51,7 +72,7 @@ pub fn init_casebook(
         },
         FileWrite {
             path: AGENTS_FILE.into(),
-            content: AGENTS_TEMPLATE.as_bytes().to_vec(),
+            content: agents_text.into_bytes(),
         },
     ];
     files.push(FileWrite {
@@ -82,7 +103,16 @@ pub fn run(env: &mut Env<'_>, args: InitArgs) -> Result<()> {
         Some(d) => d,
         None => std::env::current_dir()?,
     };
-    let (cb, created) = init_casebook(dir, &args.prefix, env.now, None)?;
+    let agents = if args.me {
+        let me = init::user_identity().ok_or_else(|| {
+            CmdError::user("--me needs your Git identity: user.name and user.email are not set")
+                .hint("run `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`")
+        })?;
+        agents_with(&me)
+    } else {
+        AGENTS_TEMPLATE.to_string()
+    };
+    let (cb, created) = init_with_agents(dir, &args.prefix, env.now, None, agents)?;
     if env.json() {
         let v = serde_json::json!({
             "casebook": cb.dir.display().to_string(),

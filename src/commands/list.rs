@@ -12,12 +12,12 @@ pub fn run(env: &mut Env<'_>, args: ListArgs) -> Result<()> {
     let cb = env.casebook()?;
     let config = &cb.config;
     let assignee = if args.mine {
-        Some(Some(env.agent(&cb)?.name))
+        Some(Some(env.me(&cb)?.0))
     } else {
         match args.assignee.as_deref() {
             None => None,
             Some(a) if a.eq_ignore_ascii_case("none") => Some(None),
-            Some(a) if a.eq_ignore_ascii_case("me") => Some(Some(env.agent(&cb)?.name)),
+            Some(a) if a.eq_ignore_ascii_case("me") => Some(Some(env.me(&cb)?.0)),
             // An unknown agent is an error, as in `assign`.
             Some(a) => Some(Some(cb.agents.resolve(a)?.0.to_string())),
         }

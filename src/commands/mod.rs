@@ -17,6 +17,7 @@ mod merge_file;
 mod show;
 mod sla;
 mod sync;
+mod whoami;
 
 use std::sync::Mutex;
 
@@ -39,6 +40,8 @@ pub struct Env<'a> {
     /// `now` was fixed by `DOCKET_NOW` (a guide's steps then all happen at it, too).
     pub fixed_now: bool,
     pub ui: &'a mut Ui,
+    /// The "no agent matches your identity" warning was given.
+    warned_identity: bool,
 }
 
 impl<'a> Env<'a> {
@@ -55,6 +58,7 @@ impl<'a> Env<'a> {
             now,
             fixed_now: fixed.is_some(),
             ui,
+            warned_identity: false,
         })
     }
 
@@ -99,24 +103,59 @@ impl<'a> Env<'a> {
     }
 
     /// The acting agent: `--as HANDLE`, else the agent whose email/name matches the Git
-    /// identity, else the Git name itself.
-    pub fn agent(&self, cb: &Casebook) -> Result<Actor> {
+    /// identity, else the Git name itself (with a warning, once: see `docket whoami`).
+    pub fn agent(&mut self, cb: &Casebook) -> Result<Actor> {
         if let Some(handle) = &self.global.as_agent {
             let (h, _) = cb.agents.resolve(handle)?;
             return Ok(Actor::agent(h));
         }
         let id = cb.author()?;
-        Ok(Actor::agent(
-            cb.agents
-                .handle_for_identity(&id.name, &id.email)
-                .unwrap_or(&id.name),
-        ))
+        match cb.agents.match_identity(&id.name, &id.email) {
+            Some((h, _)) => Ok(Actor::agent(h)),
+            None => {
+                if !self.warned_identity && !cb.agents.agents.is_empty() {
+                    self.warned_identity = true;
+                    self.ui.warn(format!(
+                        "{} <{}> is no agent in agents.toml; acting under that name (`docket whoami` says what to add)",
+                        id.name, id.email
+                    ));
+                }
+                Ok(Actor::agent(&id.name))
+            }
+        }
+    }
+
+    /// "me": the agent you are (`--as`, or matched by your Git identity), with its team;
+    /// an identity that matches no agent is an error, not free text.
+    pub fn me(&mut self, cb: &Casebook) -> Result<(String, Option<String>)> {
+        let handle = match &self.global.as_agent {
+            Some(h) => cb.agents.resolve(h)?.0.to_string(),
+            None => {
+                let id = cb.author()?;
+                match cb.agents.match_identity(&id.name, &id.email) {
+                    Some((h, _)) => h.to_string(),
+                    None => {
+                        return Err(CmdError::user(format!(
+                            "\"me\" is no agent: your Git identity {} <{}> matches none in agents.toml",
+                            id.name, id.email
+                        ))
+                        .hint("`docket whoami` shows what to add to agents.toml, or pass --as HANDLE"));
+                    }
+                }
+            }
+        };
+        let team = cb
+            .agents
+            .resolve(&handle)
+            .ok()
+            .and_then(|(_, a)| a.team.clone());
+        Ok((handle, team))
     }
 
     /// Who a `--from` value names: `customer` is the case's contact; anything else is a
     /// customer's name. Without `--from`, the acting agent.
     pub fn actor_for(
-        &self,
+        &mut self,
         cb: &Casebook,
         contact: Option<&str>,
         from: Option<&str>,
@@ -286,6 +325,7 @@ pub fn run(cli: Cli, ui: &mut Ui) -> Result<()> {
         Command::Guide(command) => guide::run(env, command),
         Command::MergeFile(args) => merge_file::run(env, args),
         Command::Sync(args) => sync::run(env, args),
+        Command::Whoami(args) => whoami::run(env, args),
         Command::Clone(args) => clone::run(env, args),
         Command::Completions(args) => generate::completions(env, args),
         Command::GenerateFiles(args) => generate::files(env, args),

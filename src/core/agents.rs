@@ -69,6 +69,38 @@ impl Agents {
             .ok_or_else(|| ValueError::unknown("agent", handle, "agents.toml", self.agents.keys()))
     }
 
+    /// The agent with this Git identity and how it matched (`"email"`, then `"name"`).
+    pub fn match_identity(&self, name: &str, email: &str) -> Option<(&str, &'static str)> {
+        if let Some((h, _)) = self
+            .agents
+            .iter()
+            .find(|(_, a)| !a.email.is_empty() && a.email.eq_ignore_ascii_case(email))
+        {
+            return Some((h.as_str(), "email"));
+        }
+        self.agents
+            .iter()
+            .find(|(h, a)| a.name == name || h.as_str() == name)
+            .map(|(h, _)| (h.as_str(), "name"))
+    }
+
+    /// A handle for a new agent from a Git identity: the email's local part (or the
+    /// name), lower case, letters, digits and `-` only.
+    pub fn suggest_handle(name: &str, email: &str) -> String {
+        let base = email
+            .split('@')
+            .next()
+            .filter(|l| !l.is_empty())
+            .unwrap_or(name);
+        let h: String = base
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let h = h.trim_matches('-').to_string();
+        if h.is_empty() { "me".into() } else { h }
+    }
+
     /// The handle of the agent with this Git identity, matched by email, then by name.
     pub fn handle_for_identity(&self, name: &str, email: &str) -> Option<&str> {
         self.agents
@@ -123,6 +155,25 @@ team = "support"
             Some("alice")
         );
         assert_eq!(a.handle_for_identity("Bob", "bob@x"), None);
+    }
+
+    #[test]
+    fn identities_match_by_email_then_name_and_handles_are_suggested() {
+        let a = Agents::parse(SAMPLE).unwrap();
+        assert_eq!(
+            a.match_identity("X", "ALICE@example.com"),
+            Some(("alice", "email"))
+        );
+        assert_eq!(
+            a.match_identity("Alice Martin", "x@y"),
+            Some(("alice", "name"))
+        );
+        assert_eq!(a.match_identity("Dave", "dave@x"), None);
+        assert_eq!(
+            Agents::suggest_handle("Dave Jones", "Dave.Jones@corp.example"),
+            "dave-jones"
+        );
+        assert_eq!(Agents::suggest_handle("Zoë", ""), "zo");
     }
 
     #[test]

@@ -99,3 +99,16 @@ pub fn new_temp_folder(prefix: &str) -> Result<std::path::PathBuf> {
         .map_err(|e| StoreError::io(&tmp, e))?;
     Ok(dir.keep())
 }
+
+/// Your Git identity as a new repository would see it (GIT_AUTHOR_*, then the global
+/// and system git config), if it is set.
+pub fn user_identity() -> Option<Identity> {
+    let config = git2::Config::open_default().ok();
+    let get = |key: &str, var: &str| {
+        crate::vars::nonempty(var).or_else(|| config.as_ref().and_then(|c| c.get_string(key).ok()))
+    };
+    Some(Identity {
+        name: get("user.name", "GIT_AUTHOR_NAME")?,
+        email: get("user.email", "GIT_AUTHOR_EMAIL")?,
+    })
+}

@@ -754,3 +754,63 @@ fn regression_issue_12_demo_quiet_prints_only_the_folder() {
     assert_eq!(out.trim(), dir.canonicalize().unwrap().to_str().unwrap());
     assert_eq!(out.lines().count(), 1);
 }
+
+/// Issue 12 #8: who am I — `whoami`, a warning when the identity is no agent, and `me`
+/// that is an agent or an error (never free text).
+#[test]
+fn regression_issue_12_whoami_and_me() {
+    let mut env = TestEnv::new();
+    let id = env.create("Mine", &[]);
+    assert!(env.ok(&["whoami"]).starts_with(
+        "alice (your Git identity Alice Martin <alice@example.com> matched by email)"
+    ));
+    let v = env.json(&["whoami"]);
+    assert_eq!(v["agent"], "alice");
+    assert_eq!(v["matched_by"], "email");
+    env.identity = Some(("Dave Jones".into(), "dave.jones@example.com".into()));
+    let text = env.ok(&["whoami"]);
+    assert!(
+        text.contains("no agent") && text.contains("[agents.dave-jones]"),
+        "{text}"
+    );
+    assert_eq!(env.json(&["whoami"])["agent"], serde_json::Value::Null);
+    let err = env.fails(&["assign", &id, "me"], 2);
+    assert!(
+        err.contains("\"me\" is no agent") && err.contains("whoami"),
+        "{err}"
+    );
+    let err = env.fails(&["list", "--mine"], 2);
+    assert!(err.contains("no agent"), "{err}");
+    let out = env
+        .docket(&["comment", &id, "-m", "as an outsider"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.matches("is no agent in agents.toml").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(env.ok(&["--as", "bob", "whoami"]).starts_with("bob (--as"));
+}
+
+/// Issue 12 #8: `docket init --me` makes you the first agent instead of the sample cast.
+#[test]
+fn regression_issue_12_init_me_makes_you_the_first_agent() {
+    let env = TestEnv::bare();
+    env.ok(&["init", env.dir.to_str().unwrap(), "--me"]);
+    let agents = std::fs::read_to_string(env.dir.join("agents.toml")).unwrap();
+    assert!(
+        agents.contains("[agents.alice]") && agents.contains("alice@example.com"),
+        "{agents}"
+    );
+    assert!(
+        !agents.contains("[agents.bob]"),
+        "no sample people: {agents}"
+    );
+    assert!(env.ok(&["whoami"]).starts_with("alice"));
+    let id = env.create("Mine", &[]);
+    env.ok(&["assign", &id, "me"]);
+    assert_eq!(env.show(&id)["assignee"], "alice");
+}

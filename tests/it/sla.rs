@@ -339,8 +339,16 @@ fn markdown_github_csv_and_table() {
     let gh = env.ok(&["sla", "--format", "github"]);
     let lines: Vec<&str> = gh.lines().collect();
     assert_eq!(lines.len(), 2, "{gh}");
-    assert!(lines[0].starts_with("::error title=SLA breached%3A ") && lines[0].contains(&late));
-    assert!(lines[1].starts_with("::warning title=SLA at risk%3A ") && lines[1].contains(&risky));
+    assert!(
+        lines[0].starts_with("::error file=cases/")
+            && lines[0].contains(",title=SLA breached%3A ")
+            && lines[0].contains(&late)
+    );
+    assert!(
+        lines[1].starts_with("::warning file=cases/")
+            && lines[1].contains(",title=SLA at risk%3A ")
+            && lines[1].contains(&risky)
+    );
     let csv = env.ok(&["sla", "--format", "csv"]);
     let mut rows = csv.lines();
     assert!(
