@@ -32,9 +32,25 @@ pub fn assign(env: &mut Env<'_>, args: AssignArgs) -> Result<()> {
     env.report_case(&case, msg)
 }
 
+/// What the editor opens with, like `git commit`: the case, the visibility, how to abort.
+fn editor_template(case: &crate::core::case::Case, args: &CommentArgs) -> String {
+    let visibility = if args.internal {
+        "an internal work note (the customer does not see it)"
+    } else if args.from.is_some() {
+        "the customer's words"
+    } else {
+        "customer-visible (use --internal for a work note)"
+    };
+    format!(
+        "\n# Comment on {}: {}\n# This comment is {visibility}.\n# Lines starting with '#' are dropped; an empty comment records nothing.\n",
+        case.id,
+        crate::render::safe(&case.title)
+    )
+}
+
 /// The comment's text: the argument, `-m`, `--file`, stdin (`-`), or the editor on a
-/// terminal.
-fn comment_text(args: &CommentArgs) -> Result<String> {
+/// terminal (opened with [`editor_template`]; its `#` lines are dropped).
+fn comment_text(args: &CommentArgs, template: impl FnOnce() -> String) -> Result<String> {
     if let Some(m) = &args.message {
         return Ok(m.clone());
     }
@@ -50,11 +66,13 @@ fn comment_text(args: &CommentArgs) -> Result<String> {
         }
         Some(text) => Ok(text.to_string()),
         None if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() => {
-            let text = crate::render::prompt::editor()
-                .map_err(|e| CmdError::user(format!("editor: {e}")))?;
-            text.ok_or_else(|| {
-                CmdError::user("the editor was closed without saving; nothing was recorded")
-            })
+            let text = crate::render::prompt::editor(&template())
+                .map_err(|e| CmdError::user(format!("editor: {e}")))?
+                .ok_or_else(|| {
+                    CmdError::user("the editor was closed without saving; nothing was recorded")
+                })?;
+            let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+            Ok(kept.join("\n").trim().to_string())
         }
         None => Err(CmdError::user(
             "no comment text: pass TEXT (or -m TEXT), --file F, or - to read stdin",
@@ -69,7 +87,10 @@ pub fn comment(env: &mut Env<'_>, args: CommentArgs) -> Result<()> {
         None => cb.config.default_channel().to_string(),
     };
     let op = Op::Comment {
-        text: comment_text(&args)?,
+        text: comment_text(&args, || match cb.load_case(&args.id) {
+            Ok(f) => editor_template(&f.case, &args),
+            Err(_) => String::new(),
+        })?,
         channel,
         visibility: if args.internal {
             Visibility::Internal

@@ -95,7 +95,7 @@ pub fn pick(prompt: &str, labels: &[String]) -> Option<usize> {
         .flatten()
 }
 
-/// Opens `$EDITOR` (or `$VISUAL`) on an empty text; `None` when closed without saving.
-pub fn editor() -> Result<Option<String>, dialoguer::Error> {
-    dialoguer::Editor::new().edit("")
+/// Opens `$EDITOR` (or `$VISUAL`) on `template`; `None` when closed without saving.
+pub fn editor(template: &str) -> Result<Option<String>, dialoguer::Error> {
+    dialoguer::Editor::new().edit(template)
 }

@@ -433,3 +433,37 @@ fn each_command_offers_only_the_formats_it_prints() {
         serde_json::from_str(&env.ok(&["--format", "json", "list"])).unwrap();
     assert_eq!(v[0]["id"], id.as_str());
 }
+
+/// Issue 12 #17: the editor opens on a template that names the case, its title, the
+/// visibility and how to abort; `#` lines are dropped.
+#[test]
+fn regression_issue_12_the_editor_template_names_the_case() {
+    use expectrl::Expect;
+    let env = TestEnv::new();
+    let id = env.create("Printer on fire", &[]);
+    let seen = env.tmp.path().join("seen.txt");
+    let mut cmd = env.std_docket(&["comment", &id, "--internal"]);
+    cmd.env(
+        "EDITOR",
+        format!(
+            "sh -c 'cp \"$1\" {}; printf \"Checked the toner\\n\" >> \"$1\"' editor",
+            seen.display()
+        ),
+    );
+    let mut s = expectrl::Session::spawn(cmd).expect("a pseudo-terminal");
+    s.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+    s.expect(expectrl::Eof).unwrap();
+    let template = std::fs::read_to_string(&seen).unwrap();
+    assert!(
+        template.contains(&format!("# Comment on {id}: Printer on fire")),
+        "{template}"
+    );
+    assert!(
+        template.contains("internal work note") && template.contains("Lines starting with '#'"),
+        "{template}"
+    );
+    let case = env.show(&id);
+    let last = case["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["body"], "Checked the toner");
+    assert_eq!(last["visibility"], "internal");
+}
