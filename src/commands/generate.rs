@@ -102,6 +102,9 @@ An error: bad arguments, an unknown or ambiguous case ID, an invalid file, a mis
 Interrupted at a prompt (Ctrl-C or Esc); nothing was written.
 "#;
 
+/// The date on the man pages (fixed, so they do not change every day; bump on release).
+const MAN_DATE: &str = "2026-11-25";
+
 /// Escapes text for roff: backslashes and leading dots or quotes.
 fn roff_text(line: &str) -> String {
     let escaped = line.replace('\\', "\\e").replace('-', "\\-");
@@ -155,17 +158,28 @@ fn man_page(cmd: &clap::Command) -> Vec<u8> {
     };
     render(&mut page).expect("rendering to memory cannot fail");
     // Each clap_mangen section call repeats the quote-string preamble; keep the first.
+    // Then what `mandoc -T lint` warns about: the title line (an upper-case title, a
+    // real date, the source), `.br` around blank lines, trailing blanks.
     let text = String::from_utf8(page).expect("roff output is UTF-8");
     let mut seen = std::collections::HashSet::new();
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
         let preamble = line.starts_with(".ie \\n(.g .ds Aq") || line.starts_with(".el .ds Aq");
-        if !preamble || seen.insert(line.to_string()) {
-            out.push_str(line);
-            out.push('\n');
+        if preamble && !seen.insert(line.to_string()) {
+            continue;
         }
+        if line.starts_with(".TH ") {
+            out.push_str(&format!(
+                ".TH {} 1 {MAN_DATE} \"docket {}\" \"docket manual\"\n",
+                cmd.get_name().to_uppercase(),
+                env!("CARGO_PKG_VERSION")
+            ));
+            continue;
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
     }
-    out.into_bytes()
+    out.replace("\n.br\n\n.br\n", "\n.sp\n").into_bytes()
 }
 
 /// Every man page: `docket.1` and one per visible subcommand.
@@ -178,6 +192,18 @@ pub fn man_pages() -> Vec<(String, Vec<u8>)> {
         .filter(|s| !s.is_hide_set() && s.get_name() != "help")
     {
         let name = format!("docket-{}", sub.get_name());
+        // Nested commands (`guide run`, `sla explain`) get pages of their own too.
+        for nested in sub
+            .get_subcommands()
+            .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+        {
+            let nested_name = format!("{name}-{}", nested.get_name());
+            let page = nested
+                .clone()
+                .name(nested_name.clone())
+                .bin_name(nested_name.replace('-', " "));
+            pages.push((format!("{nested_name}.1"), man_page(&page)));
+        }
         let sub = sub
             .clone()
             .name(name.clone())

@@ -124,7 +124,7 @@ fn man_pages_have_the_sections_a_reader_expects_and_render() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let main = std::fs::read_to_string(root.join("man/docket.1")).unwrap();
     for section in [
-        ".TH docket 1",
+        ".TH DOCKET 1",
         ".SH NAME",
         ".SH SYNOPSIS",
         ".SH OPTIONS",
@@ -137,7 +137,8 @@ fn man_pages_have_the_sections_a_reader_expects_and_render() {
     }
     for sub in ["create", "list", "comment", "show", "log", "resolve"] {
         let page = std::fs::read_to_string(root.join(format!("man/docket-{sub}.1"))).unwrap();
-        assert!(page.contains(&format!(".TH docket-{sub} 1")), "{sub}");
+        let title = format!(".TH DOCKET-{} 1", sub.to_uppercase());
+        assert!(page.contains(&title), "{sub}");
         assert!(
             page.contains("DOCKET_NOW") && page.contains("EXIT STATUS"),
             "{sub}"
@@ -466,4 +467,39 @@ fn regression_issue_12_the_editor_template_names_the_case() {
     let last = case["timeline"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["body"], "Checked the toner");
     assert_eq!(last["visibility"], "internal");
+}
+
+/// Issue 12 #15: the man pages pass `mandoc -T lint` without warnings (style notes
+/// aside), and pages exist for the nested commands they reference.
+#[test]
+fn regression_issue_12_man_pages_lint_clean() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    for page in [
+        "docket-guide-run.1",
+        "docket-sla-explain.1",
+        "docket-sync.1",
+    ] {
+        assert!(root.join(page).exists(), "{page}");
+    }
+    let pages: Vec<std::path::PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let out = match Command::new("mandoc")
+        .args(["-T", "lint", "-W", "warning"])
+        .args(&pages)
+        .output()
+    {
+        Ok(o) => o,
+        Err(_) => {
+            eprintln!("skipped: mandoc is not installed (apt-get install mandoc)");
+            return;
+        }
+    };
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.trim().is_empty(), "mandoc -T lint:\n{text}");
 }
