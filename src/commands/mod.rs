@@ -247,7 +247,8 @@ pub fn write_with(
     let mut case = file.case.clone();
     let before = case.timeline.len();
     let summary = change(&mut case, &mut ctx).map_err(|e| e.context(&case.id))?;
-    // The new events get the next logical clocks (what merges order changes by).
+    // The new events get unique ids and the next logical clocks (what merges order by).
+    crate::core::merge::ensure_unique_ids(&mut case, before);
     crate::core::merge::stamp_clocks(&mut case, before);
     let commit = session.save_case(&file, &case, action, &summary, ctx.now)?;
     if let Some(w) = commit.warning {

@@ -62,6 +62,22 @@ pub fn stamp_clocks(case: &mut Case, from: usize) {
     }
 }
 
+/// Makes the ids of the events from `from` on (an action's new events) unique in the
+/// case: a clash with an earlier event (a reused random seed) gets a new id derived from
+/// the old one, so a case never holds two events with one id.
+pub fn ensure_unique_ids(case: &mut Case, from: usize) {
+    let from = from.min(case.timeline.len());
+    let mut seen: HashSet<String> = case.timeline[..from].iter().map(|e| e.id.clone()).collect();
+    for e in &mut case.timeline[from..] {
+        let mut n = 0u32;
+        while seen.contains(&e.id) {
+            n += 1;
+            e.id = derived_id(&format!("{} {n}", e.id));
+        }
+        seen.insert(e.id.clone());
+    }
+}
+
 /// The order of events in a merged timeline.
 fn order_key(e: &Event) -> (DateTime<Utc>, u64, &str) {
     (e.at, clock(e), &e.id)

@@ -814,3 +814,31 @@ fn regression_issue_12_init_me_makes_you_the_first_agent() {
     env.ok(&["assign", &id, "me"]);
     assert_eq!(env.show(&id)["assignee"], "alice");
 }
+
+/// A fixed DOCKET_RANDOM_SEED for every command (exported once in a shell) must not make
+/// two events of a case share an id.
+#[test]
+fn a_repeated_random_seed_never_repeats_an_event_id() {
+    let env = TestEnv::new();
+    let id = env.create("Seeded", &[]);
+    for text in ["one", "two", "three"] {
+        let out = env
+            .docket(&["comment", &id, "-m", text])
+            .env("DOCKET_RANDOM_SEED", "7")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let v = env.show(&id);
+    let ids: std::collections::BTreeSet<String> = v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), v["timeline"].as_array().unwrap().len());
+}

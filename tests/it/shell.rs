@@ -503,3 +503,43 @@ fn regression_issue_12_man_pages_lint_clean() {
     );
     assert!(text.trim().is_empty(), "mandoc -T lint:\n{text}");
 }
+
+/// Issue 12 #13: the README's tour runs verbatim in a fresh shell with `docket` installed
+/// (on PATH), every line succeeding.
+#[test]
+fn regression_issue_12_the_readme_tour_runs_verbatim() {
+    let env = TestEnv::bare();
+    let readme = include_str!("../../README.md");
+    let start = readme
+        .find("## A two-minute tour")
+        .expect("the README has a tour");
+    let block = &readme[start..];
+    let code_start = block.find("```sh\n").unwrap() + 6;
+    let code = &block[code_start..code_start + block[code_start..].find("```").unwrap()];
+    let bin = env.tmp.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_docket"), bin.join("docket")).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut cmd = Command::new("bash");
+    cmd.arg("-e").arg("-c").arg(code).env("PATH", path);
+    let mut cmd = {
+        let mut c = cmd;
+        env.prepare(&mut c);
+        // A fresh shell: real time and real randomness.
+        c.env_remove("DOCKET_NOW").env_remove("DOCKET_RANDOM_SEED");
+        c
+    };
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "the tour failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let case_dir = env.tmp.path().join("support");
+    assert!(case_dir.join("docket.toml").exists());
+}

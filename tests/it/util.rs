@@ -82,6 +82,11 @@ impl TestEnv {
         cmd.output().expect("the command runs")
     }
 
+    /// Applies this environment (HOME, identity, time, seed) to any command.
+    pub fn prepare(&self, cmd: &mut std::process::Command) {
+        self.setup(cmd);
+    }
+
     fn setup(&self, cmd: &mut std::process::Command) {
         let cwd = if self.dir.exists() {
             self.dir.clone()

@@ -370,3 +370,15 @@ proptest! {
         prop_assert_eq!(&merge(Some(&y), &y, &m).0, &m);
     }
 }
+
+#[test]
+fn new_events_never_reuse_an_id() {
+    let mut c = base();
+    let before = c.timeline.len();
+    let mut again = c.timeline[0].clone();
+    again.body = Some("same id, new event".into());
+    c.timeline.push(again);
+    ensure_unique_ids(&mut c, before);
+    let ids: BTreeSet<&str> = c.timeline.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids.len(), c.timeline.len());
+}
