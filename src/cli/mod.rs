@@ -104,20 +104,26 @@ pub fn normalize_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString>
 
 #[derive(Args, Debug, Clone)]
 pub struct Global {
-    /// Use the casebook in DIR (default: the nearest folder holding docket.toml)
-    #[arg(long, global = true, env = "DOCKET_DIR", value_name = "DIR")]
+    /// Use the casebook in DIR, the folder holding docket.toml (default: the nearest one up from here)
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        env = "DOCKET_DIR",
+        value_name = "DIR"
+    )]
     pub casebook: Option<PathBuf>,
 
     /// Print only data: no status messages
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, help_heading = "Global options")]
     pub quiet: bool,
 
     /// Act as this agent (a handle from agents.toml) instead of your Git identity
-    #[arg(long = "as", global = true, value_name = "HANDLE", add = ArgValueCompleter::new(complete::agents))]
+    #[arg(long = "as", global = true, help_heading = "Global options", value_name = "HANDLE", add = ArgValueCompleter::new(complete::agents))]
     pub as_agent: Option<String>,
 
     /// When to use colour (auto: on a terminal and without NO_COLOR)
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(long, global = true, help_heading = "Global options", value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 }
 
@@ -572,11 +578,24 @@ pub struct CsatArgs {
     #[arg(add = ArgValueCompleter::new(complete::case_ids))]
     pub id: String,
     /// Customer satisfaction score, 1 (bad) to 5 (great)
-    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+    #[arg(long, value_parser = csat_score)]
     pub csat: Option<u8>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: TextFormat,
+}
+
+/// A CSAT value that is not a score from 1 to 5.
+#[derive(Debug, thiserror::Error)]
+#[error("{0:?}: a satisfaction score is a whole number from 1 (bad) to 5 (great)")]
+pub struct CsatError(String);
+
+fn csat_score(text: &str) -> std::result::Result<u8, CsatError> {
+    text.trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|n| (1..=5).contains(n))
+        .ok_or_else(|| CsatError(text.to_string()))
 }
 
 #[derive(Args, Debug)]

@@ -543,3 +543,26 @@ fn regression_issue_12_the_readme_tour_runs_verbatim() {
     let case_dir = env.tmp.path().join("support");
     assert!(case_dir.join("docket.toml").exists());
 }
+
+/// Issue 12 #15 and #10: a command's help shows its own options first and the global ones
+/// under their own heading; `--csat five` says what a score is.
+#[test]
+fn regression_issue_12_help_groups_global_options_and_csat_says_1_to_5() {
+    let env = TestEnv::new();
+    let help = env.ok(&["escalate", "--help"]);
+    let own = help.find("--reason").unwrap();
+    let global = help
+        .find("Global options:")
+        .expect("a heading for global options");
+    assert!(
+        own < global && help[global..].contains("--casebook"),
+        "{help}"
+    );
+    assert!(!help[..global].contains("--casebook"), "{help}");
+    let id = env.create("Scored", &[]);
+    let err = env.fails(&["close", &id, "--csat", "five"], 2);
+    assert!(
+        err.contains("whole number from 1 (bad) to 5 (great)"),
+        "{err}"
+    );
+}
