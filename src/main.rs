@@ -12,7 +12,7 @@ fn main() -> ExitCode {
         .complete();
     let cli = docket::cli::Cli::parse_from(docket::cli::normalize_args(std::env::args_os()));
     let color = docket::commands::color_when(cli.global.color);
-    let mut ui = docket::render::Ui::stdio(color, cli.global.quiet, cli.format());
+    let mut ui = docket::render::Ui::stdio(color, cli.global.quiet, cli.format(), cli.global.utc);
     let result = docket::commands::run(cli, &mut ui);
     let code = match result {
         Ok(()) => 0,

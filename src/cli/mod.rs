@@ -122,6 +122,10 @@ pub struct Global {
     #[arg(long = "as", global = true, help_heading = "Global options", value_name = "HANDLE", add = ArgValueCompleter::new(complete::agents))]
     pub as_agent: Option<String>,
 
+    /// Show times in UTC (default: local time with its offset; TZ=UTC does the same)
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub utc: bool,
+
     /// When to use colour (auto: on a terminal and without NO_COLOR)
     #[arg(long, global = true, help_heading = "Global options", value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,

@@ -26,7 +26,7 @@ pub fn run(env: &mut Env<'_>, args: LogArgs) -> Result<()> {
             })
         })
         .collect();
-    let format = env.ui.format;
-    render::log::write(env.ui.out(), format, &entries)?;
+    let (format, zone) = (env.ui.format, env.ui.style.zone);
+    render::log::write(env.ui.out(), format, &entries, zone)?;
     Ok(())
 }

@@ -7,7 +7,6 @@ use crate::core::config::Config;
 
 use super::Format;
 use super::style::Style;
-use super::text::short_time;
 
 /// Prints `cases` in `format`: a table (titles cut to `width` on a terminal), JSON
 /// objects without timelines, or TSV rows (with a header line when asked).
@@ -37,11 +36,19 @@ pub fn write(
 /// The `list` table: ID, priority, state, assignee, account, updated, title. With a width
 /// (a terminal), titles are cut to fit with an ellipsis; without, they are printed whole.
 fn table_text(cases: &[&Case], config: &Config, width: Option<usize>, style: Style) -> String {
-    const HEADERS: [&str; 7] = [
-        "ID", "PRI", "STATE", "ASSIGNEE", "ACCOUNT", "UPDATED", "TITLE",
+    // Local times carry their offset in each cell; UTC says so in the header.
+    let updated = match style.zone {
+        super::style::Zone::Utc => "UPDATED (UTC)",
+        super::style::Zone::Local => "UPDATED",
+    };
+    let headers: [&str; 7] = [
+        "ID", "PRI", "STATE", "ASSIGNEE", "ACCOUNT", updated, "TITLE",
     ];
     let dash = "-";
-    let times: Vec<String> = cases.iter().map(|c| short_time(c.updated_at)).collect();
+    let times: Vec<String> = cases
+        .iter()
+        .map(|c| style.zone.short(c.updated_at))
+        .collect();
     // Case text is escaped for the terminal ([`super::safe`]); borrowed when clean.
     let safe = super::safe;
     let cells: Vec<[std::borrow::Cow<'_, str>; 7]> = cases
@@ -61,7 +68,7 @@ fn table_text(cases: &[&Case], config: &Config, width: Option<usize>, style: Sty
         .collect();
     let row = |i: usize| -> [&str; 7] { cells[i].each_ref().map(|c| c.as_ref()) };
     let width_of = super::width;
-    let mut widths = HEADERS.map(str::len);
+    let mut widths = headers.map(str::len);
     for i in 0..cases.len() {
         for (w, cell) in widths.iter_mut().zip(row(i)) {
             *w = (*w).max(width_of(cell));
@@ -99,7 +106,7 @@ fn table_text(cases: &[&Case], config: &Config, width: Option<usize>, style: Sty
         out.push('\n');
     };
     let header = if style.enabled { ["1"; 7] } else { [""; 7] };
-    push_row(HEADERS, header);
+    push_row(headers, header);
     for (i, c) in cases.iter().enumerate() {
         let colours = [
             "",
@@ -170,7 +177,15 @@ mod tests {
         let c = case("Short");
         let config = Config::default();
         let plain = list_table(&[&c], &config, Some(120), Style::plain());
-        let coloured = list_table(&[&c], &config, Some(120), Style { enabled: true });
+        let coloured = list_table(
+            &[&c],
+            &config,
+            Some(120),
+            Style {
+                enabled: true,
+                ..Style::plain()
+            },
+        );
         let stripped: String = coloured
             .split('\x1b')
             .enumerate()

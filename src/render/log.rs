@@ -8,7 +8,13 @@ use crate::core::history::Entry;
 
 use super::Format;
 
-pub fn write(out: &mut dyn Write, format: Format, entries: &[Entry]) -> io::Result<()> {
+/// The entries in `format`; people read times on `zone` (TSV and JSON are UTC).
+pub fn write(
+    out: &mut dyn Write,
+    format: Format,
+    entries: &[Entry],
+    zone: super::style::Zone,
+) -> io::Result<()> {
     match format {
         Format::Json => super::write_json(out, &entries),
         Format::Tsv => {
@@ -28,7 +34,7 @@ pub fn write(out: &mut dyn Write, format: Format, entries: &[Entry]) -> io::Resu
         }
         _ => {
             for e in entries {
-                text(out, e)?;
+                text(out, e, zone)?;
             }
             Ok(())
         }
@@ -37,13 +43,13 @@ pub fn write(out: &mut dyn Write, format: Format, entries: &[Entry]) -> io::Resu
 
 /// One entry for people; everything that came from a commit or a case file is escaped
 /// for the terminal ([`super::safe`]).
-fn text(out: &mut dyn Write, e: &Entry) -> io::Result<()> {
+fn text(out: &mut dyn Write, e: &Entry, zone: super::style::Zone) -> io::Result<()> {
     let safe = super::safe;
     writeln!(
         out,
         "{}  {}  {}  {}",
         e.commit.get(..10).unwrap_or(&e.commit),
-        format_time(e.at),
+        zone.long(e.at),
         safe(&e.author),
         safe(&e.subject)
     )?;

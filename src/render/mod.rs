@@ -61,13 +61,16 @@ pub struct Ui {
 
 impl Ui {
     /// A Ui on the process's stdout and stderr.
-    pub fn stdio(color: When, quiet: bool, format: Format) -> Ui {
+    pub fn stdio(color: When, quiet: bool, format: Format, utc: bool) -> Ui {
+        let zone = style::Zone::decide(utc);
+        let mut style = Style::new(color, false);
+        style.zone = zone;
         Ui {
             out: Box::new(io::stdout().lock()),
             err: Box::new(io::stderr()),
             format,
             quiet,
-            style: Style::new(color, false),
+            style,
             err_style: Style::new(color, true),
             width: terminal_width(),
         }

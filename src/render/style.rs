@@ -12,10 +12,60 @@ pub enum When {
     Never,
 }
 
-/// Whether output gets colour, decided once per command.
+/// Which clock people read times on: local time with its offset (like `git log`), or UTC
+/// (`--utc`, or `TZ=UTC`). JSON and TSV are always UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Zone {
+    #[default]
+    Utc,
+    Local,
+}
+
+impl Zone {
+    /// UTC with `--utc` or a `TZ` that names UTC; local time otherwise.
+    pub fn decide(utc: bool) -> Zone {
+        let tz = crate::vars::get("TZ").unwrap_or_default();
+        if utc
+            || matches!(
+                tz.trim_start_matches(':'),
+                "UTC" | "UTC0" | "Etc/UTC" | "Z" | "GMT"
+            )
+        {
+            Zone::Utc
+        } else {
+            Zone::Local
+        }
+    }
+
+    /// `2026-11-20 09:00` (UTC) or `2026-11-20 10:00 +0100` (local).
+    pub fn short(self, t: chrono::DateTime<chrono::Utc>) -> String {
+        match self {
+            Zone::Utc => t.format("%Y-%m-%d %H:%M").to_string(),
+            Zone::Local => t
+                .with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M %z")
+                .to_string(),
+        }
+    }
+
+    /// `2026-11-20T09:00:00Z` (UTC) or `2026-11-20 10:00:00 +0100` (local).
+    pub fn long(self, t: chrono::DateTime<chrono::Utc>) -> String {
+        match self {
+            Zone::Utc => crate::core::case::format_time(t),
+            Zone::Local => t
+                .with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M:%S %z")
+                .to_string(),
+        }
+    }
+}
+
+/// Whether output gets colour (and which clock times are shown on), decided once per
+/// command.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     pub enabled: bool,
+    pub zone: Zone,
 }
 
 impl Style {
@@ -34,11 +84,17 @@ impl Style {
                     && crate::vars::get("TERM").is_none_or(|t| t != "dumb")
             }
         };
-        Style { enabled }
+        Style {
+            enabled,
+            zone: Zone::Utc,
+        }
     }
 
     pub fn plain() -> Style {
-        Style { enabled: false }
+        Style {
+            enabled: false,
+            zone: Zone::Utc,
+        }
     }
 
     /// Wraps `text` in an SGR sequence (e.g. "1;31" for bold red).
@@ -85,7 +141,10 @@ mod tests {
     #[test]
     fn paint_only_when_enabled() {
         assert_eq!(Style::plain().paint("P1", "31"), "P1");
-        let on = Style { enabled: true };
+        let on = Style {
+            enabled: true,
+            zone: Zone::Utc,
+        };
         assert_eq!(on.paint("P1", "31"), "\x1b[31mP1\x1b[0m");
         assert_eq!(on.paint("P1", ""), "P1");
         assert_eq!(Style::new(When::Never, false).paint("x", "1"), "x");

@@ -1,6 +1,6 @@
 //! Human-readable output: the case list table and the case view.
 
-use crate::core::case::{Case, Event, format_time, value_text};
+use crate::core::case::{Case, Event, value_text};
 use crate::core::config::Config;
 
 use std::io::{self, Write};
@@ -21,18 +21,6 @@ pub fn show(
         Format::Tsv => super::list::tsv(out, &[case], false),
         _ => out.write_all(case_view(case, config, style).as_bytes()),
     }
-}
-
-pub(super) fn short_time(t: chrono::DateTime<chrono::Utc>) -> String {
-    use chrono::{Datelike, Timelike};
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute()
-    )
 }
 
 pub(super) fn or_dash(v: &Option<String>) -> String {
@@ -81,8 +69,8 @@ pub fn case_view(case: &Case, config: &Config, style: Style) -> String {
     if let Some(c) = case.csat {
         rows.push(("CSAT", format!("{c}/5")));
     }
-    rows.push(("Created", format_time(case.created_at)));
-    rows.push(("Updated", format_time(case.updated_at)));
+    rows.push(("Created", style.zone.long(case.created_at)));
+    rows.push(("Updated", style.zone.long(case.updated_at)));
     for (k, v) in &case.fields {
         rows.push((k.as_str(), value_text(v)));
     }
@@ -96,7 +84,7 @@ pub fn case_view(case: &Case, config: &Config, style: Style) -> String {
     for e in &case.timeline {
         out.push_str(&format!(
             "  {}  {}  {}\n",
-            style.dim(&short_time(e.at)),
+            style.dim(&style.zone.short(e.at)),
             style.bold(&actor_label(e)),
             event_summary(e)
         ));

@@ -566,3 +566,43 @@ fn regression_issue_12_help_groups_global_options_and_csat_says_1_to_5() {
         "{err}"
     );
 }
+
+/// Issue 12 #11: people read local time with its offset (like `git log`); `--utc` or
+/// `TZ=UTC` shows UTC and the header says so; JSON stays UTC.
+#[test]
+fn regression_issue_12_times_are_local_with_their_offset_or_utc() {
+    let env = TestEnv::new();
+    let id = env.create("Timed", &[]);
+    let local = env
+        .docket(&["list"])
+        .env("TZ", "Europe/Madrid")
+        .output()
+        .unwrap();
+    let local = String::from_utf8_lossy(&local.stdout).to_string();
+    assert!(local.contains("2026-11-20 10:00 +0100"), "{local}");
+    let show = env
+        .docket(&["show", &id])
+        .env("TZ", "Europe/Madrid")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&show.stdout).contains("2026-11-20 10:00:00 +0100"));
+    let utc = env
+        .docket(&["list", "--utc"])
+        .env("TZ", "Europe/Madrid")
+        .output()
+        .unwrap();
+    let utc = String::from_utf8_lossy(&utc.stdout).to_string();
+    assert!(
+        utc.contains("UPDATED (UTC)") && utc.contains("2026-11-20 09:00"),
+        "{utc}"
+    );
+    assert!(env.ok(&["list"]).contains("UPDATED (UTC)"), "TZ=UTC");
+    let json = env
+        .docket(&["show", &id, "--format", "json"])
+        .env("TZ", "Europe/Madrid")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&json.stdout).contains("\"created_at\": \"2026-11-20T09:00:00Z\"")
+    );
+}

@@ -99,6 +99,7 @@ impl TestEnv {
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
             .env("DOCKET_NOW", &self.now)
+            .env("TZ", "UTC")
             .env("DOCKET_RANDOM_SEED", self.next_seed().to_string())
             .env_remove("DOCKET_DIR")
             .env_remove("GIT_DIR")
