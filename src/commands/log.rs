@@ -23,6 +23,7 @@ pub fn run(env: &mut Env<'_>, args: LogArgs) -> Result<()> {
                 message: &c.message,
                 before: c.before.as_deref(),
                 after: c.after.as_deref(),
+                shallow_boundary: c.cut,
             })
         })
         .collect();

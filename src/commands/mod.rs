@@ -287,14 +287,65 @@ pub fn edit_case(
     }
     let file = cb.load_for_write(query)?;
     let actor = env.actor_for(cb, file.case.contact.as_deref(), from)?;
+    // A person's uncommitted edit of the file goes into this commit, visibly: named in
+    // the message, and each changed field recorded as a `set` event.
+    let mut hand_edits = Vec::new();
     if cb.has_uncommitted_edits(&file) {
+        if let Some(committed) = cb.committed_case(&file) {
+            hand_edits = hand_edited_fields(&committed, &file.case);
+        }
+        let names: Vec<&str> = hand_edits.iter().map(|(f, _, _)| f.as_str()).collect();
         env.status(format!(
-            "note: {} had uncommitted edits; they are part of this commit.",
-            file.path
+            "note: {} had uncommitted edits ({}); they are part of this commit.",
+            file.path,
+            if names.is_empty() {
+                "text only".to_string()
+            } else {
+                names.join(", ")
+            }
         ));
+        session.add_trailer(
+            "Docket-Hand-Edit",
+            &if names.is_empty() {
+                "text".to_string()
+            } else {
+                names.join(", ")
+            },
+        );
     }
     let ctx = env.ctx(actor);
-    write_op(env.ui, cb, &session, file, op, ctx)
+    let action = op.action();
+    write_with(env.ui, &session, file, action, ctx, |case, ctx| {
+        for (field, from, to) in &hand_edits {
+            let mut e = ctx.event("set");
+            e.field = Some(field.clone());
+            e.from = from.clone();
+            e.to = to.clone();
+            e.reason = Some("edited by hand in the file; committed with this change".into());
+            case.timeline.push(e);
+        }
+        Ok(op.apply(case, ctx, &cb.config)?)
+    })
+}
+
+/// The fields a hand edit changed between the committed case and the file: `(field,
+/// from, to)` as texts (`fields.NAME` for custom fields).
+fn hand_edited_fields(
+    committed: &Case,
+    edited: &Case,
+) -> Vec<(String, Option<String>, Option<String>)> {
+    let table = |c: &Case| {
+        toml::Value::try_from(c)
+            .ok()
+            .and_then(|v| v.as_table().cloned())
+            .unwrap_or_default()
+    };
+    let text = |v: &Option<toml::Value>| v.as_ref().map(crate::core::case::value_text);
+    crate::core::history::diff(Some(&table(committed)), Some(&table(edited)))
+        .into_iter()
+        .filter(|c| c.field != "updated_at")
+        .map(|c| (c.field, text(&c.from), text(&c.to)))
+        .collect()
 }
 
 pub use generate::generated_files;

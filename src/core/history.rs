@@ -30,6 +30,9 @@ pub struct Entry {
     pub changes: Vec<FieldChange>,
     /// The timeline events this commit added, as written in the file.
     pub events: Vec<toml::Value>,
+    /// The history is cut here (a shallow clone): the commit's parent is not available,
+    /// so `changes` and `events` hold everything up to it, not what it changed.
+    pub shallow_boundary: bool,
 }
 
 /// A commit that touched the case file: its metadata and the file before and after.
@@ -40,6 +43,7 @@ pub struct Version<'a> {
     pub message: &'a str,
     pub before: Option<&'a [u8]>,
     pub after: Option<&'a [u8]>,
+    pub shallow_boundary: bool,
 }
 
 /// Builds the history entry of one commit. A version that does not parse counts as
@@ -55,6 +59,7 @@ pub fn entry(v: &Version<'_>) -> Entry {
         subject: v.message.lines().next().unwrap_or("").to_string(),
         changes: diff(before.as_ref(), after.as_ref()),
         events: added_events(before.as_ref(), after.as_ref()),
+        shallow_boundary: v.shallow_boundary,
     }
 }
 
@@ -187,6 +192,7 @@ mod tests {
             message: "set DK-1: title=B\n\nDocket-Action: set\n",
             before: Some(before),
             after: Some(after),
+            shallow_boundary: false,
         });
         assert_eq!(e.action, "set");
         assert_eq!(e.subject, "set DK-1: title=B");

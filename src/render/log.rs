@@ -53,6 +53,13 @@ fn text(out: &mut dyn Write, e: &Entry, zone: super::style::Zone) -> io::Result<
         safe(&e.author),
         safe(&e.subject)
     )?;
+    if e.shallow_boundary {
+        writeln!(
+            out,
+            "    (the history is cut here: a shallow clone; `git fetch --unshallow` brings what came before)"
+        )?;
+        return Ok(());
+    }
     if e.action != "create" {
         for c in e.changes.iter().filter(|c| c.field != "updated_at") {
             writeln!(

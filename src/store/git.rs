@@ -149,8 +149,9 @@ pub struct WriteSession<'a> {
     branch: String,
     author: Identity,
     committer: Identity,
-    /// The agent acting (`--as`) when it is not the author: a `Docket-Actor:` trailer.
-    actor: Option<String>,
+    /// Trailers added to each commit of this session (`Docket-Actor: HANDLE` for `--as`,
+    /// `Docket-Hand-Edit: FIELDS` when a hand edit is committed along).
+    trailers: Vec<String>,
 }
 
 impl Casebook {
@@ -189,7 +190,7 @@ impl Casebook {
             branch,
             author,
             committer,
-            actor: None,
+            trailers: Vec::new(),
         })
     }
 }
@@ -202,18 +203,22 @@ impl WriteSession<'_> {
     /// Records that `handle` acts (`--as`) while the author stays the real person: each
     /// commit of this session gets a `Docket-Actor: HANDLE` trailer.
     pub fn acting_as(&mut self, handle: &str) {
-        self.actor = Some(handle.to_string());
+        self.trailers.push(format!("Docket-Actor: {handle}"));
+    }
+
+    /// Adds a `KEY: VALUE` trailer to the commits of this session.
+    pub fn add_trailer(&mut self, key: &str, value: &str) {
+        self.trailers.push(format!("{key}: {value}"));
     }
 
     /// Commits `files` with `message` at time `now`, then updates the work tree and index.
     pub fn commit(&self, files: &[FileWrite], message: &str, now: DateTime<Utc>) -> Result<Commit> {
-        let with_actor;
-        let message = match &self.actor {
-            Some(a) => {
-                with_actor = format!("{}Docket-Actor: {a}\n", message);
-                with_actor.as_str()
-            }
-            None => message,
+        let with_trailers;
+        let message = if self.trailers.is_empty() {
+            message
+        } else {
+            with_trailers = format!("{message}{}\n", self.trailers.join("\n"));
+            with_trailers.as_str()
         };
         let repo = &self.cb.repo;
         // Never write through a link out of the casebook, nor over a link, FIFO or folder.
@@ -554,6 +559,8 @@ fn insert_path(repo: &Repository, base: Option<&Tree>, parts: &[&str], blob: Oid
 
 /// One commit that changed a file, with the file's content before and after.
 pub struct FileCommit {
+    /// A shallow clone's boundary: what came before this commit is not here.
+    pub cut: bool,
     pub commit: String,
     pub author: Identity,
     pub at: DateTime<Utc>,
@@ -578,9 +585,14 @@ impl Casebook {
         }
         walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
         let blob_at = |tree: &Tree| tree.get_path(full).ok().map(|e| e.id());
+        // In a shallow clone, the oldest commits have their parents cut off.
+        let boundary: Vec<String> = std::fs::read_to_string(repo.path().join("shallow"))
+            .map(|t| t.lines().map(|l| l.trim().to_string()).collect())
+            .unwrap_or_default();
         let mut out = Vec::new();
         for oid in walk {
             let commit = repo.find_commit(oid?)?;
+            let cut = boundary.contains(&commit.id().to_string());
             let after = blob_at(&commit.tree()?);
             let before = match commit.parent(0) {
                 Ok(p) => blob_at(&p.tree()?),
@@ -609,6 +621,7 @@ impl Casebook {
                 message: commit.message().unwrap_or("").to_string(),
                 before: content(before)?,
                 after: content(after)?,
+                cut,
             });
         }
         Ok(out)

@@ -42,6 +42,15 @@ impl Casebook {
         Ok(file)
     }
 
+    /// The case as committed at HEAD (`None`: new, or unreadable there).
+    pub fn committed_case(&self, file: &CaseFile) -> Option<Case> {
+        let full = format!("{}{}", self.prefix, file.path);
+        let tree = self.repo.head().ok()?.peel_to_tree().ok()?;
+        let entry = tree.get_path(std::path::Path::new(&full)).ok()?;
+        let blob = self.repo.find_blob(entry.id()).ok()?;
+        casefile::parse(std::str::from_utf8(blob.content()).ok()?).ok()
+    }
+
     /// Whether the case file differs from its committed version (a hand edit that the
     /// next commit of this case will include).
     pub fn has_uncommitted_edits(&self, file: &CaseFile) -> bool {

@@ -842,3 +842,89 @@ fn a_repeated_random_seed_never_repeats_an_event_id() {
         .collect();
     assert_eq!(ids.len(), v["timeline"].as_array().unwrap().len());
 }
+
+/// Issue 12 #12: in a shallow clone `docket log` says where the history is cut instead of
+/// crediting everything to the boundary commit.
+#[test]
+fn regression_issue_12_log_in_a_shallow_clone_says_where_history_is_cut() {
+    let env = TestEnv::new();
+    let id = env.create("Long story", &[]);
+    for i in 0..3 {
+        env.ok(&["comment", &id, "-m", &format!("word {i}")]);
+    }
+    let shallow = env.tmp.path().join("shallow");
+    let url = format!("file://{}", env.dir.display());
+    env.git_in(
+        env.tmp.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "2",
+            &url,
+            shallow.to_str().unwrap(),
+        ],
+    );
+    let out = env
+        .std_docket(&["log", &id])
+        .current_dir(&shallow)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("the history is cut here"), "{text}");
+    assert!(
+        !text.contains("create "),
+        "the create commit is not in this clone: {text}"
+    );
+    let json = env
+        .std_docket(&["log", &id, "--format", "json"])
+        .current_dir(&shallow)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let last = v.as_array().unwrap().last().unwrap();
+    assert_eq!(last["shallow_boundary"], true);
+}
+
+/// Issue 12 #12: a hand edit committed along with a docket change is named in the commit
+/// and recorded as `set` events.
+#[test]
+fn regression_issue_12_a_hand_edit_is_named_and_recorded() {
+    let env = TestEnv::new();
+    let id = env.create("Edited by hand", &["--priority", "P3"]);
+    let path = env.case_path(&id);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen("priority = \"P3\"", "priority = \"P1\"", 1),
+    )
+    .unwrap();
+    let out = env
+        .docket(&["comment", &id, "-m", "after the edit"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("uncommitted edits (priority)"));
+    let msg = env.git(&["log", "-1", "--format=%B"]);
+    assert!(msg.contains("Docket-Hand-Edit: priority"), "{msg}");
+    let v = env.show(&id);
+    assert_eq!(v["priority"], "P1");
+    let set = v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "set" && e["field"] == "priority")
+        .expect("a set event for the hand edit")
+        .clone();
+    assert_eq!(
+        (set["from"].as_str(), set["to"].as_str()),
+        (Some("P3"), Some("P1"))
+    );
+    assert!(set["reason"].as_str().unwrap().contains("by hand"));
+    assert_eq!(env.status(), "");
+}
