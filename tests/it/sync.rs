@@ -309,7 +309,12 @@ fn sync_over_git_daemon() {
     let team = Team::new(1);
     let id = team.env.create("Over the wire", &[]);
     team.ok(0, &["sync"]);
-    let port = 20_000 + (std::process::id() % 20_000) as u16;
+    // A port that is free now (the kernel picks it), below nothing else of ours.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap();
+    let log = team.env.tmp.path().join("daemon.log");
     let base = team.env.tmp.path();
     let mut daemon = Command::new("git")
         .args([
@@ -321,9 +326,10 @@ fn sync_over_git_daemon() {
             &format!("--port={port}"),
             &format!("--base-path={}", base.display()),
         ])
+        .arg("--verbose")
         .arg(base)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
         .spawn();
     let Ok(daemon) = daemon.as_mut() else {
         eprintln!("skipped: git daemon is not available");
@@ -338,19 +344,42 @@ fn sync_over_git_daemon() {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         assert!(ready, "git daemon listens on {port}");
         let dir = base.join("wire");
-        team.env.ok(&["clone", &url, dir.to_str().unwrap(), "-q"]);
-        let run = |args: &[&str]| {
+        // The daemon may still be settling: try the clone a few times.
+        let cloned = (0..5).any(|_| {
             let out = team
                 .env
-                .std_docket(args)
-                .current_dir(&dir)
+                .docket(&["clone", &url, dir.to_str().unwrap(), "-q"])
                 .output()
                 .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            if !out.status.success() {
+                let _ = std::fs::remove_dir_all(&dir);
+                std::thread::sleep(std::time::Duration::from_millis(300));
+            }
+            out.status.success()
+        });
+        assert!(
+            cloned,
+            "clone over git://: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        // A connection reset by a busy machine is retried (sync leaves the clone as it
+        // was on a failure, so running it again is safe).
+        let run = |args: &[&str]| {
+            let mut last = String::new();
+            for _ in 0..3 {
+                let out = team
+                    .env
+                    .std_docket(args)
+                    .current_dir(&dir)
+                    .output()
+                    .unwrap();
+                if out.status.success() {
+                    return;
+                }
+                last = String::from_utf8_lossy(&out.stderr).to_string();
+                std::thread::sleep(std::time::Duration::from_millis(300));
+            }
+            panic!("docket {args:?}: {last}");
         };
         run(&["comment", &id, "-m", "over git://"]);
         run(&["sync"]);
@@ -366,7 +395,11 @@ fn sync_over_git_daemon() {
     }));
     let _ = daemon.kill();
     let _ = daemon.wait();
-    assert!(result.is_ok(), "sync over git daemon failed");
+    assert!(
+        result.is_ok(),
+        "sync over git daemon failed; the daemon said:\n{}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
     let _ = team.remote;
 }
 
