@@ -102,6 +102,25 @@ An error: bad arguments, an unknown or ambiguous case ID, an invalid file, a mis
 Interrupted at a prompt (Ctrl-C or Esc); nothing was written.
 "#;
 
+/// What docket.1 says beyond the options: the lifecycle, SLA policies and guides.
+const GUIDE_SECTIONS: &str = r#".SH LIFECYCLE
+A case is new until an agent acts on it (open). \fBwait\fR sets awaiting\-info until the customer
+answers; \fBresolve\fR proposes a solution; \fBaccept\fR or \fBclose\fR (or \fBautoclose\fR after
+autoclose_after without a reply) closes it; \fBreject\fR or a customer's message reopens a resolved or
+closed case; \fBcancel\fR ends it without a resolution; \fBreopen\fR brings any ended case back.
+.SH "SLA POLICIES"
+docket.toml holds [calendars.NAME] (timezone, hours per weekday, holidays) and [[sla]] tables: name,
+kind (response, resolution or custom with stop_on), target (30m, 8h, 2d: working time on the calendar),
+calendar, match (priority, type, account, tags, team, fields.NAME), pause_states, warn_at, external.
+Every clock stops when the case is resolved or closed (stop_when_resolved = false keeps a custom one
+running). \fBdocket sla\fR reports the clocks; \fBdocket sla explain ID\fR shows why.
+.SH GUIDES
+guides/NAME.toml is a decision tree: title, applies_to (case types), start, and [nodes.ID] tables that
+ask (choices = [{ label, next }]), take an input (field, type, required, pattern, pattern_hint, min,
+max, next, when) or end in an outcome (actions: set, priority, tag, escalate, resolve, assign, note,
+check, guide). \fBdocket guide check\fR validates them; \fBdocket guide run ID\fR walks a case through one.
+"#;
+
 /// The date on the man pages (fixed, so they do not change every day; bump on release).
 const MAN_DATE: &str = "2026-11-25";
 
@@ -153,6 +172,8 @@ fn man_page(cmd: &clap::Command) -> Vec<u8> {
         )?;
         if cmd.get_name() != "docket" {
             writeln!(page, ".SH \"SEE ALSO\"\n\\fBdocket\\fR(1)")?;
+        } else {
+            page.write_all(GUIDE_SECTIONS.as_bytes())?;
         }
         Ok(())
     };
@@ -179,7 +200,34 @@ fn man_page(cmd: &clap::Command) -> Vec<u8> {
         out.push_str(line.trim_end());
         out.push('\n');
     }
-    out.replace("\n.br\n\n.br\n", "\n.sp\n").into_bytes()
+    let out = out.replace("\n.br\n\n.br\n", "\n.sp\n");
+    with_value_placeholders(cmd, &out).into_bytes()
+}
+
+/// Adds value placeholders to the SYNOPSIS (`[--csat CSAT]`, not just `[--csat]`).
+fn with_value_placeholders(cmd: &clap::Command, page: &str) -> String {
+    let mut lines: Vec<String> = page.lines().map(String::from).collect();
+    let Some(i) = lines.iter().position(|l| l == ".SH SYNOPSIS") else {
+        return page.to_string();
+    };
+    let Some(synopsis) = lines.get_mut(i + 1) else {
+        return page.to_string();
+    };
+    for arg in cmd.get_arguments() {
+        let (Some(long), true) = (arg.get_long(), arg.get_action().takes_values()) else {
+            continue;
+        };
+        let value = arg
+            .get_value_names()
+            .and_then(|v| v.first())
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| arg.get_id().to_string().to_uppercase());
+        let flag = format!("\\fB\\-\\-{}\\fR", long.replace('-', "\\-"));
+        *synopsis = synopsis.replace(&format!("{flag}]"), &format!("{flag} \\fI{value}\\fR]"));
+    }
+    let mut text = lines.join("\n");
+    text.push('\n');
+    text
 }
 
 /// Every man page: `docket.1` and one per visible subcommand.
