@@ -30,10 +30,25 @@ pub fn create_case(
     ui: &mut Ui,
     cb: &Casebook,
     session: &WriteSession<'_>,
+    new: NewCase,
+    actor: Actor,
+    now: DateTime<Utc>,
+    assign: Option<Assignment>,
+) -> Result<Case> {
+    create_case_with(ui, cb, session, new, actor, now, assign, |_| {})
+}
+
+/// [`create_case`], with a last touch to the case before it is written (a parent link).
+#[allow(clippy::too_many_arguments)]
+pub fn create_case_with(
+    ui: &mut Ui,
+    cb: &Casebook,
+    session: &WriteSession<'_>,
     mut new: NewCase,
     actor: Actor,
     now: DateTime<Utc>,
     assign: Option<Assignment>,
+    touch: impl FnOnce(&mut Case),
 ) -> Result<Case> {
     // A fresh ID; retry in the (unlikely) case it is taken here already.
     new.id = (0..16)
@@ -50,6 +65,7 @@ pub fn create_case(
             Some((&a.handle, a.team.as_deref())),
         )?;
     }
+    touch(&mut case);
     crate::core::merge::stamp_clocks(&mut case, 0);
     if let Some(w) = session.create_case(&case, now)?.warning {
         ui.warn(w);

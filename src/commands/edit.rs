@@ -98,7 +98,11 @@ pub fn comment(env: &mut Env<'_>, args: CommentArgs) -> Result<()> {
             Visibility::Public
         },
     };
-    let before = cb.load_case(&args.id)?.case.state;
+    let current = cb.load_case(&args.id)?.case;
+    let before = current.state;
+    if before == State::Closed && args.from.is_some() && cb.config.closed_reply == "follow-up" {
+        return follow_up(env, &cb, &current, &args, op);
+    }
     let case = edit_case(env, &cb, &args.id, op, args.from.as_deref())?;
     if before != case.state && matches!(before, State::Resolved | State::Closed) {
         // Said even with --quiet: the case is back in the open lists.
@@ -108,6 +112,44 @@ pub fn comment(env: &mut Env<'_>, args: CommentArgs) -> Result<()> {
         ));
     }
     env.report_case(&case, format!("Commented on {}", case.id))
+}
+
+/// `closed_reply = "follow-up"`: the customer's message on a closed case opens a new case
+/// linked to it (`parent`), and the closed one stays as it was.
+fn follow_up(
+    env: &mut Env<'_>,
+    cb: &crate::store::Casebook,
+    closed: &crate::core::case::Case,
+    args: &CommentArgs,
+    op: Op,
+) -> Result<()> {
+    let Op::Comment { text, channel, .. } = op else {
+        return Err(CmdError::internal("a follow-up needs a comment"));
+    };
+    let new = crate::core::lifecycle::NewCase {
+        id: String::new(),
+        title: format!("Follow-up: {}", closed.title),
+        kind: closed.kind.clone(),
+        priority: closed.priority.clone(),
+        account: closed.account.clone(),
+        contact: closed.contact.clone(),
+        tags: closed.tags.clone(),
+        fields: Default::default(),
+        body: Some(text),
+        channel,
+    };
+    let actor = env.actor_for(cb, closed.contact.as_deref(), args.from.as_deref())?;
+    let session = cb.begin_write()?;
+    let parent = closed.id.clone();
+    let case =
+        super::create::create_case_with(env.ui, cb, &session, new, actor, env.now, None, |c| {
+            c.parent = Some(parent.clone());
+        })?;
+    env.ui.prompt_note(format!(
+        "{} is closed; the customer's message opened a follow-up case {}.",
+        closed.id, case.id
+    ));
+    env.report_case(&case, format!("Created {}: {}", case.id, case.title))
 }
 
 pub fn escalate(env: &mut Env<'_>, args: EscalateArgs) -> Result<()> {

@@ -88,6 +88,10 @@ pub struct Config {
     pub states: BTreeMap<String, String>,
     #[serde(default = "default_autoclose")]
     pub autoclose_after: String,
+    /// What a customer's message on a closed case does: `reopen` it (the default), or open
+    /// a linked `follow-up` case.
+    #[serde(default = "default_closed_reply")]
+    pub closed_reply: String,
     #[serde(default)]
     pub fields: BTreeMap<String, FieldDef>,
     #[serde(default)]
@@ -137,6 +141,9 @@ fn default_channels() -> Vec<String> {
 }
 fn default_autoclose() -> String {
     "7d".into()
+}
+fn default_closed_reply() -> String {
+    "reopen".into()
 }
 
 impl Default for Config {
@@ -210,6 +217,12 @@ impl Config {
         }
         duration::parse(&self.autoclose_after)
             .map_err(|e| SettingsError::new(format!("autoclose_after: {e}")))?;
+        if !matches!(self.closed_reply.as_str(), "reopen" | "follow-up") {
+            return err(format!(
+                "closed_reply: {:?} is neither \"reopen\" nor \"follow-up\"",
+                self.closed_reply
+            ));
+        }
         for key in self.states.keys() {
             if State::parse(key).is_none() {
                 return err(format!(

@@ -258,6 +258,7 @@ pub const DOCKET_TOML: Shape = Shape::Table(&[
     ("default_channel", Shape::Leaf),
     ("states", Shape::Map(&Shape::Leaf)),
     ("autoclose_after", Shape::Leaf),
+    ("closed_reply", Shape::Leaf),
     (
         "fields",
         Shape::Map(&Shape::Table(&[

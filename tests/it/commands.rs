@@ -928,3 +928,38 @@ fn regression_issue_12_a_hand_edit_is_named_and_recorded() {
     assert!(set["reason"].as_str().unwrap().contains("by hand"));
     assert_eq!(env.status(), "");
 }
+
+/// Issue 12 #4: with `closed_reply = "follow-up"`, a customer's message on a closed case
+/// opens a linked follow-up case and leaves the closed one as it was.
+#[test]
+fn regression_issue_12_closed_reply_follow_up_opens_a_linked_case() {
+    let env = TestEnv::new();
+    let path = env.dir.join("docket.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let follow = text.replacen(
+        "closed_reply = \"reopen\"",
+        "closed_reply = \"follow-up\"",
+        1,
+    );
+    assert_ne!(follow, text);
+    std::fs::write(&path, follow).unwrap();
+    let id = env.create("Old trouble", &["--account", "acme"]);
+    env.ok(&["comment", &id, "-m", "answer"]);
+    env.ok(&["resolve", &id, "-r", "answered"]);
+    env.ok(&["close", &id]);
+    let v = env.json(&["comment", &id, "--from", "customer", "-m", "it is back"]);
+    let new_id = v["id"].as_str().unwrap().to_string();
+    assert_ne!(new_id, id);
+    assert_eq!(v["parent"], id.as_str());
+    assert_eq!(v["title"], "Follow-up: Old trouble");
+    assert_eq!(v["account"], "acme");
+    assert_eq!(v["timeline"][0]["body"], "it is back");
+    assert_eq!(env.show(&id)["state"], "closed");
+    std::fs::write(
+        &path,
+        text.replacen("closed_reply = \"reopen\"", "closed_reply = \"maybe\"", 1),
+    )
+    .unwrap();
+    let err = env.fails(&["list"], 2);
+    assert!(err.contains("closed_reply"), "{err}");
+}
