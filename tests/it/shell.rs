@@ -606,3 +606,27 @@ fn regression_issue_12_times_are_local_with_their_offset_or_utc() {
         String::from_utf8_lossy(&json.stdout).contains("\"created_at\": \"2026-11-20T09:00:00Z\"")
     );
 }
+
+/// Issue 12 #7: the CI recipes cache the installed binary and leave no placeholder
+/// unexplained.
+#[test]
+fn regression_issue_12_ci_recipes_cache_docket_and_explain_the_url() {
+    let readme = include_str!("../../README.md");
+    let start = readme.find("### A CI job that fails on breaches").unwrap();
+    let recipes = &readme[start..start + readme[start..].find("## Guided decisions").unwrap()];
+    assert!(!recipes.contains("OWNER"), "no bare placeholder");
+    assert!(
+        recipes.contains("Replace `DOCKET_GIT_URL`"),
+        "the placeholder is explained"
+    );
+    assert!(recipes.contains("actions/cache@") && recipes.contains("~/.cargo/bin/docket"));
+    assert!(recipes.contains("cache: {") && recipes.contains(".cargo/bin/"));
+    assert!(
+        recipes.contains("command -v docket ||"),
+        "installs only when not cached"
+    );
+    assert!(
+        recipes.matches("--new-since").count() >= 2,
+        "both recipes fail once per breach"
+    );
+}
