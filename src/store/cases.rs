@@ -137,8 +137,9 @@ impl Casebook {
             path: path.to_string(),
             problem,
         };
-        self.check_inside(path).map_err(bad)?;
-        let text = super::fsutil::read_regular(&self.abs(path), MAX_CASE_FILE).map_err(bad)?;
+        self.check_inside(path).map_err(|e| bad(e.to_string()))?;
+        let text = super::fsutil::read_regular(&self.abs(path), MAX_CASE_FILE)
+            .map_err(|e| bad(e.to_string()))?;
         let case = casefile::parse(&text).map_err(|e| bad(e.to_string()))?;
         let expected = file_id(path);
         if case.id != expected {
@@ -156,16 +157,16 @@ impl Casebook {
 
     /// Refuses a path inside the casebook whose folders are not real folders of it (a
     /// symbolic link to elsewhere): docket never follows a link out of the casebook.
-    pub fn check_inside(&self, path: &str) -> std::result::Result<(), String> {
+    pub fn check_inside(&self, path: &str) -> std::result::Result<(), super::fsutil::FileProblem> {
         let mut dir = self.dir.clone();
         let parts: Vec<&str> = path.split('/').collect();
         for part in &parts[..parts.len().saturating_sub(1)] {
             dir.push(part);
             match std::fs::symlink_metadata(&dir) {
                 Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
-                    return Err(format!(
-                        "{} is not a folder of the casebook (a symbolic link or a file); case files must be regular files inside the casebook",
-                        dir.strip_prefix(&self.dir).unwrap_or(&dir).display()
+                    let rel = dir.strip_prefix(&self.dir).unwrap_or(&dir);
+                    return Err(super::fsutil::FileProblem::Outside(
+                        rel.display().to_string(),
                     ));
                 }
                 _ => {}

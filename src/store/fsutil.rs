@@ -7,10 +7,27 @@ use std::path::{Path, PathBuf};
 
 use super::{Result, StoreError};
 
-/// Writes `content` to `path` through a temporary file in the same folder and a rename, so
-/// a reader (or a crash) sees the old file or the new one, never half of one.
-pub fn atomic_write(path: &Path, content: &[u8]) -> Result<()> {
-    let dir = path.parent().expect("a file path has a parent folder");
+/// Why a file is not read or written as a case file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileProblem {
+    #[error(
+        "not a regular file (a symbolic link, FIFO, device or folder); case files must be regular files inside the casebook"
+    )]
+    NotRegular,
+    #[error(
+        "{0} is not a folder of the casebook (a symbolic link or a file); case files must be regular files inside the casebook"
+    )]
+    Outside(String),
+    #[error("larger than {0} MB")]
+    TooLarge(u64),
+    #[error("not UTF-8 text")]
+    NotText,
+    #[error("{0}")]
+    Io(String),
+}
+
+/// A temporary file in `dir` holding `content`, readable like a case file (0644).
+fn temp_with(dir: &Path, path: &Path, content: &[u8]) -> Result<tempfile::NamedTempFile> {
     std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(".docket-").suffix(".tmp");
@@ -21,6 +38,14 @@ pub fn atomic_write(path: &Path, content: &[u8]) -> Result<()> {
     }
     let mut tmp = builder.tempfile_in(dir).map_err(|e| io_error(dir, e))?;
     tmp.write_all(content).map_err(|e| io_error(path, e))?;
+    Ok(tmp)
+}
+
+/// Writes `content` to `path` through a temporary file in the same folder and a rename, so
+/// a reader (or a crash) sees the old file or the new one, never half of one.
+pub fn atomic_write(path: &Path, content: &[u8]) -> Result<()> {
+    let dir = path.parent().expect("a file path has a parent folder");
+    let tmp = temp_with(dir, path, content)?;
     tmp.persist(path).map_err(|e| io_error(path, e.error))?;
     Ok(())
 }
@@ -29,21 +54,9 @@ pub fn atomic_write(path: &Path, content: &[u8]) -> Result<()> {
 /// `git status` does not see it if docket is killed), renamed into place; falls back to
 /// the file's own folder when `tmp_dir` is on another file system.
 pub fn atomic_write_via(tmp_dir: &Path, path: &Path, content: &[u8]) -> Result<()> {
-    std::fs::create_dir_all(tmp_dir).map_err(|e| io_error(tmp_dir, e))?;
     let dir = path.parent().expect("a file path has a parent folder");
     std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".docket-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    let mut tmp = builder
-        .tempfile_in(tmp_dir)
-        .map_err(|e| io_error(tmp_dir, e))?;
-    tmp.write_all(content).map_err(|e| io_error(path, e))?;
-    match tmp.persist(path) {
+    match temp_with(tmp_dir, path, content)?.persist(path) {
         Ok(_) => Ok(()),
         Err(e) if e.error.kind() == std::io::ErrorKind::CrossesDevices => {
             atomic_write(path, content)
@@ -63,17 +76,21 @@ pub struct Lock {
 }
 
 impl Lock {
-    /// Takes the lock on `path` if it is free; `None` when another process holds it.
-    pub fn try_acquire(path: &Path) -> Result<Option<Lock>> {
+    fn open(path: &Path) -> Result<File> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
         }
-        let file = std::fs::OpenOptions::new()
+        std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(path)
-            .map_err(|e| io_error(path, e))?;
+            .map_err(|e| io_error(path, e))
+    }
+
+    /// Takes the lock on `path` if it is free; `None` when another process holds it.
+    pub fn try_acquire(path: &Path) -> Result<Option<Lock>> {
+        let file = Lock::open(path)?;
         match file.try_lock() {
             Ok(()) => Ok(Some(Lock { _file: file })),
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
@@ -83,54 +100,45 @@ impl Lock {
 
     /// Waits for and takes the lock on `path`: concurrent docket writers serialise here.
     pub fn acquire(path: &Path) -> Result<Lock> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-        }
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)
-            .map_err(|e| io_error(path, e))?;
+        let file = Lock::open(path)?;
         file.lock().map_err(|e| io_error(path, e))?;
         Ok(Lock { _file: file })
     }
 }
 
 /// Reads a file that must be a regular file (not a symbolic link, FIFO, device or
-/// folder) of at most `max` bytes, as UTF-8. The error says what is wrong with it.
-pub fn read_regular(path: &Path, max: u64) -> std::result::Result<String, String> {
+/// folder) of at most `max` bytes, as UTF-8.
+pub fn read_regular(path: &Path, max: u64) -> std::result::Result<String, FileProblem> {
     use std::io::Read;
-    let not_regular = "not a regular file (a symbolic link, FIFO, device or folder); case files must be regular files inside the casebook";
-    let meta = std::fs::symlink_metadata(path).map_err(|e| e.to_string())?;
+    let io = |e: std::io::Error| FileProblem::Io(e.to_string());
+    let meta = std::fs::symlink_metadata(path).map_err(io)?;
     if !meta.file_type().is_file() {
-        return Err(not_regular.into());
+        return Err(FileProblem::NotRegular);
     }
+    let too_large = FileProblem::TooLarge(max / (1024 * 1024));
     if meta.len() > max {
-        return Err(format!("larger than {} MB", max / (1024 * 1024)));
+        return Err(too_large);
     }
-    let file = File::open(path).map_err(|e| e.to_string())?;
+    let file = File::open(path).map_err(io)?;
     // The file opened must be the one checked (not swapped for a link in between).
-    let opened = file.metadata().map_err(|e| e.to_string())?;
+    let opened = file.metadata().map_err(io)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
         if !opened.is_file() || opened.ino() != meta.ino() || opened.dev() != meta.dev() {
-            return Err(not_regular.into());
+            return Err(FileProblem::NotRegular);
         }
     }
     #[cfg(not(unix))]
     if !opened.is_file() {
-        return Err(not_regular.into());
+        return Err(FileProblem::NotRegular);
     }
     let mut bytes = Vec::with_capacity(opened.len().min(max) as usize);
-    file.take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
+    file.take(max + 1).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > max {
-        return Err(format!("larger than {} MB", max / (1024 * 1024)));
+        return Err(too_large);
     }
-    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
+    String::from_utf8(bytes).map_err(|_| FileProblem::NotText)
 }
 
 /// An absolute, normalised path (symlinks resolved when the path exists).

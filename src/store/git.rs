@@ -229,7 +229,9 @@ impl WriteSession<'_> {
                     problem,
                 })
             };
-            self.cb.check_inside(&f.path).map_err(outside)?;
+            self.cb
+                .check_inside(&f.path)
+                .map_err(|e| outside(e.to_string()))?;
             if let Ok(m) = std::fs::symlink_metadata(self.cb.dir.join(&f.path))
                 && !m.is_file()
             {
