@@ -183,6 +183,67 @@ fn docket(dir: &Path, args: &[&str]) -> Command {
     c
 }
 
+/// `docket sync` of a clone behind by 100 commits on 100 cases, with 100 local commits on
+/// other cases and 10 on the same ones, next to a plain `git pull --no-rebase` of the
+/// same repositories (without the merge driver). Returns both times and the cases merged.
+fn sync_bench(dir: &Path, ids: &[String]) -> (Duration, Duration, usize) {
+    let base = dir.with_extension("sync");
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(&base).unwrap();
+    let remote = base.join("remote.git");
+    git(
+        &base,
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            dir.to_str().unwrap(),
+            remote.to_str().unwrap(),
+        ],
+    );
+    let (a, b) = (base.join("a"), base.join("b"));
+    for clone in [&a, &b] {
+        time(docket(
+            &base,
+            &[
+                "clone",
+                remote.to_str().unwrap(),
+                clone.to_str().unwrap(),
+                "-q",
+            ],
+        ));
+    }
+    let comment = |clone: &Path, id: &str, text: &str| {
+        time(docket(clone, &["comment", id, "-m", text, "-q"]));
+    };
+    for (i, id) in ids.iter().take(100).enumerate() {
+        comment(&a, id, &format!("remote {i}"));
+    }
+    git(&a, &["push", "-q", "origin", "HEAD"]);
+    for (i, id) in ids.iter().skip(100).take(100).enumerate() {
+        comment(&b, id, &format!("local {i}"));
+    }
+    for (i, id) in ids.iter().take(10).enumerate() {
+        comment(&b, id, &format!("local, same case {i}"));
+    }
+    let plain = base.join("plain");
+    let mut cp = Command::new("cp");
+    cp.args(["-a", b.to_str().unwrap(), plain.to_str().unwrap()]);
+    time(cp);
+    git(&plain, &["config", "--unset", "merge.docket.driver"]);
+    let mut pull = Command::new("git");
+    pull.args(["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"])
+        .current_dir(&plain)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let t = Instant::now();
+    let _ = pull.status(); // conflicts: exit 1, by design of the comparison
+    let pulled = t.elapsed();
+    let synced = time(docket(&b, &["sync", "-q"]));
+    let _ = std::fs::remove_dir_all(&base);
+    (synced, pulled, 10)
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
@@ -289,7 +350,7 @@ fn main() {
                 .collect(),
         );
         // Cold: no cache. Warm: the cache from the previous run.
-        let cache = dir.join(".git/docket/summaries.json");
+        let cache = dir.join(".git/docket/summaries.bin");
         let _ = std::fs::remove_file(&cache);
         let list_cold = time(docket(&dir, &["list", "--open"]));
         let list = median(
@@ -355,6 +416,14 @@ fn main() {
         println!(
             "| sla, cold (first run, builds the cache) | {} | | |",
             ms(sla_cold)
+        );
+        let (sync, pull, merged) = sync_bench(&dir, &ids);
+        println!(
+            "| sync: 100 commits in, 110 out, {merged} cases merged (vs git pull --no-rebase, which leaves them in conflict and pushes nothing) | {} | {} | {:.2}× ({:.1} ms per merged case) |",
+            ms(sync),
+            ms(pull),
+            sync.as_secs_f64() / pull.as_secs_f64(),
+            (sync.as_secs_f64() - pull.as_secs_f64()).max(0.0) * 1000.0 / merged.max(1) as f64
         );
         println!();
     }
