@@ -453,3 +453,23 @@ fn the_same_id_created_in_two_clones_is_re_identified_not_merged() {
             .any(|e| e["kind"] == "reidentified")
     );
 }
+
+#[test]
+fn sync_without_a_remote_or_with_a_broken_one_says_so_and_changes_nothing() {
+    let env = TestEnv::new();
+    let head = env.git(&["rev-parse", "HEAD"]);
+    let err = env.fails(&["sync"], 2);
+    assert!(
+        err.contains("no remote named \"origin\"") && err.contains("git remote add"),
+        "{err}"
+    );
+    env.git(&["remote", "add", "origin", "/nonexistent/casebook.git"]);
+    let err = env.fails(&["sync"], 2);
+    assert!(
+        err.contains("does not appear to be a git repository"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was changed"), "{err}");
+    assert_eq!(env.git(&["rev-parse", "HEAD"]), head);
+    assert_eq!(env.status(), "");
+}

@@ -37,6 +37,19 @@ pub fn run(env: &mut Env<'_>, args: SyncArgs) -> Result<()> {
     if !cb.has_gitattributes() {
         add_gitattributes(env, &cb)?;
     }
+    // A remote given by name must exist (a URL or a path is used as it is).
+    let is_name = !remote.contains([':', '/', '\\']) && remote != ".";
+    if is_name {
+        let remotes = cb.git(&["remote"])?;
+        if !remotes.stdout.lines().any(|r| r.trim() == remote) {
+            return Err(CmdError::user(format!(
+                "this casebook has no remote named {remote:?}; nothing was changed"
+            ))
+            .hint(format!(
+                "add one: git remote add {remote} URL (any URL git can push to)"
+            )));
+        }
+    }
     let _lock = cb.lock()?;
     cb.check_clean_state()?;
     let start = cb
@@ -205,12 +218,24 @@ fn merge(cb: &Casebook, ours: Rev, theirs: Rev, report: &mut Synced) -> Result<(
     Ok(())
 }
 
+/// Git's first complaint (`fatal: …`), which says what is wrong; the lines after it are
+/// generic advice.
 pub fn one_line(text: &str) -> String {
-    text.lines()
-        .rfind(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim()
-        .to_string()
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines
+        .iter()
+        .find(|l| l.starts_with("fatal:") || l.starts_with("error:"))
+        .or(lines.first())
+        .map(|l| {
+            l.trim_start_matches("fatal: ")
+                .trim_start_matches("error: ")
+                .to_string()
+        })
+        .unwrap_or_default()
 }
 
 /// Commits the `.gitattributes` line that sends case files to docket's merge driver.
