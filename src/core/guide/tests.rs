@@ -386,14 +386,15 @@ fn an_outcome_records_the_run_and_applies_its_actions_in_order() {
     );
 }
 
-#[test]
-fn a_check_action_records_what_the_runner_reported() {
-    let text = r#"
-start = "o"
-[nodes.o]
-outcome = "Check the card service"
-actions = [ { check = "card-status", args = ["--id"] }, { guide = "next-guide" } ]
-"#;
+/// Walks guide `text` with no answers and applies its outcome to a fresh case with
+/// `runner` for check commands: the case and what `apply_outcome` returned.
+fn apply_text(
+    text: &str,
+    runner: &mut dyn FnMut(&crate::core::case::Case, &Action) -> CheckOutput,
+) -> (
+    crate::core::case::Case,
+    Result<Option<String>, crate::core::edit::EditError>,
+) {
     let g = parse("g", text).unwrap();
     let run = walk(&g, &mut answers(&[]), &now).unwrap();
     let (config, agents) = outcome_settings();
@@ -405,6 +406,18 @@ actions = [ { check = "card-status", args = ["--id"] }, { guide = "next-guide" }
         config: &config,
         agents: &agents,
     };
+    let result = apply_outcome(&mut case, &mut ctx, &o, runner);
+    (case, result)
+}
+
+#[test]
+fn a_check_action_records_what_the_runner_reported() {
+    let text = r#"
+start = "o"
+[nodes.o]
+outcome = "Check the card service"
+actions = [ { check = "card-status", args = ["--id"] }, { guide = "next-guide" } ]
+"#;
     let mut seen = Vec::new();
     let mut runner = |c: &crate::core::case::Case, a: &Action| {
         seen.push((c.id.clone(), a.clone()));
@@ -413,7 +426,8 @@ actions = [ { check = "card-status", args = ["--id"] }, { guide = "next-guide" }
             output: "card is blocked".into(),
         }
     };
-    let handover = apply_outcome(&mut case, &mut ctx, &o, &mut runner).unwrap();
+    let (case, handover) = apply_text(text, &mut runner);
+    let handover = handover.unwrap();
     assert_eq!(handover.as_deref(), Some("next-guide"));
     assert_eq!(seen.len(), 1);
     let check = case.timeline.iter().find(|e| e.kind == "check").unwrap();
@@ -430,22 +444,11 @@ start = "o"
 outcome = "Up"
 actions = [ { escalate = "nobody", reason = "x" } ]
 "#;
-    let g = parse("g", text).unwrap();
-    let run = walk(&g, &mut answers(&[]), &now).unwrap();
-    let (config, agents) = outcome_settings();
-    let (mut case, mut ctx) = outcome_case();
-    let o = Outcome {
-        guide: &g,
-        version: "v1",
-        run: &run,
-        config: &config,
-        agents: &agents,
-    };
-    let err = apply_outcome(&mut case, &mut ctx, &o, &mut |_, _| CheckOutput {
+    let (_, result) = apply_text(text, &mut |_, _| CheckOutput {
         status: String::new(),
         output: String::new(),
-    })
-    .unwrap_err();
+    });
+    let err = result.unwrap_err();
     assert!(err.to_string().contains("unknown team \"nobody\""), "{err}");
 }
 

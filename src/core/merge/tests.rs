@@ -59,6 +59,20 @@ fn set(changes: Vec<Change>) -> Op {
     Op::Set(changes)
 }
 
+fn priority(p: &str) -> Op {
+    set(vec![Change::Priority(p.into())])
+}
+
+fn resolve(text: &str) -> Op {
+    Op::Transition(
+        Transition::Resolve,
+        TransitionDetails {
+            resolution: Some(text.into()),
+            ..Default::default()
+        },
+    )
+}
+
 fn render(c: &Case) -> String {
     crate::store::casefile::render_new(c)
 }
@@ -90,13 +104,7 @@ fn comments_from_both_sides_are_all_kept_once_in_order() {
 fn a_field_changed_on_one_side_takes_that_side() {
     let b = base();
     let (mut x, mut y) = (b.clone(), b.clone());
-    act(
-        &mut x,
-        Actor::agent("alice"),
-        1,
-        2,
-        set(vec![Change::Priority("P1".into())]),
-    );
+    act(&mut x, Actor::agent("alice"), 1, 2, priority("P1"));
     act(&mut y, Actor::agent("bob"), 2, 3, comment("hello"));
     let (m, report) = merge(Some(&b), &x, &y);
     assert_eq!(m.priority, "P1");
@@ -108,21 +116,9 @@ fn a_field_changed_on_one_side_takes_that_side() {
 fn a_field_changed_on_both_sides_goes_to_the_later_change_and_is_recorded() {
     let b = base();
     let (mut x, mut y) = (b.clone(), b.clone());
-    act(
-        &mut x,
-        Actor::agent("alice"),
-        1,
-        2,
-        set(vec![Change::Priority("P1".into())]),
-    );
+    act(&mut x, Actor::agent("alice"), 1, 2, priority("P1"));
     act(&mut y, Actor::agent("bob"), 2, 3, comment("first"));
-    act(
-        &mut y,
-        Actor::agent("bob"),
-        3,
-        4,
-        set(vec![Change::Priority("P2".into())]),
-    );
+    act(&mut y, Actor::agent("bob"), 3, 4, priority("P2"));
     let (m, report) = merge(Some(&b), &x, &y);
     assert_eq!(m.priority, "P2", "bob's change has the later logical clock");
     assert_eq!(
@@ -147,22 +143,10 @@ fn a_wrong_wall_clock_does_not_always_win() {
     let b = base();
     let (mut x, mut y) = (b.clone(), b.clone());
     // alice's clone thinks it is next year, but bob changed the field after more events.
-    act(
-        &mut x,
-        Actor::agent("alice"),
-        525_600,
-        2,
-        set(vec![Change::Priority("P1".into())]),
-    );
+    act(&mut x, Actor::agent("alice"), 525_600, 2, priority("P1"));
     act(&mut y, Actor::agent("bob"), 1, 3, comment("one"));
     act(&mut y, Actor::agent("bob"), 2, 4, comment("two"));
-    act(
-        &mut y,
-        Actor::agent("bob"),
-        3,
-        5,
-        set(vec![Change::Priority("P4".into())]),
-    );
+    act(&mut y, Actor::agent("bob"), 3, 5, priority("P4"));
     let (m, _) = merge(Some(&b), &x, &y);
     assert_eq!(m.priority, "P4");
 }
@@ -203,14 +187,13 @@ fn a_reply_after_a_resolution_in_another_clone_reopens_the_case() {
         Op::Assign(Some(("alice".into(), None))),
     );
     let (mut x, mut y) = (b.clone(), b.clone());
-    let resolve = Op::Transition(
-        Transition::Resolve,
-        TransitionDetails {
-            resolution: Some("limit raised".into()),
-            ..Default::default()
-        },
-    );
-    assert!(act(&mut x, Actor::agent("alice"), 10, 3, resolve));
+    assert!(act(
+        &mut x,
+        Actor::agent("alice"),
+        10,
+        3,
+        resolve("limit raised")
+    ));
     act(
         &mut y,
         Actor::customer("Jane"),
@@ -234,14 +217,13 @@ fn a_reply_after_a_resolution_in_another_clone_reopens_the_case() {
         4,
         comment("early words"),
     );
-    let resolve = Op::Transition(
-        Transition::Resolve,
-        TransitionDetails {
-            resolution: Some("limit raised".into()),
-            ..Default::default()
-        },
+    act(
+        &mut x,
+        Actor::agent("alice"),
+        10,
+        3,
+        resolve("limit raised"),
     );
-    act(&mut x, Actor::agent("alice"), 10, 3, resolve);
     let (m, _) = merge(Some(&b), &x, &y);
     assert_eq!(m.state, State::Resolved);
 }
