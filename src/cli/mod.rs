@@ -52,6 +52,8 @@ impl Cli {
             Command::Sync(a) => a.format.into(),
             Command::Whoami(a) => a.format.into(),
             Command::Clone(a) => a.format.into(),
+            Command::Verify(a) => a.format.into(),
+            Command::Hook(a) => a.format.into(),
             Command::Sla(a) => match &a.command {
                 Some(SlaCommand::Explain(e)) => e.format.into(),
                 None => a.format.into(),
@@ -315,6 +317,16 @@ pub enum Command {
     Clone(CloneArgs),
     /// Say which agent you are (matched how), or what to add to agents.toml
     Whoami(WhoamiArgs),
+    /// Check the history: timelines only grow, authors match, times hold, rules kept
+    #[command(
+        after_help = "Exit 0 when clean, 1 with findings (one line each: kind, commit, file, problem).\n\nExamples:\n  docket verify\n  docket verify --since origin/main      # what a pull request adds (CI)\n  docket verify --format json | jq '.findings[].kind'"
+    )]
+    Verify(VerifyArgs),
+    /// Run as a Git server hook (pre-receive): refuse pushes that break the rules
+    #[command(
+        after_help = "Install on a bare repository:\n  printf '#!/bin/sh\\nexec docket hook pre-receive\\n' > casebook.git/hooks/pre-receive\n  chmod +x casebook.git/hooks/pre-receive\nIt reads OLD NEW REF lines on stdin, verifies each pushed range under the rules\nthe branch had before the push, prints the findings and exits 1 to refuse."
+    )]
+    Hook(HookArgs),
     /// Merge three versions of a case file (Git's merge driver; see `docket sync`)
     #[command(
         after_help = "Git runs it for case files (.gitattributes: cases/**/*.toml merge=docket), as\n  docket merge-file %O %A %B %P\nIt writes the merged case over OURS and exits 0; a version that does not parse\nis left with Git's conflict markers (exit 1)."
@@ -607,6 +619,33 @@ pub struct AutocloseArgs {
     /// Show what would be closed without writing
     #[arg(long)]
     pub dry_run: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// Check only the commits after this revision (and the case files changed since)
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
+}
+
+/// The Git hooks docket can serve.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HookName {
+    /// Server side: reads OLD NEW REF lines, refuses a push that breaks the rules
+    PreReceive,
+}
+
+#[derive(Args, Debug)]
+pub struct HookArgs {
+    /// Which hook
+    #[arg(value_enum)]
+    pub name: HookName,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: TextFormat,

@@ -17,6 +17,7 @@ mod merge_file;
 mod show;
 mod sla;
 mod sync;
+mod verify;
 mod whoami;
 
 mod env;
@@ -59,6 +60,8 @@ pub fn run(cli: Cli, ui: &mut Ui) -> Result<()> {
         Command::MergeFile(args) => merge_file::run(env, args),
         Command::Sync(args) => sync::run(env, args),
         Command::Whoami(args) => whoami::run(env, args),
+        Command::Verify(args) => verify::run(env, args),
+        Command::Hook(args) => verify::hook(env, args),
         Command::Clone(args) => clone::run(env, args),
         Command::Completions(args) => generate::completions(env, args),
         Command::GenerateFiles(args) => generate::files(env, args),

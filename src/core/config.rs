@@ -50,6 +50,35 @@ pub struct GuidesConfig {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct VerifyConfig {
+    /// How far an event's time may be from its commit's time before `verify` flags it.
+    #[serde(default = "default_max_skew")]
+    pub max_skew: String,
+    /// Unsigned or badly signed commits are findings.
+    #[serde(default)]
+    pub require_signed: bool,
+}
+
+fn default_max_skew() -> String {
+    "10m".into()
+}
+
+impl Default for VerifyConfig {
+    fn default() -> Self {
+        VerifyConfig {
+            max_skew: default_max_skew(),
+            require_signed: false,
+        }
+    }
+}
+
+impl VerifyConfig {
+    pub fn max_skew(&self) -> chrono::Duration {
+        duration::parse(&self.max_skew).expect("validated when the config was loaded")
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Escalation {
     #[serde(default = "default_max_level")]
     pub max_level: u32,
@@ -98,6 +127,11 @@ pub struct Config {
     pub escalation: Escalation,
     #[serde(default)]
     pub guides: GuidesConfig,
+    /// `[[access]]`: what the agents of restricted teams may do (see `core::access`).
+    #[serde(default)]
+    pub access: Vec<super::access::Rule>,
+    #[serde(default)]
+    pub verify: VerifyConfig,
     /// `[calendars.NAME]` tables, as written (checked into `policy`).
     #[serde(default)]
     pub calendars: Option<toml::Value>,
@@ -217,6 +251,9 @@ impl Config {
         }
         duration::parse(&self.autoclose_after)
             .map_err(|e| SettingsError::new(format!("autoclose_after: {e}")))?;
+        duration::parse(&self.verify.max_skew)
+            .map_err(|e| SettingsError::new(format!("verify.max_skew: {e}")))?;
+        super::access::validate(&self.access, None).map_err(SettingsError::new)?;
         if !matches!(self.closed_reply.as_str(), "reopen" | "follow-up") {
             return err(format!(
                 "closed_reply: {:?} is neither \"reopen\" nor \"follow-up\"",

@@ -269,6 +269,23 @@ pub const DOCKET_TOML: Shape = Shape::Table(&[
     ),
     ("escalation", Shape::Table(&[("max_level", Shape::Leaf)])),
     ("guides", Shape::Table(&[("allow_commands", Shape::Leaf)])),
+    (
+        "access",
+        Shape::Array(&Shape::Table(&[
+            ("name", Shape::Leaf),
+            ("team", Shape::Leaf),
+            ("accounts", STRINGS),
+            ("types", STRINGS),
+            ("tags", STRINGS),
+            ("case_teams", STRINGS),
+            ("allow", STRINGS),
+            ("internal_notes", Shape::Leaf),
+        ])),
+    ),
+    (
+        "verify",
+        Shape::Table(&[("max_skew", Shape::Leaf), ("require_signed", Shape::Leaf)]),
+    ),
     ("calendars", Shape::Map(&CALENDAR)),
     ("sla", Shape::Array(&SLA)),
 ]);

@@ -3,6 +3,7 @@
 //! Nothing here reads the clock, the environment, the terminal or the disk; "now" and
 //! every policy come in as arguments, which is what makes these modules unit-testable.
 
+pub mod access;
 pub mod agents;
 pub mod calendar;
 pub mod case;
@@ -18,3 +19,4 @@ pub mod lifecycle;
 pub mod merge;
 pub mod query;
 pub mod sla;
+pub mod verify;

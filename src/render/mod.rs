@@ -15,6 +15,7 @@ pub mod sla;
 pub mod style;
 pub mod sync;
 pub mod text;
+pub mod verify;
 
 use std::borrow::Cow;
 use std::io::{self, Write};

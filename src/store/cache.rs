@@ -181,13 +181,24 @@ fn checksum(body: &[u8]) -> [u8; 8] {
     h.finish().to_le_bytes()
 }
 
+/// A cache file's body, if it has this version stamp and its checksum holds.
+pub(super) fn unseal<'a>(magic: &[u8; 8], bytes: &'a [u8]) -> Option<&'a [u8]> {
+    let rest = bytes.strip_prefix(magic.as_slice())?;
+    let (sum, body) = rest.split_first_chunk::<8>()?;
+    (*sum == checksum(body)).then_some(body)
+}
+
+/// A cache file: version stamp, checksum, body.
+pub(super) fn seal(magic: &[u8; 8], body: &[u8]) -> Vec<u8> {
+    let mut out = magic.to_vec();
+    out.extend(checksum(body));
+    out.extend(body);
+    out
+}
+
 /// The entries, or `None` for a cache of another version or a damaged one.
 fn decode(bytes: &[u8]) -> Option<Vec<Entry>> {
-    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
-    let (sum, body) = rest.split_first_chunk::<8>()?;
-    if *sum != checksum(body) {
-        return None;
-    }
+    let body = unseal(MAGIC, bytes)?;
     let (stored, rest): (Vec<Stored>, _) = postcard::take_from_bytes(body).ok()?;
     if !rest.is_empty() {
         return None;
@@ -198,10 +209,7 @@ fn decode(bytes: &[u8]) -> Option<Vec<Entry>> {
 fn encode(entries: &[Entry]) -> Vec<u8> {
     let stored: Vec<Stored> = entries.iter().map(Stored::of).collect();
     let body = postcard::to_stdvec(&stored).expect("the cache serialises");
-    let mut out = MAGIC.to_vec();
-    out.extend(checksum(&body));
-    out.extend(body);
-    out
+    seal(MAGIC, &body)
 }
 
 impl Casebook {

@@ -66,6 +66,8 @@ pub enum StoreError {
     StaleWorkTree { path: String },
     #[error("empty case ID")]
     EmptyId,
+    #[error("unknown revision {0:?}")]
+    UnknownRevision(String),
     #[error("no case matches {0:?}")]
     NoCase(String),
     #[error("{query:?} is ambiguous: {count} cases match ({}{})", shown.join(", "), if *count > shown.len() { ", …" } else { "" })]
@@ -133,6 +135,9 @@ impl StoreError {
                 )];
             }
             StoreError::NoCase(_) => "`docket list` shows the cases",
+            StoreError::UnknownRevision(_) => {
+                "give a commit, branch or tag that exists here (`git log --oneline` lists commits)"
+            }
             StoreError::StaleWorkTree { path } => {
                 return vec![format!(
                     "bring the work tree up to date (`git checkout -- {path}`, or `git reset --keep HEAD`), then run the command again"

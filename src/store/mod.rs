@@ -15,6 +15,7 @@ pub mod index;
 pub mod init;
 mod journal;
 pub mod remote;
+pub mod verify;
 mod write;
 
 pub use error::{Result, StoreError};

@@ -22,3 +22,4 @@ mod sla;
 mod snapshots;
 mod storage;
 mod sync;
+mod verify;
