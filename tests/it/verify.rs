@@ -334,3 +334,107 @@ fn since_checks_only_what_came_after_a_revision() {
     let err = env.fails(&["verify", "--since", "no-such-rev"], 2);
     assert!(err.contains("no-such-rev"), "{err}");
 }
+
+/// A bare remote with `docket hook pre-receive` installed, seeded from `env`'s casebook.
+fn guarded_remote(env: &TestEnv) -> std::path::PathBuf {
+    let remote = env.tmp.path().join("guarded.git");
+    env.git_in(
+        env.tmp.path(),
+        &["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()],
+    );
+    env.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    env.git(&["push", "-q", "origin", "HEAD:main"]);
+    let hook = remote.join("hooks").join("pre-receive");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\nexec '{}' hook pre-receive\n",
+            env!("CARGO_BIN_EXE_docket")
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    remote
+}
+
+fn push(env: &TestEnv) -> std::process::Output {
+    let mut cmd = Command::new("git");
+    cmd.args(["push", "origin", "HEAD:main"]);
+    env.prepare(&mut cmd);
+    cmd.output().unwrap()
+}
+
+fn remote_main(env: &TestEnv, remote: &Path) -> String {
+    env.git_in(remote, &["rev-parse", "main"]).trim().to_string()
+}
+
+#[test]
+fn the_pre_receive_hook_accepts_docket_s_commits_and_refuses_tampering() {
+    let (env, id) = casebook();
+    let remote = guarded_remote(&env);
+    env.ok(&["comment", &id, "-m", "Allowed change"]);
+    let out = push(&env);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let accepted = env.git(&["rev-parse", "HEAD"]).trim().to_string();
+    assert_eq!(remote_main(&env, &remote), accepted);
+
+    // Deleting an event by hand: refused with the finding, the remote ref unchanged.
+    hand_commit(&env, &id, "tidy up", |text| {
+        let cut = text.rfind("[[timeline]]").unwrap();
+        text[..cut].to_string()
+    });
+    let out = push(&env);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("event-removed") && err.contains("push refused"), "{err}");
+    assert!(err.contains(&id), "{err}");
+    assert_eq!(remote_main(&env, &remote), accepted, "the remote ref did not move");
+
+    // Put right (the event back, as a new commit): the pushed range still holds the
+    // removal, so it stays refused until the bad commit is dropped from the branch.
+    env.git(&["reset", "-q", "--hard", &accepted]);
+    env.ok(&["comment", &id, "-m", "After the reset"]);
+    let out = push(&env);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn the_pre_receive_hook_enforces_access_rules_from_the_server_s_settings() {
+    let (env, id) = casebook();
+    // chen (engineering) may only comment on acme cases.
+    let config = env.dir.join("docket.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[[access]]\nname = \"engineering reads\"\nteam = \"engineering\"\naccounts = [\"acme*\"]\nallow = [\"comment\"]\n");
+    std::fs::write(&config, text).unwrap();
+    git_as(&env, ALICE, "2026-11-20T09:00:00Z", &["commit", "-qam", "access rules"]);
+    env.ok(&["set", &id, "account=acme-bank"]);
+    let remote = guarded_remote(&env);
+    let before = remote_main(&env, &remote);
+    // chen resolves by hand with a forged docket commit (docket itself would refuse).
+    let path = env.case_path(&id);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replacen("state = \"open\"", "state = \"resolved\"", 1)
+        + "\n[[timeline]]\nid = \"RESOLVE1\"\nat = 2026-11-20T09:00:00Z\nactor = \"chen\"\nkind = \"state\"\nfrom = \"open\"\nto = \"resolved\"\n";
+    std::fs::write(&path, text).unwrap();
+    git_as(
+        &env,
+        ("Chen Wei", "chen@example.com"),
+        "2026-11-20T09:00:00Z",
+        &["commit", "-qam", &format!("resolve {id}: x\n\nDocket-Case: {id}\nDocket-Action: resolve")],
+    );
+    let r = verify(&env, &[], 1);
+    assert_eq!(kinds(&r), ["access"], "{r}");
+    assert!(
+        r["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("access rule \"engineering reads\""),
+        "{r}"
+    );
+    let out = push(&env);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("access:"), "{err}");
+    assert_eq!(remote_main(&env, &remote), before);
+}
