@@ -21,6 +21,8 @@ pub struct Env<'a> {
     pub ui: &'a mut Ui,
     /// The "no agent matches your identity" warning was given.
     warned_identity: bool,
+    /// Internal notes are hidden from what this run prints (an access rule says so).
+    hide_notes: bool,
 }
 
 impl<'a> Env<'a> {
@@ -38,6 +40,7 @@ impl<'a> Env<'a> {
             fixed_now: fixed.is_some(),
             ui,
             warned_identity: false,
+            hide_notes: false,
         })
     }
 
@@ -67,6 +70,7 @@ impl<'a> Env<'a> {
     pub fn casebook_for_slas(&mut self) -> Result<Casebook> {
         let cb = Casebook::discover(self.global.casebook.as_deref())?;
         self.ensure_merge_driver(&cb);
+        self.hide_notes = !self.may_read_internal_notes(&cb);
         Ok(cb)
     }
 
@@ -149,9 +153,43 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// Whether you may read internal notes: not when an access rule of your team (or of
+    /// the agent of `--as`) says `internal_notes = false`.
+    pub fn may_read_internal_notes(&self, cb: &Casebook) -> bool {
+        let rules = &cb.config.access;
+        if rules.is_empty() {
+            return true;
+        }
+        let mut handles: Vec<String> = Vec::new();
+        if let Some(h) = &self.global.as_agent {
+            handles.push(h.clone());
+        }
+        if let Ok(id) = cb.author()
+            && let Some((h, _)) = cb.agents.match_identity(&id.name, &id.email)
+        {
+            handles.push(h.to_string());
+        }
+        handles.iter().all(|h| {
+            let team = cb
+                .agents
+                .resolve(h)
+                .ok()
+                .and_then(|(_, a)| a.team.as_deref());
+            crate::core::access::sees_internal_notes(rules, team)
+        })
+    }
+
     /// After a change: the case as JSON (in JSON mode), or a status line.
     pub fn report_case(&mut self, case: &Case, message: String) -> Result<()> {
         if self.json() {
+            let mut shown;
+            let case = if self.hide_notes {
+                shown = case.clone();
+                crate::core::access::hide_internal_notes(&mut shown);
+                &shown
+            } else {
+                case
+            };
             self.ui.print_json(&crate::render::json::case(case, true))?;
         } else {
             self.status(message);

@@ -13,7 +13,8 @@ pub fn run(env: &mut Env<'_>, args: LogArgs) -> Result<()> {
     let cb = env.casebook()?;
     let id = cb.resolve_id(&args.id)?;
     let commits = cb.file_history(&casefile::path_for(&id))?;
-    let entries: Vec<history::Entry> = commits
+    let hide_notes = !env.may_read_internal_notes(&cb);
+    let mut entries: Vec<history::Entry> = commits
         .iter()
         .map(|c| {
             history::entry(&Version {
@@ -27,6 +28,14 @@ pub fn run(env: &mut Env<'_>, args: LogArgs) -> Result<()> {
             })
         })
         .collect();
+    if hide_notes {
+        for e in &mut entries {
+            e.events.retain(|v| {
+                !(v.get("kind").and_then(|k| k.as_str()) == Some("comment")
+                    && v.get("visibility").and_then(|k| k.as_str()) == Some("internal"))
+            });
+        }
+    }
     let (format, zone) = (env.ui.format, env.ui.style.zone);
     render::log::write(env.ui.out(), format, &entries, zone)?;
     Ok(())

@@ -109,15 +109,19 @@ impl Rule {
 
 /// Checks the rules' own shape: known actions and non-empty teams. The error names the
 /// rule and the value.
-pub fn validate(rules: &[Rule], known_teams: Option<&[String]>) -> Result<(), String> {
+pub fn validate(
+    rules: &[Rule],
+    known_teams: Option<&[String]>,
+) -> Result<(), super::error::SettingsError> {
+    let err = |m: String| Err(super::error::SettingsError::new(m));
     for (i, r) in rules.iter().enumerate() {
         if r.team.trim().is_empty() {
-            return Err(format!("{}: team is empty", r.label(i)));
+            return err(format!("{}: team is empty", r.label(i)));
         }
         if let Some(teams) = known_teams
             && !teams.iter().any(|t| t.eq_ignore_ascii_case(&r.team))
         {
-            return Err(format!(
+            return err(format!(
                 "{}: team {:?} is not defined in agents.toml",
                 r.label(i),
                 r.team
@@ -128,7 +132,7 @@ pub fn validate(rules: &[Rule], known_teams: Option<&[String]>) -> Result<(), St
                 let hint = super::keys::closest(a, ACTIONS.iter().copied())
                     .map(|c| format!("; did you mean {c:?}?"))
                     .unwrap_or_default();
-                return Err(format!(
+                return err(format!(
                     "{}: unknown action {a:?} in allow (actions: {}, or \"*\"){hint}",
                     r.label(i),
                     ACTIONS.join(", ")
@@ -391,9 +395,11 @@ mod tests {
             allow: vec!["resolv".into()],
             ..rule()
         };
-        let e = validate(&[bad], None).unwrap_err();
+        let e = validate(&[bad], None).unwrap_err().to_string();
         assert!(e.contains("did you mean \"resolve\""), "{e}");
-        let e = validate(&[rule()], Some(&["tier1".into()])).unwrap_err();
+        let e = validate(&[rule()], Some(&["tier1".into()]))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not defined in agents.toml"), "{e}");
     }
 

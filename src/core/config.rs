@@ -253,7 +253,7 @@ impl Config {
             .map_err(|e| SettingsError::new(format!("autoclose_after: {e}")))?;
         duration::parse(&self.verify.max_skew)
             .map_err(|e| SettingsError::new(format!("verify.max_skew: {e}")))?;
-        super::access::validate(&self.access, None).map_err(SettingsError::new)?;
+        super::access::validate(&self.access, None)?;
         if !matches!(self.closed_reply.as_str(), "reopen" | "follow-up") {
             return err(format!(
                 "closed_reply: {:?} is neither \"reopen\" nor \"follow-up\"",

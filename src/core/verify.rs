@@ -106,8 +106,13 @@ pub struct Rules<'a> {
     pub max_skew: chrono::Duration,
 }
 
+/// Why a version of a case file does not parse.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct Unreadable(pub String);
+
 /// A parsed version of a case file: the case, or why it does not parse.
-pub type Version = Result<Case, String>;
+pub type Version = Result<Case, Unreadable>;
 
 /// Checks what `commit` did to the case file at `file`: `after` is its version there
 /// (`None`: deleted), `before` the versions in each parent (`None`: absent).

@@ -66,6 +66,9 @@ pub enum StoreError {
     StaleWorkTree { path: String },
     #[error("empty case ID")]
     EmptyId,
+    /// An access rule of docket.toml does not allow the action; nothing was written.
+    #[error("{0}; nothing was written")]
+    Denied(Box<crate::core::access::Denied>),
     #[error("unknown revision {0:?}")]
     UnknownRevision(String),
     #[error("no case matches {0:?}")]
@@ -135,6 +138,9 @@ impl StoreError {
                 )];
             }
             StoreError::NoCase(_) => "`docket list` shows the cases",
+            StoreError::Denied(_) => {
+                "the [[access]] rules of docket.toml say what your team may do; ask someone whose team may"
+            }
             StoreError::UnknownRevision(_) => {
                 "give a commit, branch or tag that exists here (`git log --oneline` lists commits)"
             }

@@ -152,6 +152,8 @@ pub struct WriteSession<'a> {
     /// Trailers added to each commit of this session (`Docket-Actor: HANDLE` for `--as`,
     /// `Docket-Hand-Edit: FIELDS` when a hand edit is committed along).
     trailers: Vec<String>,
+    /// The agent of `--as`, if any.
+    acting: Option<String>,
 }
 
 impl Casebook {
@@ -191,6 +193,7 @@ impl Casebook {
             author,
             committer,
             trailers: Vec::new(),
+            acting: None,
         })
     }
 }
@@ -204,6 +207,48 @@ impl WriteSession<'_> {
     /// commit of this session gets a `Docket-Actor: HANDLE` trailer.
     pub fn acting_as(&mut self, handle: &str) {
         self.trailers.push(format!("Docket-Actor: {handle}"));
+        self.acting = Some(handle.to_string());
+    }
+
+    /// Refuses a change the casebook's access rules do not allow, for the agent of the
+    /// Git identity and the agent of `--as` (a restricted agent cannot act as another to
+    /// escape its rules, nor can anyone act as a restricted agent beyond them). Checked
+    /// before anything is written.
+    pub fn check_access(
+        &self,
+        before: Option<&crate::core::case::Case>,
+        after: &crate::core::case::Case,
+    ) -> Result<()> {
+        let rules = &self.cb.config.access;
+        if rules.is_empty() {
+            return Ok(());
+        }
+        let known: std::collections::HashSet<&str> = before
+            .map(|b| b.timeline.iter().map(|e| e.id.as_str()).collect())
+            .unwrap_or_default();
+        let added: Vec<crate::core::case::Event> = after
+            .timeline
+            .iter()
+            .filter(|e| !known.contains(e.id.as_str()))
+            .cloned()
+            .collect();
+        let agents = &self.cb.agents;
+        let mut people: Vec<&str> = Vec::new();
+        if let Some((h, _)) = agents.match_identity(&self.author.name, &self.author.email) {
+            people.push(h);
+        }
+        if let Some(h) = &self.acting {
+            people.push(h);
+        }
+        for who in people {
+            let team = agents
+                .resolve(who)
+                .ok()
+                .and_then(|(_, a)| a.team.as_deref());
+            crate::core::access::check(rules, who, team, before, after, &added)
+                .map_err(StoreError::Denied)?;
+        }
+        Ok(())
     }
 
     /// Adds a `KEY: VALUE` trailer to the commits of this session.

@@ -110,6 +110,13 @@ impl Casebook {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Agents::default(),
             Err(e) => return Err(StoreError::io(&agents_path, e)),
         };
+        let teams: Vec<String> = agents.teams.keys().cloned().collect();
+        crate::core::access::validate(&config.access, Some(&teams)).map_err(|source| {
+            StoreError::Settings {
+                file: config_path.clone(),
+                source,
+            }
+        })?;
         Ok(Casebook {
             dir: dir.to_path_buf(),
             repo,

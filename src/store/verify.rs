@@ -34,10 +34,14 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn from_texts(config: &str, agents: Option<&str>) -> std::result::Result<Settings, String> {
-        let c = Config::parse(config).map_err(|e| format!("docket.toml: {e}"))?;
+    pub fn from_texts(config: &str, agents: Option<&str>) -> Result<Settings> {
+        let settings = |file: &str| {
+            let file = std::path::PathBuf::from(file);
+            move |source| StoreError::Settings { file, source }
+        };
+        let c = Config::parse(config).map_err(settings(super::CONFIG_FILE))?;
         let a = match agents {
-            Some(t) => Agents::parse(t).map_err(|e| format!("agents.toml: {e}"))?,
+            Some(t) => Agents::parse(t).map_err(settings(super::AGENTS_FILE))?,
             None => Agents::default(),
         };
         Ok(Settings {
@@ -200,9 +204,12 @@ fn save(path: &Path, stored: &Stored) {
 }
 
 fn parse_blob(repo: &Repository, blob: Oid) -> Version {
-    let b = repo.find_blob(blob).map_err(|e| e.message().to_string())?;
-    let text = std::str::from_utf8(b.content()).map_err(|_| "not UTF-8 text".to_string())?;
-    super::casefile::parse(text).map_err(|e| e.to_string())
+    let b = repo
+        .find_blob(blob)
+        .map_err(|e| rules::Unreadable(e.message().to_string()))?;
+    let text =
+        std::str::from_utf8(b.content()).map_err(|_| rules::Unreadable("not UTF-8 text".into()))?;
+    super::casefile::parse(text).map_err(|e| rules::Unreadable(e.to_string()))
 }
 
 /// The `cases` subtree of a commit's tree, if any.
@@ -567,12 +574,7 @@ pub fn settings_at(repo: &Repository, commit: Oid) -> Result<Option<(String, Set
     for prefix in prefixes {
         if let Some(config) = text(&format!("{prefix}{}", super::CONFIG_FILE)) {
             let agents = text(&format!("{prefix}{}", super::AGENTS_FILE));
-            let settings = Settings::from_texts(&config, agents.as_deref()).map_err(|message| {
-                StoreError::GitCommand {
-                    what: format!("the casebook settings at {commit}"),
-                    message,
-                }
-            })?;
+            let settings = Settings::from_texts(&config, agents.as_deref())?;
             return Ok(Some((prefix, settings)));
         }
     }

@@ -102,6 +102,7 @@ impl WriteSession<'_> {
             })
         })?;
         debug_assert_eq!(&reread, case);
+        self.check_access(Some(&file.case), case)?;
         self.commit(
             &[FileWrite {
                 path: file.path.clone(),
@@ -114,6 +115,7 @@ impl WriteSession<'_> {
 
     /// Writes a new case file in one commit `create <ID>: <title>`.
     pub fn create_case(&self, case: &Case, now: DateTime<Utc>) -> Result<Commit> {
+        self.check_access(None, case)?;
         self.commit(
             &[FileWrite {
                 path: casefile::path_for(&case.id),

@@ -11,6 +11,7 @@
 
 mod util;
 
+mod access;
 mod casebook;
 mod commands;
 mod crash;

@@ -340,7 +340,14 @@ fn guarded_remote(env: &TestEnv) -> std::path::PathBuf {
     let remote = env.tmp.path().join("guarded.git");
     env.git_in(
         env.tmp.path(),
-        &["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()],
+        &[
+            "init",
+            "-q",
+            "--bare",
+            "-b",
+            "main",
+            remote.to_str().unwrap(),
+        ],
     );
     env.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
     env.git(&["push", "-q", "origin", "HEAD:main"]);
@@ -366,7 +373,9 @@ fn push(env: &TestEnv) -> std::process::Output {
 }
 
 fn remote_main(env: &TestEnv, remote: &Path) -> String {
-    env.git_in(remote, &["rev-parse", "main"]).trim().to_string()
+    env.git_in(remote, &["rev-parse", "main"])
+        .trim()
+        .to_string()
 }
 
 #[test]
@@ -375,7 +384,11 @@ fn the_pre_receive_hook_accepts_docket_s_commits_and_refuses_tampering() {
     let remote = guarded_remote(&env);
     env.ok(&["comment", &id, "-m", "Allowed change"]);
     let out = push(&env);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let accepted = env.git(&["rev-parse", "HEAD"]).trim().to_string();
     assert_eq!(remote_main(&env, &remote), accepted);
 
@@ -387,16 +400,27 @@ fn the_pre_receive_hook_accepts_docket_s_commits_and_refuses_tampering() {
     let out = push(&env);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("event-removed") && err.contains("push refused"), "{err}");
+    assert!(
+        err.contains("event-removed") && err.contains("push refused"),
+        "{err}"
+    );
     assert!(err.contains(&id), "{err}");
-    assert_eq!(remote_main(&env, &remote), accepted, "the remote ref did not move");
+    assert_eq!(
+        remote_main(&env, &remote),
+        accepted,
+        "the remote ref did not move"
+    );
 
     // Put right (the event back, as a new commit): the pushed range still holds the
     // removal, so it stays refused until the bad commit is dropped from the branch.
     env.git(&["reset", "-q", "--hard", &accepted]);
     env.ok(&["comment", &id, "-m", "After the reset"]);
     let out = push(&env);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -407,7 +431,12 @@ fn the_pre_receive_hook_enforces_access_rules_from_the_server_s_settings() {
     let mut text = std::fs::read_to_string(&config).unwrap();
     text.push_str("\n[[access]]\nname = \"engineering reads\"\nteam = \"engineering\"\naccounts = [\"acme*\"]\nallow = [\"comment\"]\n");
     std::fs::write(&config, text).unwrap();
-    git_as(&env, ALICE, "2026-11-20T09:00:00Z", &["commit", "-qam", "access rules"]);
+    git_as(
+        &env,
+        ALICE,
+        "2026-11-20T09:00:00Z",
+        &["commit", "-qam", "access rules"],
+    );
     env.ok(&["set", &id, "account=acme-bank"]);
     let remote = guarded_remote(&env);
     let before = remote_main(&env, &remote);
@@ -421,7 +450,11 @@ fn the_pre_receive_hook_enforces_access_rules_from_the_server_s_settings() {
         &env,
         ("Chen Wei", "chen@example.com"),
         "2026-11-20T09:00:00Z",
-        &["commit", "-qam", &format!("resolve {id}: x\n\nDocket-Case: {id}\nDocket-Action: resolve")],
+        &[
+            "commit",
+            "-qam",
+            &format!("resolve {id}: x\n\nDocket-Case: {id}\nDocket-Action: resolve"),
+        ],
     );
     let r = verify(&env, &[], 1);
     assert_eq!(kinds(&r), ["access"], "{r}");
