@@ -66,6 +66,12 @@ pub enum StoreError {
     StaleWorkTree { path: String },
     #[error("empty case ID")]
     EmptyId,
+    /// The signing program of `commit.gpgSign` failed; nothing was written.
+    #[error("signing the commit with {program} failed: {message}; nothing was written")]
+    Signing { program: String, message: String },
+    /// A `pre-commit` or `commit-msg` hook refused (with `docket.runHooks`).
+    #[error("the {hook} hook refused the commit ({output}); nothing was written")]
+    HookFailed { hook: String, output: String },
     /// An access rule of docket.toml does not allow the action; nothing was written.
     #[error("{0}; nothing was written")]
     Denied(Box<crate::core::access::Denied>),
@@ -138,6 +144,12 @@ impl StoreError {
                 )];
             }
             StoreError::NoCase(_) => "`docket list` shows the cases",
+            StoreError::Signing { .. } => {
+                "check commit.gpgSign, gpg.format and user.signingKey (`git commit --allow-empty -m test` shows whether git itself can sign)"
+            }
+            StoreError::HookFailed { .. } => {
+                "fix what the hook says, or turn hooks off for docket: git config docket.runHooks false"
+            }
             StoreError::Denied(_) => {
                 "the [[access]] rules of docket.toml say what your team may do; ask someone whose team may"
             }

@@ -354,7 +354,34 @@ impl WriteSession<'_> {
         let author = Signature::new(&self.author.name, &self.author.email, &time)?;
         let committer = Signature::new(&self.committer.name, &self.committer.email, &time)?;
         let parents: Vec<&git2::Commit> = parent.into_iter().collect();
-        let oid = repo.commit(None, &author, &committer, message, &tree, &parents)?;
+        let tmp = git_dir.join("docket").join("tmp");
+        // The user's own Git policy: their hooks (when asked for), then their signature.
+        let hooked;
+        let message = if super::hooks::enabled(repo) {
+            let entries: Vec<(String, Oid)> = journal
+                .files
+                .iter()
+                .map(|j| (j.path.clone(), j.new))
+                .collect();
+            hooked = super::hooks::run(repo, &workdir, &tmp, &entries, message)?;
+            hooked.as_str()
+        } else {
+            message
+        };
+        let oid = match super::sign::signer(repo)? {
+            None => repo.commit(None, &author, &committer, message, &tree, &parents)?,
+            Some(signer) => {
+                let buffer =
+                    repo.commit_create_buffer(&author, &committer, message, &tree, &parents)?;
+                let payload = std::str::from_utf8(&buffer).map_err(|_| StoreError::Signing {
+                    program: "git".into(),
+                    message: "the commit is not UTF-8 text".into(),
+                })?;
+                let who = format!("{} <{}>", self.committer.name, self.committer.email);
+                let signature = signer.sign(payload, &who, &tmp)?;
+                repo.commit_signed(payload, &signature, None)?
+            }
+        };
         journal.commit = Some(oid);
         // Recorded before the index lock is taken (one write for both): a kill right after
         // taking it leaves a lock newer than the journal, which recovery knows for
@@ -364,7 +391,6 @@ impl WriteSession<'_> {
 
         // Work tree, then the index (under index.lock), then the branch: until the branch
         // moves, every step can be put back.
-        let tmp = git_dir.join("docket").join("tmp");
         let mut previous = Vec::with_capacity(files.len());
         for f in files {
             let path = self.cb.dir.join(&f.path);

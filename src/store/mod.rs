@@ -11,10 +11,12 @@ mod error;
 pub mod fsutil;
 pub mod git;
 pub mod guides;
+mod hooks;
 pub mod index;
 pub mod init;
 mod journal;
 pub mod remote;
+mod sign;
 pub mod verify;
 mod write;
 

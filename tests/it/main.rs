@@ -18,6 +18,7 @@ mod crash;
 mod generated;
 mod guide;
 mod hardening;
+mod policy;
 mod shell;
 mod sla;
 mod snapshots;
