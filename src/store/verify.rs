@@ -347,31 +347,69 @@ fn check_commit(
         p.strip_prefix(cases_dir)
             .map(|r| format!("{}{r}", super::CASES_DIR))
     };
-    let mut out = Vec::new();
-    let mut touched = Vec::new();
+    // Each file's version here and in each parent (unchanged from a parent: the same).
+    let mut versions: Vec<(String, Option<Version>, Vec<Option<Version>>)> = Vec::new();
     for path in &paths {
         let file = strip(path).unwrap_or_else(|| path.clone());
-        // The file in this commit, and in each parent (unchanged from a parent: the same).
         let after_blob = new_cases
             .as_ref()
             .and_then(|t| t.get_path(Path::new(&path[base.len()..])).ok())
             .filter(|e| e.kind() == Some(ObjectType::Blob))
             .map(|e| e.id());
         let after = after_blob.map(|b| parse_blob(repo, b));
-        let mut befores = Vec::with_capacity(per_parent.len());
-        for diff in &per_parent {
-            let blob = match diff.get(path) {
-                Some((old, _)) => *old,
-                None => after_blob,
-            };
-            befores.push(blob.map(|b| parse_blob(repo, b)));
+        let befores = per_parent
+            .iter()
+            .map(|diff| {
+                let blob = match diff.get(path) {
+                    Some((old, _)) => *old,
+                    None => after_blob,
+                };
+                blob.map(|b| parse_blob(repo, b))
+            })
+            .collect();
+        versions.push((file, after, befores));
+    }
+    // A case that moved to a new file in this commit (re-identified) is one case: the
+    // new file's earlier versions are the old file's, and the old file is not deleted.
+    let events_of = |v: &Option<Version>| -> Vec<String> {
+        match v {
+            Some(Ok(c)) => c.timeline.iter().map(|e| e.id.clone()).collect(),
+            _ => Vec::new(),
         }
+    };
+    let mut moved_from: HashMap<usize, usize> = HashMap::new();
+    for (i, (_, after, befores)) in versions.iter().enumerate() {
+        if after.is_none() || befores.iter().any(Option::is_some) {
+            continue;
+        }
+        let ids = events_of(after);
+        let source = versions.iter().position(|(_, a, b)| {
+            a.is_none()
+                && b.iter()
+                    .flatten()
+                    .any(|v| matches!(v, Ok(c) if c.timeline.iter().any(|e| ids.contains(&e.id))))
+        });
+        if let Some(j) = source {
+            moved_from.insert(i, j);
+        }
+    }
+    let sources: Vec<usize> = moved_from.values().copied().collect();
+    let mut out = Vec::new();
+    let mut touched = Vec::new();
+    for (i, (file, after, befores)) in versions.iter().enumerate() {
         touched.push(file.clone());
+        if sources.contains(&i) {
+            continue;
+        }
+        let befores = match moved_from.get(&i) {
+            Some(&j) => &versions[j].2,
+            None => befores,
+        };
         let refs: Vec<Option<&Version>> = befores.iter().map(Option::as_ref).collect();
         out.extend(rules::check_change(
             rules,
             &info,
-            &file,
+            file,
             &refs,
             after.as_ref(),
         ));

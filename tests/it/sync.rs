@@ -94,6 +94,14 @@ impl Team {
             "{}",
             String::from_utf8_lossy(&fsck.stderr)
         );
+        // Merged histories verify clean: no event lost or changed, authors and times hold.
+        let out = self.run(i, &["verify"]);
+        assert!(
+            out.status.success(),
+            "clone {i}: docket verify found:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 

@@ -65,12 +65,16 @@ pub fn reidentify_clashes(
         let full = |p: &str| format!("{}{p}", cb.prefix());
         let (old_full, new_full) = (full(&path), full(&new_path));
         let message = crate::store::git::message("reidentify", Some(&new), &format!("was {old}"));
+        // Dated like its event (`docket verify` compares the two).
+        let date = crate::core::case::format_time(env.now);
         for args in [
             vec!["rm", "-q", "--", old_full.as_str()],
             vec!["add", "--", new_full.as_str()],
             vec![
                 "commit",
                 "-q",
+                "--date",
+                date.as_str(),
                 "-m",
                 message.as_str(),
                 "--",
