@@ -53,6 +53,7 @@ impl Cli {
             Command::Whoami(a) => a.format.into(),
             Command::Clone(a) => a.format.into(),
             Command::Verify(a) => a.format.into(),
+            Command::Move(a) => a.format.into(),
             Command::Hook(a) => a.format.into(),
             Command::Sla(a) => match &a.command {
                 Some(SlaCommand::Explain(e)) => e.format.into(),
@@ -317,6 +318,11 @@ pub enum Command {
     Clone(CloneArgs),
     /// Say which agent you are (matched how), or what to add to agents.toml
     Whoami(WhoamiArgs),
+    /// Move a case to another casebook (another repository), leaving a stub here
+    #[command(
+        after_help = "The case goes to DIR's casebook with its whole timeline; here a stub stays (same ID\nand title, cancelled, one `moved` event naming where it went). Git history here\nstill holds what was moved: see the README on confidentiality.\n\nExamples:\n  docket move DK-4F --to ../confidential"
+    )]
+    Move(MoveArgs),
     /// Check the history: timelines only grow, authors match, times hold, rules kept
     #[command(
         after_help = "Exit 0 when clean, 1 with findings (one line each: kind, commit, file, problem).\n\nExamples:\n  docket verify\n  docket verify --since origin/main      # what a pull request adds (CI)\n  docket verify --format json | jq '.findings[].kind'"
@@ -619,6 +625,19 @@ pub struct AutocloseArgs {
     /// Show what would be closed without writing
     #[arg(long)]
     pub dry_run: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct MoveArgs {
+    /// Case ID or unique prefix
+    #[arg(add = ArgValueCompleter::new(complete::case_ids))]
+    pub id: String,
+    /// The casebook to move it to (a folder holding docket.toml, in another repository)
+    #[arg(long, value_name = "DIR")]
+    pub to: PathBuf,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: TextFormat,

@@ -14,6 +14,7 @@ mod init;
 mod list;
 mod log;
 mod merge_file;
+mod relocate;
 mod show;
 mod sla;
 mod sync;
@@ -61,6 +62,7 @@ pub fn run(cli: Cli, ui: &mut Ui) -> Result<()> {
         Command::Sync(args) => sync::run(env, args),
         Command::Whoami(args) => whoami::run(env, args),
         Command::Verify(args) => verify::run(env, args),
+        Command::Move(args) => relocate::run(env, args),
         Command::Hook(args) => verify::hook(env, args),
         Command::Clone(args) => clone::run(env, args),
         Command::Completions(args) => generate::completions(env, args),

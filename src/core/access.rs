@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use super::case::{Case, Event, Visibility};
 
 /// The actions a rule can allow, in the order the README lists them.
-pub const ACTIONS: [&str; 13] = [
+pub const ACTIONS: [&str; 14] = [
     "create", "comment", "note", "assign", "escalate", "priority", "set", "resolve", "close",
-    "reopen", "cancel", "wait", "guide",
+    "reopen", "cancel", "wait", "guide", "move",
 ];
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
@@ -182,6 +182,7 @@ pub fn action_of(e: &Event) -> Option<&'static str> {
         "set" if e.field.as_deref() == Some("priority") => "priority",
         "set" => "set",
         "guide" | "check" => "guide",
+        "moved" => "move",
         "state" => match (e.from.as_deref(), e.to.as_deref()) {
             (Some("new"), Some("open")) => return None,
             (_, Some("resolved")) => "resolve",

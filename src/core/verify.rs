@@ -157,6 +157,22 @@ pub fn check_change(
         }
         Some(Ok(case)) => case,
     };
+    // `docket move`: the stub left behind drops the timeline (it went to the casebook the
+    // `moved` event names), and the casebook that receives a case gets its whole
+    // timeline at once (checked where it was made).
+    let moving = commit.trailers("Docket-Action").contains(&"move");
+    let new_move = |to: bool| {
+        moving
+            && after.timeline.iter().any(|e| {
+                e.kind == "moved"
+                    && if to { e.to.is_some() } else { e.from.is_some() }
+                    && !before
+                        .iter()
+                        .flatten()
+                        .any(|b| matches!(b, Ok(c) if c.timeline.iter().any(|o| o.id == e.id)))
+            })
+    };
+    let (moved_away, moved_in) = (new_move(true), new_move(false));
     let now: BTreeMap<&str, &Event> = after.timeline.iter().map(|e| (e.id.as_str(), e)).collect();
     let mut known: HashSet<&str> = HashSet::new();
     for b in before.iter().flatten() {
@@ -164,6 +180,7 @@ pub fn check_change(
         for e in &old.timeline {
             known.insert(e.id.as_str());
             match now.get(e.id.as_str()) {
+                None if moved_away => {}
                 None => finding(
                     Kind::EventRemoved,
                     Some(&e.id),
@@ -200,6 +217,7 @@ pub fn check_change(
     let added: Vec<&Event> = added
         .into_iter()
         .filter(|e| !(commit.merge && e.kind == "merge" && e.actor_kind == ActorKind::System))
+        .filter(|e| !moved_in || e.kind == "moved")
         .collect();
     let actors = commit.trailers("Docket-Actor");
     let author_handle = rules

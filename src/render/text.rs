@@ -204,6 +204,11 @@ pub fn event_summary(e: &Event) -> String {
             format!("ran guide {}: {}", get("guide"), get("outcome"))
         }
         "reidentified" => format!("re-identified: {} → {}", opt(&e.from), opt(&e.to)),
+        "moved" => match (&e.to, &e.from) {
+            (Some(to), _) => format!("moved to another casebook: {to}"),
+            (None, Some(from)) => format!("moved here from {from}"),
+            _ => "moved".into(),
+        },
         "merge" => format!(
             "merge: kept {} = {} over {} (changed in two clones)",
             opt(&e.field),

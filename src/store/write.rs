@@ -16,6 +16,28 @@ impl Casebook {
         super::git::author(&self.repo)
     }
 
+    /// Whether `other` lives in the same Git repository as this casebook.
+    pub fn same_repository(&self, other: &Casebook) -> bool {
+        let canon = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        canon(self.repo.path()) == canon(other.repo.path())
+    }
+
+    /// Where another clone would find this casebook: its `origin` URL, else its folder.
+    pub fn location(&self) -> String {
+        self.repo
+            .find_remote("origin")
+            .ok()
+            .and_then(|r| r.url().ok().map(str::to_string))
+            .map(|url| {
+                if self.prefix.is_empty() {
+                    url
+                } else {
+                    format!("{url} ({})", self.prefix.trim_end_matches('/'))
+                }
+            })
+            .unwrap_or_else(|| self.dir.display().to_string())
+    }
+
     /// Whether the file of case `id` exists.
     pub fn case_exists(&self, id: &str) -> bool {
         self.abs(&casefile::path_for(id)).exists()
@@ -109,6 +131,40 @@ impl WriteSession<'_> {
                 content: text.into_bytes(),
             }],
             &message(action, Some(&case.id), summary),
+            now,
+        )
+    }
+
+    /// Replaces a case file by `case` written afresh (a moved case's stub), in one
+    /// commit `<action> <ID>: <summary>`.
+    pub fn replace_case(
+        &self,
+        file: &CaseFile,
+        case: &Case,
+        action: &str,
+        summary: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Commit> {
+        self.check_access(Some(&file.case), case)?;
+        self.commit(
+            &[FileWrite {
+                path: file.path.clone(),
+                content: casefile::render_new(case).into_bytes(),
+            }],
+            &message(action, Some(&case.id), summary),
+            now,
+        )
+    }
+
+    /// Writes a case that came from another casebook, in one commit `move <ID>: …`.
+    pub fn receive_case(&self, case: &Case, summary: &str, now: DateTime<Utc>) -> Result<Commit> {
+        self.check_access(None, case)?;
+        self.commit(
+            &[FileWrite {
+                path: casefile::path_for(&case.id),
+                content: casefile::render_new(case).into_bytes(),
+            }],
+            &message("move", Some(&case.id), summary),
             now,
         )
     }

@@ -145,3 +145,63 @@ fn a_rule_with_a_typo_or_an_unknown_team_is_an_error_naming_it() {
     let err = env.fails(&["list"], 2);
     assert!(err.contains("did you mean allow"), "{err}");
 }
+
+#[test]
+fn move_takes_a_case_to_another_casebook_and_leaves_a_stub() {
+    let (env, acme, _) = setup();
+    let other = env.tmp.path().join("confidential");
+    env.ok(&["init", other.to_str().unwrap()]);
+    let out = env.ok(&[
+        "move",
+        &acme,
+        "--to",
+        other.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let stub: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(stub["state"], "cancelled");
+    let timeline = stub["timeline"].as_array().unwrap();
+    assert_eq!(timeline.len(), 1, "{stub}");
+    assert_eq!(timeline[0]["kind"], "moved");
+    assert!(timeline[0]["to"].as_str().unwrap().contains("confidential"));
+    // The current files here hold nothing of the note any more; the other casebook has it all.
+    assert!(!env.case_text(&acme).contains("Secret fraud score"));
+    let there = env
+        .docket(&[
+            "show",
+            &acme,
+            "--format",
+            "json",
+            "--casebook",
+            other.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let there: serde_json::Value = serde_json::from_slice(&there.stdout).unwrap();
+    let events = there["timeline"].as_array().unwrap();
+    assert!(
+        events.iter().any(|e| e["body"] == "Secret fraud score 97"),
+        "{there}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e["kind"] == "moved" && e["from"].is_string())
+    );
+    // Both histories verify clean; the stub's commit is a move, not a deleted timeline.
+    assert_eq!(env.json(&["verify"])["clean"], true);
+    let v = env
+        .docket(&["verify", "--casebook", other.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
+    // Moving it again (the ID is taken there) or into this repository is refused.
+    let err = env.fails(&["move", &acme, "--to", other.to_str().unwrap()], 2);
+    assert!(err.contains("already has a case"), "{err}");
+    let sub = env.dir.join("sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::write(sub.join("docket.toml"), "").unwrap();
+    let err = env.fails(&["move", &acme, "--to", sub.to_str().unwrap()], 2);
+    assert!(err.contains("same Git repository"), "{err}");
+}

@@ -316,9 +316,27 @@ fn a_deleted_case_file_and_a_file_in_the_wrong_place_are_found() {
     );
     let r = verify(&env, &[], 1);
     let k = kinds(&r);
-    assert!(k.contains(&"case-deleted".to_string()), "{r}");
+    // Its events are all still there (a rename), so not a deletion: a hand edit, and a
+    // file whose name is not its ID.
     assert!(k.contains(&"wrong-path".to_string()), "{r}");
-    let _ = id;
+    assert!(k.contains(&"hand-edit".to_string()), "{r}");
+    assert!(!k.contains(&"case-deleted".to_string()), "{r}");
+    env.git(&["rm", "-q", env.case_path(&id).to_str().unwrap()]);
+    git_as(
+        &env,
+        ALICE,
+        "2026-11-20T09:00:00Z",
+        &["commit", "-qm", "delete"],
+    );
+    let r = verify(&env, &[], 1);
+    let deleted: Vec<&Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "case-deleted")
+        .collect();
+    assert_eq!(deleted.len(), 1, "{r}");
+    assert_eq!(deleted[0]["case"], id.as_str());
 }
 
 #[test]
