@@ -10,7 +10,9 @@
 //! - `docket comment ID -m …` and `docket create …` against `git add FILE && git commit`
 //!   of the same kind of change (append to one case file) on the same repository;
 //! - `docket list --open` and `docket sla` (warm cache, and cold) against a plain read of
-//!   every case file (`rg` when installed, else `cat` through `find`).
+//!   every case file (`rg` when installed, else `cat` through `find`);
+//! - `docket verify` over a history of 5 commits per case (first run, and second run from
+//!   its cache) against `git log --name-only` over the same history.
 
 #![allow(
     clippy::disallowed_methods,
@@ -244,6 +246,137 @@ fn sync_bench(dir: &Path, ids: &[String]) -> (Duration, Duration, usize) {
     (synced, pulled, 10)
 }
 
+/// A casebook of `n` cases with `commits` commits of docket-style history, written with
+/// `git fast-import`: each case created in its own commit (the customer's first
+/// message), then one comment commit after another by the agent its event names, each
+/// at its event's time, with docket's trailers. Returns its folder.
+fn history(dir: &Path, n: usize, commits: usize) -> PathBuf {
+    use std::fmt::Write as _;
+    use std::io::Write as _;
+    let hist = dir.with_extension("history");
+    let _ = std::fs::remove_dir_all(&hist);
+    let status = Command::new(BIN)
+        .args(["init", hist.to_str().unwrap(), "--quiet"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut rng = Rng(7);
+    let t0 = Utc
+        .with_ymd_and_hms(2026, 6, 1, 8, 0, 0)
+        .unwrap()
+        .timestamp();
+    let mut stream = String::new();
+    let data = |s: &mut String, text: &str| {
+        write!(s, "data {}\n{text}\n", text.len()).unwrap();
+    };
+    let commit = |s: &mut String,
+                  at: i64,
+                  who: (&str, &str),
+                  message: &str,
+                  path: &str,
+                  text: &str,
+                  first: bool| {
+        s.push_str("commit refs/heads/main\n");
+        writeln!(s, "author {} <{}> {at} +0000", who.0, who.1).unwrap();
+        writeln!(s, "committer {} <{}> {at} +0000", who.0, who.1).unwrap();
+        data(s, message);
+        if first {
+            s.push_str("from refs/heads/main^0\n");
+        }
+        writeln!(s, "M 100644 inline {path}").unwrap();
+        data(s, text);
+    };
+    let mut ids = Vec::with_capacity(n);
+    let mut texts = Vec::with_capacity(n);
+    let mut at = t0;
+    for i in 0..n {
+        at += 60;
+        let start = Utc.timestamp_opt(at, 0).unwrap();
+        let mut ctx = Ctx::new(Actor::customer("Customer"), start, rng.next());
+        let case = lifecycle::create(
+            NewCase {
+                id: id::generate("DK", rng.next()),
+                title: format!("{} #{i}", rng.pick(TITLES)),
+                kind: rng.pick(TYPES).into(),
+                priority: rng.pick(PRIORITIES).into(),
+                account: Some(format!("account-{}", rng.below(500))),
+                contact: Some(format!("Contact {}", rng.below(2000))),
+                tags: vec![],
+                fields: Default::default(),
+                body: Some("Hello,\nsomething is wrong with my account.\nPlease help.".into()),
+                channel: rng.pick(CHANNELS).into(),
+            },
+            &mut ctx,
+        )
+        .unwrap();
+        let text = casefile::render_new(&case);
+        let path = casefile::path_for(&case.id);
+        let message = format!(
+            "create {}: {}\n\nDocket-Case: {}\nDocket-Action: create\n",
+            case.id, case.title, case.id
+        );
+        commit(
+            &mut stream,
+            at,
+            ("Alice Martin", "alice@example.com"),
+            &message,
+            &path,
+            &text,
+            i == 0,
+        );
+        ids.push(case.id);
+        texts.push(text);
+    }
+    for i in n..commits {
+        at += 60;
+        let k = rng.below(ids.len() as u64) as usize;
+        let id = &ids[k];
+        let when = Utc
+            .timestamp_opt(at, 0)
+            .unwrap()
+            .format("%Y-%m-%dT%H:%M:%SZ");
+        let event = id::encode(rng.next(), 8);
+        let agent = rng.pick(AGENTS);
+        write!(
+            texts[k],
+            "\n[[timeline]]\nid = \"{event}\"\nat = {when}\nactor = \"{agent}\"\nkind = \"comment\"\nchannel = \"email\"\nvisibility = \"public\"\nbody = \"bench comment {i}\"\nclock = {i}\n"
+        )
+        .unwrap();
+        let who = match agent {
+            "alice" => ("Alice Martin", "alice@example.com"),
+            "bob" => ("Bob Okafor", "bob@example.com"),
+            _ => ("Chen Wei", "chen@example.com"),
+        };
+        let message = format!(
+            "comment {id}: comment by {agent}\n\nDocket-Case: {id}\nDocket-Action: comment\n"
+        );
+        commit(
+            &mut stream,
+            at,
+            who,
+            &message,
+            &casefile::path_for(id),
+            &texts[k],
+            false,
+        );
+    }
+    let mut child = Command::new("git")
+        .args(["fast-import", "--quiet", "--force"])
+        .current_dir(&hist)
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stream.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    git(&hist, &["reset", "-q", "--hard", "main"]);
+    hist
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
@@ -252,6 +385,8 @@ struct Args {
     sizes: Vec<usize>,
     runs: usize,
     dir: PathBuf,
+    /// Keep the generated history (`--keep`) to profile `verify` on it.
+    keep: bool,
 }
 
 fn args() -> Args {
@@ -259,6 +394,7 @@ fn args() -> Args {
         sizes: vec![1_000, 10_000],
         runs: 21,
         dir: std::env::temp_dir().join("docket-bench"),
+        keep: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -273,6 +409,7 @@ fn args() -> Args {
                     .collect()
             }
             "--runs" => a.runs = it.next().expect("--runs N").parse().expect("a number"),
+            "--keep" => a.keep = true,
             "--dir" => a.dir = PathBuf::from(it.next().expect("--dir DIR")),
             _ => {} // cargo bench passes --bench
         }
@@ -417,6 +554,43 @@ fn main() {
             "| sla, cold (first run, builds the cache) | {} | | |",
             ms(sla_cold)
         );
+        let commits = 5 * n;
+        let t = Instant::now();
+        let hist = history(&dir, n, commits);
+        let made = t.elapsed();
+        let _ = std::fs::remove_file(hist.join(".git/docket/verify.bin"));
+        let verify_cold = time(docket(&hist, &["verify", "-q"]));
+        let verify_warm = median(
+            (0..a.runs.min(7))
+                .map(|_| time(docket(&hist, &["verify", "-q"])))
+                .collect(),
+        );
+        let log = median(
+            (0..a.runs.min(7))
+                .map(|_| {
+                    let mut c = Command::new("git");
+                    c.args(["log", "--name-only", "--format=%H"])
+                        .current_dir(&hist);
+                    time(c)
+                })
+                .collect(),
+        );
+        println!(
+            "| verify, first run ({commits} commits, history made in {:.1} s) (vs git log --name-only) | {} | {} | {:.2}× |",
+            made.as_secs_f64(),
+            ms(verify_cold),
+            ms(log),
+            verify_cold.as_secs_f64() / log.as_secs_f64()
+        );
+        println!(
+            "| verify, second run (cache) (vs git log --name-only) | {} | {} | {:.2}× |",
+            ms(verify_warm),
+            ms(log),
+            verify_warm.as_secs_f64() / log.as_secs_f64()
+        );
+        if !a.keep {
+            let _ = std::fs::remove_dir_all(&hist);
+        }
         let (sync, pull, merged) = sync_bench(&dir, &ids);
         println!(
             "| sync: 100 commits in, 110 out, {merged} cases merged (vs git pull --no-rebase, which leaves them in conflict and pushes nothing) | {} | {} | {:.2}× ({:.1} ms per merged case) |",

@@ -300,7 +300,11 @@ pub fn check_trailers(commit: &CommitInfo<'_>, files: &[String]) -> Option<Findi
         kind: Kind::HandEdit,
         commit: Some(commit.id.to_string()),
         case: None,
-        file: Some(files.join(", ")),
+        file: Some(if files.len() > 3 {
+            format!("{} and {} more", files[..3].join(", "), files.len() - 3)
+        } else {
+            files.join(", ")
+        }),
         event: None,
         message: format!(
             "changed {} case file{} without docket's trailers (made by hand, not by docket): {}",

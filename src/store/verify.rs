@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::rc::Rc;
 
 use chrono::{TimeZone, Utc};
 use git2::{ObjectType, Oid, Repository, Tree};
@@ -120,6 +121,14 @@ pub fn verify(
         access: &settings.config.access,
         max_skew: settings.config.verify.max_skew(),
     };
+    // Each commit's `cases` tree is read twice (as a commit's tree and as its child's
+    // parent tree); libgit2 caches trees only up to 4 KiB, and a tree of 1,024 shard
+    // folders is ~30 KiB: let the cache hold them, so each is read and hashed once.
+    // SAFETY: a process-wide libgit2 setting, set before this thread reads objects and
+    // with no other thread using libgit2.
+    unsafe {
+        let _ = git2::opts::set_cache_object_limit(ObjectType::Tree, 1 << 20);
+    }
     let mut walk = repo.revwalk()?;
     walk.push(range.tip)?;
     for h in &range.hide {
@@ -128,6 +137,8 @@ pub fn verify(
     }
     let mut report = Report::default();
     let mut fresh: Vec<Oid> = Vec::new();
+    let mut pending = Pending::default();
+    let mut trees = Trees::default();
     let cases_dir = format!("{prefix}{}", super::CASES_DIR);
     for oid in walk {
         let oid = oid?;
@@ -136,7 +147,7 @@ pub fn verify(
             report.findings.extend(f.iter().cloned());
             continue;
         }
-        let found = check_commit(repo, &cases_dir, &rules, oid)?;
+        let found = check_commit(repo, &cases_dir, &rules, oid, &mut pending, &mut trees)?;
         fresh.push(oid);
         stored.commits.insert(key(oid), found);
     }
@@ -241,7 +252,19 @@ fn case_blobs(repo: &Repository, root: &Tree<'_>, cases_dir: &str) -> Result<Vec
     Ok(out)
 }
 
+/// Git's order of tree entries: by name, a folder's name as if it ended in `/`.
+fn git_order(a: &git2::TreeEntry<'_>, b: &git2::TreeEntry<'_>) -> std::cmp::Ordering {
+    let slash = |e: &git2::TreeEntry<'_>| (e.kind() == Some(ObjectType::Tree)).then_some(b'/');
+    let (x, y) = (a.name_bytes(), b.name_bytes());
+    x.iter()
+        .copied()
+        .chain(slash(a))
+        .cmp(y.iter().copied().chain(slash(b)))
+}
+
 /// The case files that differ between two `cases` trees: path → (old blob, new blob).
+/// Tree entries are sorted, so one lockstep pass over both finds what differs, with no
+/// map, no sort and no copy of the entries.
 fn changed(
     repo: &Repository,
     old: Option<&Tree<'_>>,
@@ -252,34 +275,58 @@ fn changed(
     if old.map(|t| t.id()) == new.map(|t| t.id()) {
         return Ok(());
     }
-    let entries = |t: Option<&Tree<'_>>| -> HashMap<String, (Oid, Option<ObjectType>)> {
-        t.map(|t| {
-            t.iter()
-                .filter_map(|e| Some((e.name().ok()?.to_string(), (e.id(), e.kind()))))
-                .collect()
-        })
-        .unwrap_or_default()
-    };
-    let (a, b) = (entries(old), entries(new));
-    let mut names: Vec<&String> = a.keys().chain(b.keys()).collect();
-    names.sort();
-    names.dedup();
-    for name in names {
-        let (x, y) = (a.get(name), b.get(name));
-        if x.map(|v| v.0) == y.map(|v| v.0) {
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let (a, b) = (old.and_then(|t| t.get(i)), new.and_then(|t| t.get(j)));
+        let (x, y) = match (a, b) {
+            (None, None) => break,
+            (Some(x), None) => {
+                i += 1;
+                (Some(x), None)
+            }
+            (None, Some(y)) => {
+                j += 1;
+                (None, Some(y))
+            }
+            (Some(x), Some(y)) => match git_order(&x, &y) {
+                std::cmp::Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                    (Some(x), Some(y))
+                }
+                std::cmp::Ordering::Less => {
+                    i += 1;
+                    (Some(x), None)
+                }
+                std::cmp::Ordering::Greater => {
+                    j += 1;
+                    (None, Some(y))
+                }
+            },
+        };
+        if x.as_ref().map(|e| e.id()) == y.as_ref().map(|e| e.id()) {
             continue;
         }
-        let tree_of = |v: Option<&(Oid, Option<ObjectType>)>| -> Result<Option<Tree<'_>>> {
+        let name = String::from_utf8_lossy(
+            x.as_ref()
+                .or(y.as_ref())
+                .expect("one side is there")
+                .name_bytes(),
+        )
+        .into_owned();
+        let tree_of = |v: Option<&git2::TreeEntry<'_>>| -> Result<Option<Tree<'_>>> {
             match v {
-                Some((id, Some(ObjectType::Tree))) => Ok(Some(repo.find_tree(*id)?)),
+                Some(e) if e.kind() == Some(ObjectType::Tree) => Ok(Some(repo.find_tree(e.id())?)),
                 _ => Ok(None),
             }
         };
-        let blob_of = |v: Option<&(Oid, Option<ObjectType>)>| match v {
-            Some((id, Some(ObjectType::Blob))) if name.ends_with(".toml") => Some(*id),
+        let blob_of = |v: Option<&git2::TreeEntry<'_>>| match v {
+            Some(e) if e.kind() == Some(ObjectType::Blob) && name.ends_with(".toml") => {
+                Some(e.id())
+            }
             _ => None,
         };
-        let (tx, ty) = (tree_of(x)?, tree_of(y)?);
+        let (tx, ty) = (tree_of(x.as_ref())?, tree_of(y.as_ref())?);
         if tx.is_some() || ty.is_some() {
             changed(
                 repo,
@@ -289,28 +336,89 @@ fn changed(
                 out,
             )?;
         }
-        let (bx, by) = (blob_of(x), blob_of(y));
+        let (bx, by) = (blob_of(x.as_ref()), blob_of(y.as_ref()));
         if bx.is_some() || by.is_some() {
-            out.insert(format!("{base}{name}"), (bx, by));
+            // A name that is a folder on one side and a file on the other: both changed.
+            let entry = out.entry(format!("{base}{name}")).or_insert((None, None));
+            entry.0 = entry.0.or(bx);
+            entry.1 = entry.1.or(by);
         }
     }
     Ok(())
 }
 
-fn check_commit(
-    repo: &Repository,
+/// The `cases` trees of the last commit's parents, by root tree: the walk reads each
+/// commit's tree right after reading it as its child's parent.
+#[derive(Default)]
+struct Trees<'r> {
+    by_root: HashMap<Oid, Option<Tree<'r>>>,
+    keep: Vec<Oid>,
+}
+
+impl<'r> Trees<'r> {
+    fn cases(
+        &mut self,
+        repo: &'r Repository,
+        root: Oid,
+        cases_dir: &str,
+    ) -> Result<Option<Tree<'r>>> {
+        if let Some(t) = self.by_root.get(&root) {
+            return Ok(t.clone());
+        }
+        let t = cases_tree(repo, &repo.find_tree(root)?, cases_dir)?;
+        self.by_root.insert(root, t.clone());
+        self.keep.push(root);
+        Ok(t)
+    }
+
+    /// Forgets every tree but the last few read (the parents of the commit just read).
+    fn forget_old(&mut self) {
+        if self.keep.len() > 8 {
+            let old: Vec<Oid> = self.keep.drain(..self.keep.len() - 4).collect();
+            for o in old {
+                self.by_root.remove(&o);
+            }
+        }
+    }
+}
+
+/// Parsed versions waiting for the older commit that wrote them: the walk goes from new
+/// to old, so a version read as a commit's "before" is the "after" of a commit still to
+/// come; kept until then, each blob is parsed once.
+#[derive(Default)]
+struct Pending(HashMap<Oid, Rc<Version>>);
+
+impl Pending {
+    fn keep(&mut self, repo: &Repository, blob: Oid) -> Rc<Version> {
+        self.0
+            .entry(blob)
+            .or_insert_with(|| Rc::new(parse_blob(repo, blob)))
+            .clone()
+    }
+
+    fn take(&mut self, repo: &Repository, blob: Oid) -> Rc<Version> {
+        self.0
+            .remove(&blob)
+            .unwrap_or_else(|| Rc::new(parse_blob(repo, blob)))
+    }
+}
+
+fn check_commit<'r>(
+    repo: &'r Repository,
     cases_dir: &str,
     rules: &rules::Rules<'_>,
     oid: Oid,
+    pending: &mut Pending,
+    trees: &mut Trees<'r>,
 ) -> Result<Vec<Finding>> {
     let commit = repo.find_commit(oid)?;
-    let tree = commit.tree()?;
-    let new_cases = cases_tree(repo, &tree, cases_dir)?;
+    let new_cases = trees.cases(repo, commit.tree_id(), cases_dir)?;
     let parents: Vec<git2::Commit> = commit.parents().collect();
     let mut parent_cases = Vec::with_capacity(parents.len().max(1));
     for p in &parents {
-        parent_cases.push(cases_tree(repo, &p.tree()?, cases_dir)?);
+        parent_cases.push(trees.cases(repo, p.tree_id(), cases_dir)?);
     }
+    trees.forget_old();
     if parents.is_empty() {
         parent_cases.push(None);
     }
@@ -348,7 +456,9 @@ fn check_commit(
             .map(|r| format!("{}{r}", super::CASES_DIR))
     };
     // Each file's version here and in each parent (unchanged from a parent: the same).
-    let mut versions: Vec<(String, Option<Version>, Vec<Option<Version>>)> = Vec::new();
+    // (file, its version here, its versions in each parent)
+    type Versions = (String, Option<Rc<Version>>, Vec<Option<Rc<Version>>>);
+    let mut versions: Vec<Versions> = Vec::new();
     for path in &paths {
         let file = strip(path).unwrap_or_else(|| path.clone());
         let after_blob = new_cases
@@ -356,7 +466,7 @@ fn check_commit(
             .and_then(|t| t.get_path(Path::new(&path[base.len()..])).ok())
             .filter(|e| e.kind() == Some(ObjectType::Blob))
             .map(|e| e.id());
-        let after = after_blob.map(|b| parse_blob(repo, b));
+        let after = after_blob.map(|b| pending.take(repo, b));
         let befores = per_parent
             .iter()
             .map(|diff| {
@@ -364,15 +474,15 @@ fn check_commit(
                     Some((old, _)) => *old,
                     None => after_blob,
                 };
-                blob.map(|b| parse_blob(repo, b))
+                blob.map(|b| pending.keep(repo, b))
             })
             .collect();
         versions.push((file, after, befores));
     }
     // A case that moved to a new file in this commit (re-identified) is one case: the
     // new file's earlier versions are the old file's, and the old file is not deleted.
-    let events_of = |v: &Option<Version>| -> Vec<String> {
-        match v {
+    let events_of = |v: &Option<Rc<Version>>| -> Vec<String> {
+        match v.as_deref() {
             Some(Ok(c)) => c.timeline.iter().map(|e| e.id.clone()).collect(),
             _ => Vec::new(),
         }
@@ -385,9 +495,9 @@ fn check_commit(
         let ids = events_of(after);
         let source = versions.iter().position(|(_, a, b)| {
             a.is_none()
-                && b.iter()
-                    .flatten()
-                    .any(|v| matches!(v, Ok(c) if c.timeline.iter().any(|e| ids.contains(&e.id))))
+                && b.iter().flatten().any(
+                    |v| matches!(&**v, Ok(c) if c.timeline.iter().any(|e| ids.contains(&e.id))),
+                )
         });
         if let Some(j) = source {
             moved_from.insert(i, j);
@@ -405,13 +515,13 @@ fn check_commit(
             Some(&j) => &versions[j].2,
             None => befores,
         };
-        let refs: Vec<Option<&Version>> = befores.iter().map(Option::as_ref).collect();
+        let refs: Vec<Option<&Version>> = befores.iter().map(|b| b.as_deref()).collect();
         out.extend(rules::check_change(
             rules,
             &info,
             file,
             &refs,
-            after.as_ref(),
+            after.as_deref(),
         ));
     }
     out.extend(rules::check_trailers(&info, &touched));
