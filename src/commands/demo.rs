@@ -202,9 +202,12 @@ pub fn run(env: &mut Env<'_>, args: DemoArgs) -> Result<()> {
     let (cases, _) = cb.summaries()?;
     let mut cases: Vec<&Case> = cases.iter().collect();
     query::sort(&mut cases, Sort::Priority, &cb.config);
+    // The story's history is what `docket verify` checks: it must hold.
+    let verified = cb.verify(None)?;
     if env.json() {
         let v = serde_json::json!({
             "casebook": cb.dir.display().to_string(),
+            "verify": {"clean": verified.findings.is_empty(), "commits": verified.commits},
             "cases": cases.iter().map(|c| render::json::case(c, false)).collect::<Vec<_>>(),
         });
         env.ui.print_json(&v)?;
@@ -227,7 +230,16 @@ pub fn run(env: &mut Env<'_>, args: DemoArgs) -> Result<()> {
     render::list::write(ui.out(), format, &cases, &cb.config, width, style, false)?;
     ui.flush()?;
     env.status(format!(
-        "\nTry: cd {} && docket list --open && docket sla && docket guide list\n(or export DOCKET_DIR={})",
+        "\nHistory: {} commits, {} (docket verify)",
+        verified.commits,
+        if verified.findings.is_empty() {
+            "verified clean".to_string()
+        } else {
+            format!("{} problems", verified.findings.len())
+        }
+    ));
+    env.status(format!(
+        "Try: cd {} && docket list --open && docket sla && docket guide list && docket verify\n(or export DOCKET_DIR={})",
         cb.dir.display(),
         cb.dir.display()
     ));
