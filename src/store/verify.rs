@@ -105,10 +105,28 @@ pub fn verify(
 ) -> Result<Report> {
     let cache_file = cache_dir.join("verify.bin");
     let signed = settings.config.verify.require_signed;
+    // Signature results depend on who is trusted: the allowed SSH signers are part of
+    // the stamp (a changed file re-checks every commit).
+    let signers = if signed {
+        repo.config()
+            .and_then(|c| c.get_path("gpg.ssh.allowedsignersfile"))
+            .ok()
+            .map(|p| {
+                format!(
+                    "{}\n{}",
+                    p.display(),
+                    std::fs::read_to_string(&p).unwrap_or_default()
+                )
+            })
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
     let run_stamp = stamp(&[
         &settings.stamp.to_string(),
         prefix,
         if signed { "signed" } else { "" },
+        &signers,
     ]);
     let mut stored = load(&cache_file)
         .filter(|s| s.stamp == run_stamp)
@@ -542,7 +560,7 @@ fn signatures(repo: &Repository, commits: &[Oid]) -> Result<Vec<(Oid, Finding)>>
             "log",
             "--no-walk=unsorted",
             "--stdin",
-            "--format=%H %G? %GS",
+            "--format=%H%x1f%G?%x1f%GK%x1f%GS",
         ])
         .env("GIT_TERMINAL_PROMPT", "0")
         .stdin(Stdio::piped())
@@ -575,21 +593,37 @@ fn signatures(repo: &Repository, commits: &[Oid]) -> Result<Vec<(Oid, Finding)>>
     }
     let mut found = Vec::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let mut parts = line.splitn(3, ' ');
-        let (Some(h), Some(status)) = (parts.next(), parts.next()) else {
+        let parts: Vec<&str> = line.split('\x1f').collect();
+        let [h, status, key, signer] = parts[..] else {
             continue;
         };
         let Ok(oid) = Oid::from_str(h) else { continue };
-        let signer = parts.next().unwrap_or("").trim();
+        let signer = signer.trim();
         let (kind, message) = match status {
-            "G" | "U" => continue,
+            "G" => continue,
+            // A good OpenPGP signature by a key of unknown trust: `git verify-commit`
+            // accepts it. An SSH key without a principal in the allowed signers is anyone's.
+            "U" if !signer.is_empty() => continue,
+            "U" => (
+                Kind::BadSignature,
+                format!("signed by SSH key {key}, which gpg.ssh.allowedSignersFile does not list"),
+            ),
             "N" => (
                 Kind::Unsigned,
                 "the commit is not signed, and verify.require_signed is on".to_string(),
             ),
-            "B" => (Kind::BadSignature, "the signature does not verify (the commit was changed after it was signed)".into()),
-            "X" | "Y" => (Kind::BadSignature, format!("the signature (or the key of {signer}) has expired")),
-            "R" => (Kind::BadSignature, format!("the key that signed it ({signer}) is revoked")),
+            "B" => (
+                Kind::BadSignature,
+                "the signature does not verify (the commit was changed after it was signed)".into(),
+            ),
+            "X" | "Y" => (
+                Kind::BadSignature,
+                format!("the signature (or the key of {signer}) has expired"),
+            ),
+            "R" => (
+                Kind::BadSignature,
+                format!("the key that signed it ({signer}) is revoked"),
+            ),
             _ => (
                 Kind::BadSignature,
                 "the signature cannot be checked (key unknown: for SSH add it to gpg.ssh.allowedSignersFile, for OpenPGP import it)".into(),

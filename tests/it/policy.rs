@@ -101,6 +101,23 @@ fn commits_are_signed_with_an_ssh_key_and_verify_with_git() {
     );
     let r = env.json(&["verify", "--since", &unsigned_tip]);
     assert_eq!(r["clean"], true, "{r}");
+    // A key the allowed signers do not list is anyone's key: a bad signature.
+    let allowed = env.home.join("allowed_signers");
+    std::fs::write(&allowed, "").unwrap();
+    let r = env.json_code(&["verify", "--since", &unsigned_tip], 1);
+    let k: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(k, ["bad-signature", "bad-signature"], "{r}");
+    assert!(
+        r["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("allowedSignersFile")
+    );
 }
 
 #[test]

@@ -134,6 +134,10 @@ fn the_demo_casebook_verifies_clean() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("verify: clean"));
+    // The demo says so itself.
+    let json = env.json(&["demo", env.tmp.path().join("demo2").to_str().unwrap()]);
+    assert_eq!(json["verify"]["clean"], true, "{json}");
+    assert!(json["verify"]["commits"].as_u64().unwrap() > 12);
 }
 
 #[test]
@@ -428,6 +432,16 @@ fn the_pre_receive_hook_accepts_docket_s_commits_and_refuses_tampering() {
         accepted,
         "the remote ref did not move"
     );
+
+    // A new branch is checked against what the server has: refused the same way.
+    let mut cmd = Command::new("git");
+    cmd.args(["push", "origin", "HEAD:refs/heads/feature"]);
+    env.prepare(&mut cmd);
+    let out = cmd.output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("event-removed"));
+    let branches = env.git_in(&remote, &["branch", "--list", "feature"]);
+    assert_eq!(branches.trim(), "", "the branch was not created");
 
     // Put right (the event back, as a new commit): the pushed range still holds the
     // removal, so it stays refused until the bad commit is dropped from the branch.
