@@ -22,6 +22,7 @@ fn finish(env: &mut Env<'_>, report: &Report) -> Result<()> {
         commits: report.commits,
         commits_checked: report.commits_checked,
         cases: report.cases,
+        shallow_boundary: &report.shallow_boundary,
         findings: &report.findings,
     };
     if env.json() {

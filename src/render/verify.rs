@@ -13,6 +13,8 @@ pub struct Summary<'a> {
     pub commits: usize,
     pub commits_checked: usize,
     pub cases: usize,
+    /// Where a shallow clone's history is cut: those commits are the starting point.
+    pub shallow_boundary: &'a [String],
     pub findings: &'a [Finding],
 }
 
@@ -44,6 +46,18 @@ pub fn summary_line(s: &Summary<'_>) -> String {
         s.commits_checked,
         plural(s.cases, "case file")
     );
+    let scope = if s.shallow_boundary.is_empty() {
+        scope
+    } else {
+        format!(
+            "{scope}; the history is cut at {} (a shallow clone: fetch more history to check what came before)",
+            s.shallow_boundary
+                .iter()
+                .map(|c| &c[..c.len().min(10)])
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
     if s.clean {
         format!("verify: clean: {scope}")
     } else {

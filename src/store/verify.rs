@@ -73,6 +73,8 @@ pub struct Report {
     pub commits_checked: usize,
     /// Case files in the tip.
     pub cases: usize,
+    /// Commits where a shallow clone's history is cut (not checked).
+    pub shallow_boundary: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -162,9 +164,20 @@ pub fn verify(
     let mut pending = Pending::default();
     let mut trees = Trees::default();
     let cases_dir = format!("{prefix}{}", super::CASES_DIR);
+    // In a shallow clone the oldest commits have their parents cut off: what they changed
+    // cannot be told, so they are the starting point, not checked.
+    let boundary: Vec<Oid> = std::fs::read_to_string(repo.path().join("shallow"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| Oid::from_str(l.trim()).ok())
+        .collect();
     for oid in walk {
         let oid = oid?;
         report.commits += 1;
+        if boundary.contains(&oid) {
+            report.shallow_boundary.push(oid.to_string());
+            continue;
+        }
         if let Some(f) = stored.commits.get(&key(oid)) {
             report.findings.extend(f.iter().cloned());
             continue;
@@ -735,6 +748,7 @@ pub fn pre_receive(updates: &[RefUpdate]) -> Result<(Report, Vec<String>)> {
         total.commits += report.commits;
         total.commits_checked += report.commits_checked;
         total.cases = total.cases.max(report.cases);
+        total.shallow_boundary.extend(report.shallow_boundary);
         total.findings.extend(report.findings);
     }
     Ok((total, notes))

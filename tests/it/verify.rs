@@ -503,3 +503,47 @@ fn the_pre_receive_hook_enforces_access_rules_from_the_server_s_settings() {
     assert!(err.contains("access:"), "{err}");
     assert_eq!(remote_main(&env, &remote), before);
 }
+
+#[test]
+fn a_shallow_clone_verifies_from_where_its_history_is_cut() {
+    let (env, id) = casebook();
+    env.ok(&["comment", &id, "-m", "Later"]);
+    let shallow = env.tmp.path().join("shallow");
+    let url = format!("file://{}", env.dir.display());
+    env.git_in(
+        env.tmp.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "2",
+            &url,
+            shallow.to_str().unwrap(),
+        ],
+    );
+    let out = env
+        .docket(&[
+            "verify",
+            "--format",
+            "json",
+            "--casebook",
+            shallow.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["clean"], true);
+    assert_eq!(r["shallow_boundary"].as_array().unwrap().len(), 1, "{r}");
+    assert_eq!(r["commits"], 2);
+    let out = env
+        .docket(&["verify", "--casebook", shallow.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shallow clone"));
+}
