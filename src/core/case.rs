@@ -289,6 +289,25 @@ pub mod utc {
     }
 }
 
+/// [`utc`] for an optional time.
+pub mod utc_opt {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => super::utc::serialize(t, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrap(#[serde(with = "super::utc")] DateTime<Utc>);
+        Ok(Some(Wrap::deserialize(d)?.0))
+    }
+}
+
 /// A case for unit tests elsewhere: open-ish (awaiting info), P1, assigned to alice, on
 /// an account with a long name, created and updated at one moment.
 #[cfg(test)]

@@ -38,6 +38,25 @@ pub struct FieldDef {
     pub choices: Vec<String>,
     #[serde(default)]
     pub description: String,
+    /// Skills a case needs for a value of this field: `[fields.product.skills] cards = ["cards"]`.
+    #[serde(default)]
+    pub skills: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+enum TypesWritten {
+    List(Vec<String>),
+    Tables(BTreeMap<String, TypeRoute>),
+}
+
+/// What a case type needs: skills, and the team its cases start in.
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
+pub struct TypeRoute {
+    #[serde(default)]
+    pub skills: Vec<String>,
+    #[serde(default)]
+    pub team: Option<String>,
 }
 
 /// `[guides]`: what guided decisions may do.
@@ -82,12 +101,49 @@ impl VerifyConfig {
 pub struct Escalation {
     #[serde(default = "default_max_level")]
     pub max_level: u32,
+    /// Escalating into a team raises the priority to at least this one: `tier2 = "P2"`.
+    #[serde(default)]
+    pub raise_priority: BTreeMap<String, String>,
+    /// Automatic escalation rules (`docket escalate --auto`).
+    #[serde(default)]
+    pub rules: Vec<EscalationRule>,
 }
+
+/// When `docket escalate --auto` escalates a case: on an SLA warning or breach, on a
+/// priority, on N customer replies without an agent answer, or on age in a state.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct EscalationRule {
+    pub name: String,
+    /// `breach`, `warning`, `priority`, `replies` or `age`.
+    pub on: String,
+    /// With `breach`/`warning`: only this SLA (its name, or its kind).
+    #[serde(default)]
+    pub sla: Option<String>,
+    /// With `priority`: cases of this priority.
+    #[serde(default)]
+    pub priority: Option<String>,
+    /// With `replies`: this many customer messages in a row without an agent's answer.
+    #[serde(default)]
+    pub replies: Option<u32>,
+    /// With `age`: cases in this state (default: any open state)…
+    #[serde(default)]
+    pub state: Option<String>,
+    /// …for longer than this (`2d`, `4h`).
+    #[serde(default)]
+    pub after: Option<String>,
+    /// The team to escalate to (default: the next on the case's path).
+    #[serde(default)]
+    pub to: Option<String>,
+}
+
+pub const RULE_TRIGGERS: [&str; 5] = ["breach", "warning", "priority", "replies", "age"];
 
 impl Default for Escalation {
     fn default() -> Self {
         Escalation {
             max_level: default_max_level(),
+            raise_priority: BTreeMap::new(),
+            rules: Vec::new(),
         }
     }
 }
@@ -100,8 +156,15 @@ fn default_max_level() -> u32 {
 pub struct Config {
     #[serde(default = "default_prefix")]
     pub id_prefix: String,
-    #[serde(default = "default_types")]
+    /// The case types, in the order docket.toml lists them.
+    #[serde(skip)]
     pub types: Vec<String>,
+    /// `types = ["a", "b"]`, or `[types.NAME]` tables saying what each type needs.
+    #[serde(default, rename = "types")]
+    types_written: Option<TypesWritten>,
+    /// What routing needs per type (`[types.NAME] skills = […], team = "…"`).
+    #[serde(skip)]
+    pub type_routes: BTreeMap<String, TypeRoute>,
     #[serde(default)]
     pub default_type: Option<String>,
     #[serde(default = "default_priorities")]
@@ -190,6 +253,24 @@ impl Config {
     /// Parses and validates the text of `docket.toml`. The error says what is wrong and where.
     pub fn parse(text: &str) -> Result<Config, SettingsError> {
         let mut config: Config = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
+        match config.types_written.take() {
+            None => config.types = default_types(),
+            Some(TypesWritten::List(l)) => config.types = l,
+            Some(TypesWritten::Tables(t)) => {
+                // In the order the file lists them (the first is the default type).
+                let order: Vec<String> = text
+                    .parse::<toml_edit::DocumentMut>()
+                    .ok()
+                    .and_then(|d| {
+                        d.get("types")
+                            .and_then(|t| t.as_table_like())
+                            .map(|t| t.iter().map(|(k, _)| k.to_string()).collect())
+                    })
+                    .unwrap_or_else(|| t.keys().cloned().collect());
+                config.types = order;
+                config.type_routes = t;
+            }
+        }
         let located = |e: SettingsError| SettingsError {
             line: e.line.or_else(|| locate(text, &e.message)),
             ..e
@@ -254,6 +335,63 @@ impl Config {
         duration::parse(&self.verify.max_skew)
             .map_err(|e| SettingsError::new(format!("verify.max_skew: {e}")))?;
         super::access::validate(&self.access, None)?;
+        for (team, p) in &self.escalation.raise_priority {
+            self.check_priority(p).map_err(|e| {
+                SettingsError::from(e).under(&format!("escalation.raise_priority.{team}"))
+            })?;
+        }
+        for r in &self.escalation.rules {
+            let what = format!("escalation rule {:?}", r.name);
+            if !RULE_TRIGGERS.contains(&r.on.as_str()) {
+                return err(format!(
+                    "{what}: on = {:?} is not one of {}",
+                    r.on,
+                    RULE_TRIGGERS.join(", ")
+                ));
+            }
+            let need = |ok: bool, key: &str| {
+                if ok {
+                    Ok(())
+                } else {
+                    Err(SettingsError::new(format!(
+                        "{what}: on = {:?} needs {key}",
+                        r.on
+                    )))
+                }
+            };
+            match r.on.as_str() {
+                "priority" => need(r.priority.is_some(), "priority = \"P1\"")?,
+                "replies" => need(r.replies.is_some_and(|n| n > 0), "replies = N (1 or more)")?,
+                "age" => need(r.after.is_some(), "after = \"2d\"")?,
+                _ => {}
+            }
+            if let Some(p) = &r.priority {
+                self.check_priority(p)
+                    .map_err(|e| SettingsError::from(e).under(&what))?;
+            }
+            if let Some(a) = &r.after {
+                duration::parse(a)
+                    .map_err(|e| SettingsError::new(format!("{what}: after: {e}")))?;
+            }
+            if let Some(st) = &r.state
+                && State::parse(st).is_none()
+            {
+                return err(format!("{what}: unknown state {st:?}"));
+            }
+        }
+        let mut names: Vec<&str> = self
+            .escalation
+            .rules
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        names.sort();
+        if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+            return err(format!(
+                "two escalation rules are named {:?}; a rule fires once per case by its name",
+                w[0]
+            ));
+        }
         if !matches!(self.closed_reply.as_str(), "reopen" | "follow-up") {
             return err(format!(
                 "closed_reply: {:?} is neither \"reopen\" nor \"follow-up\"",

@@ -247,7 +247,11 @@ const SLA: Shape = Shape::Table(&[
 /// `docket.toml`.
 pub const DOCKET_TOML: Shape = Shape::Table(&[
     ("id_prefix", Shape::Leaf),
-    ("types", STRINGS),
+    // A list of names, or tables `[types.NAME]` (skills, team): either shape.
+    (
+        "types",
+        Shape::Map(&Shape::Table(&[("skills", STRINGS), ("team", Shape::Leaf)])),
+    ),
     ("default_type", Shape::Leaf),
     (
         "priorities",
@@ -265,9 +269,29 @@ pub const DOCKET_TOML: Shape = Shape::Table(&[
             ("type", Shape::Leaf),
             ("choices", STRINGS),
             ("description", Shape::Leaf),
+            ("skills", Shape::Map(&STRINGS)),
         ])),
     ),
-    ("escalation", Shape::Table(&[("max_level", Shape::Leaf)])),
+    (
+        "escalation",
+        Shape::Table(&[
+            ("max_level", Shape::Leaf),
+            ("raise_priority", Shape::Map(&Shape::Leaf)),
+            (
+                "rules",
+                Shape::Array(&Shape::Table(&[
+                    ("name", Shape::Leaf),
+                    ("on", Shape::Leaf),
+                    ("sla", Shape::Leaf),
+                    ("priority", Shape::Leaf),
+                    ("replies", Shape::Leaf),
+                    ("state", Shape::Leaf),
+                    ("after", Shape::Leaf),
+                    ("to", Shape::Leaf),
+                ])),
+            ),
+        ]),
+    ),
     ("guides", Shape::Table(&[("allow_commands", Shape::Leaf)])),
     (
         "access",
@@ -298,10 +322,25 @@ pub const AGENTS_TOML: Shape = Shape::Table(&[
             ("name", Shape::Leaf),
             ("email", Shape::Leaf),
             ("team", Shape::Leaf),
+            ("teams", STRINGS),
+            // A list (level 3 each) or a table of levels: either shape.
+            ("skills", Shape::Leaf),
+            ("capacity", Shape::Leaf),
+            ("available", Shape::Leaf),
+            ("away_until", Shape::Leaf),
+            ("calendar", Shape::Leaf),
+            ("languages", STRINGS),
+        ])),
+    ),
+    (
+        "teams",
+        Shape::Map(&Shape::Table(&[
+            ("name", Shape::Leaf),
+            ("next", Shape::Leaf),
+            ("auto_assign", Shape::Leaf),
             ("skills", STRINGS),
         ])),
     ),
-    ("teams", Shape::Map(&Shape::Table(&[("name", Shape::Leaf)]))),
 ]);
 
 const ACTION: Shape = Shape::Table(&[

@@ -18,5 +18,6 @@ pub mod keys;
 pub mod lifecycle;
 pub mod merge;
 pub mod query;
+pub mod routing;
 pub mod sla;
 pub mod verify;
