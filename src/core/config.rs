@@ -43,11 +43,45 @@ pub struct FieldDef {
     pub skills: BTreeMap<String, Vec<String>>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 enum TypesWritten {
     List(Vec<String>),
     Tables(BTreeMap<String, TypeRoute>),
+}
+
+/// Either shape, with the error of the element at fault (and its line), not "no variant".
+impl<'de> Deserialize<'de> for TypesWritten {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TypesWritten;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of type names, or [types.NAME] tables")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<TypesWritten, A::Error> {
+                let mut out = Vec::new();
+                while let Some(t) = seq.next_element::<String>()? {
+                    out.push(t);
+                }
+                Ok(TypesWritten::List(out))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TypesWritten, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some((k, v)) = map.next_entry::<String, TypeRoute>()? {
+                    out.insert(k, v);
+                }
+                Ok(TypesWritten::Tables(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// What a case type needs: skills, and the team its cases start in.
