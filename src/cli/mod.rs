@@ -54,6 +54,14 @@ impl Cli {
             Command::Clone(a) => a.format.into(),
             Command::Verify(a) => a.format.into(),
             Command::Move(a) => a.format.into(),
+            Command::Deescalate(a) => a.format.into(),
+            Command::Route(a) => a.format.into(),
+            Command::Queue(a) => a.format.into(),
+            Command::Mine(a) => a.format.into(),
+            Command::Agents(a) => match &a.command {
+                Some(AgentsCommand::Set(s)) => s.format.into(),
+                None => a.format.into(),
+            },
             Command::Hook(a) => a.format.into(),
             Command::Sla(a) => match &a.command {
                 Some(SlaCommand::Explain(e)) => e.format.into(),
@@ -323,6 +331,22 @@ pub enum Command {
         after_help = "The case goes to DIR's casebook with its whole timeline; here a stub stays (same ID\nand title, cancelled, one `moved` event naming where it went). Git history here\nstill holds what was moved: see the README on confidentiality.\n\nExamples:\n  docket move DK-4F --to ../confidential"
     )]
     Move(MoveArgs),
+    /// Send an escalated case back to the team it came from, one level down
+    Deescalate(DeescalateArgs),
+    /// Assign every unassigned open case to the best agent, most urgent first (cron, CI)
+    #[command(
+        after_help = "Examples:\n  docket route --dry-run            # what would go where\n  docket route --team tier1\n  */10 * * * * cd /srv/cb && docket sync -q && docket route -q && docket sync -q"
+    )]
+    Route(RouteArgs),
+    /// A team's open cases: unassigned first, then by urgency, with the next deadline
+    Queue(QueueArgs),
+    /// What needs me now: my open cases, next deadline first
+    Mine(MineArgs),
+    /// The agents: availability, load and capacity, skills, teams; `agents set` changes availability
+    #[command(
+        after_help = "Examples:\n  docket agents\n  docket agents set alice --away --until 2026-12-01T09:00:00Z\n  docket agents set alice --available"
+    )]
+    Agents(AgentsArgs),
     /// Check the history: timelines only grow, authors match, times hold, rules kept
     #[command(
         after_help = "Exit 0 when clean, 1 with findings (one line each: kind, commit, file, problem).\n\nExamples:\n  docket verify\n  docket verify --since origin/main      # what a pull request adds (CI)\n  docket verify --format json | jq '.findings[].kind'"
@@ -487,11 +511,23 @@ pub struct AssignArgs {
     #[arg(add = ArgValueCompleter::new(complete::case_ids))]
     pub id: String,
     /// Agent handle from agents.toml (`me` for yourself)
-    #[arg(required_unless_present = "unassign", add = ArgValueCompleter::new(complete::agents))]
+    #[arg(required_unless_present_any = ["unassign", "auto"], add = ArgValueCompleter::new(complete::agents))]
     pub agent: Option<String>,
     /// Remove the assignee
-    #[arg(long, conflicts_with = "agent")]
+    #[arg(long, conflicts_with_all = ["agent", "auto"])]
     pub unassign: bool,
+    /// Pick the best agent of the case's team (skills, affinity, load, recency)
+    #[arg(long, conflicts_with = "agent")]
+    pub auto: bool,
+    /// With --auto: the team to pick from (default: the case's team, or its type's)
+    #[arg(long, requires = "auto", add = ArgValueCompleter::new(complete::teams))]
+    pub team: Option<String>,
+    /// With --auto: print every agent of the team, kept or dropped, why, and its score
+    #[arg(long, requires = "auto")]
+    pub explain: bool,
+    /// Assign even if the agent lacks a skill, is away or is at capacity
+    #[arg(long, conflicts_with = "auto")]
+    pub force: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: TextFormat,
@@ -528,14 +564,20 @@ pub struct CommentArgs {
 #[derive(Args, Debug)]
 pub struct EscalateArgs {
     /// Case ID or unique prefix
-    #[arg(add = ArgValueCompleter::new(complete::case_ids))]
-    pub id: String,
+    #[arg(required_unless_present = "auto", add = ArgValueCompleter::new(complete::case_ids))]
+    pub id: Option<String>,
     /// Why the case is escalated
-    #[arg(long, short)]
-    pub reason: String,
-    /// Hand the case to this team (from agents.toml)
-    #[arg(long, add = ArgValueCompleter::new(complete::teams))]
+    #[arg(long, short, required_unless_present = "auto")]
+    pub reason: Option<String>,
+    /// Hand the case to this team (default: the next team on its team's path)
+    #[arg(long, visible_alias = "to", add = ArgValueCompleter::new(complete::teams))]
     pub team: Option<String>,
+    /// Apply docket.toml's escalation rules to every open case (cron, CI)
+    #[arg(long, conflicts_with_all = ["id", "reason", "team"])]
+    pub auto: bool,
+    /// With --auto: say what would be escalated, write nothing
+    #[arg(long, requires = "auto")]
+    pub dry_run: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: TextFormat,
@@ -625,6 +667,90 @@ pub struct AutocloseArgs {
     /// Show what would be closed without writing
     #[arg(long)]
     pub dry_run: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct DeescalateArgs {
+    /// Case ID or unique prefix
+    #[arg(add = ArgValueCompleter::new(complete::case_ids))]
+    pub id: String,
+    /// Why it goes back down
+    #[arg(long, short)]
+    pub reason: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct RouteArgs {
+    /// Only the cases of this team
+    #[arg(long, add = ArgValueCompleter::new(complete::teams))]
+    pub team: Option<String>,
+    /// Say what would be assigned, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RowFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct QueueArgs {
+    /// The team (default: your team)
+    #[arg(long, add = ArgValueCompleter::new(complete::teams))]
+    pub team: Option<String>,
+    /// Only my cases (the same as `docket mine`)
+    #[arg(long, conflicts_with = "team")]
+    pub mine: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RowFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct MineArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RowFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct AgentsArgs {
+    #[command(subcommand)]
+    pub command: Option<AgentsCommand>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RowFormat,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AgentsCommand {
+    /// Mark an agent away or available (a commit of agents.toml)
+    Set(AgentsSetArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AgentsSetArgs {
+    /// Agent handle
+    #[arg(add = ArgValueCompleter::new(complete::agents))]
+    pub handle: String,
+    /// Not taking cases
+    #[arg(
+        long,
+        conflicts_with = "available",
+        required_unless_present = "available"
+    )]
+    pub away: bool,
+    /// Taking cases again
+    #[arg(long)]
+    pub available: bool,
+    /// With --away: until this time (RFC 3339); available again afterwards
+    #[arg(long, requires = "away", value_name = "TIME")]
+    pub until: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: TextFormat,

@@ -4,8 +4,7 @@
 use std::io::{IsTerminal, Read};
 
 use crate::cli::{
-    AssignArgs, CommentArgs, CsatArgs, EscalateArgs, OptReasonArgs, ReasonArgs, ResolveArgs,
-    SetArgs,
+    AssignArgs, CommentArgs, CsatArgs, OptReasonArgs, ReasonArgs, ResolveArgs, SetArgs,
 };
 use crate::core::case::{State, Visibility};
 use crate::core::edit::{self, Op};
@@ -24,6 +23,12 @@ pub fn assign(env: &mut Env<'_>, args: AssignArgs) -> Result<()> {
             Some((handle.to_string(), agent.team.clone()))
         }
     };
+    // An agent who lacks a skill, is away or at capacity is refused unless --force.
+    if let Some((handle, _)) = &target
+        && !args.force
+    {
+        super::routing::check_manual(env, &cb, &args.id, handle)?;
+    }
     let case = edit_case(env, &cb, &args.id, Op::Assign(target), None)?;
     let msg = match &case.assignee {
         Some(h) => format!("Assigned {} to {h}.", case.id),
@@ -150,21 +155,6 @@ fn follow_up(
         closed.id, case.id
     ));
     env.report_case(&case, format!("Created {}: {}", case.id, case.title))
-}
-
-pub fn escalate(env: &mut Env<'_>, args: EscalateArgs) -> Result<()> {
-    let cb = env.casebook()?;
-    let team = match &args.team {
-        Some(t) => Some(cb.agents.check_team(t)?),
-        None => None,
-    };
-    let op = Op::Escalate {
-        reason: args.reason,
-        team,
-    };
-    let case = edit_case(env, &cb, &args.id, op, None)?;
-    let msg = format!("Escalated {} to level {}.", case.id, case.escalation_level);
-    env.report_case(&case, msg)
 }
 
 pub fn set(env: &mut Env<'_>, args: SetArgs) -> Result<()> {

@@ -15,6 +15,7 @@ mod list;
 mod log;
 mod merge_file;
 mod relocate;
+mod routing;
 mod show;
 mod sla;
 mod sync;
@@ -43,9 +44,15 @@ pub fn run(cli: Cli, ui: &mut Ui) -> Result<()> {
         Command::Create(args) => create::run(env, args),
         Command::Show(args) => show::run(env, args),
         Command::List(args) => list::run(env, args),
+        Command::Assign(args) if args.auto => routing::assign_auto(env, args),
         Command::Assign(args) => edit::assign(env, args),
         Command::Comment(args) => edit::comment(env, args),
-        Command::Escalate(args) => edit::escalate(env, args),
+        Command::Escalate(args) => routing::escalate(env, args),
+        Command::Deescalate(args) => routing::deescalate(env, args),
+        Command::Route(args) => routing::route(env, args),
+        Command::Queue(args) => routing::queue(env, args),
+        Command::Mine(args) => routing::mine(env, args),
+        Command::Agents(args) => routing::agents(env, args),
         Command::Set(args) => edit::set(env, args),
         Command::Wait(args) => edit::wait(env, args),
         Command::Resolve(args) => edit::resolve(env, args),

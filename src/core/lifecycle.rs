@@ -353,9 +353,40 @@ pub fn escalate(
     e.level = Some(case.escalation_level);
     e.reason = Some(reason.to_string());
     if let Some(team) = team {
+        if let Some(old) = case.team.as_deref().filter(|o| *o != team) {
+            e.extra
+                .insert("from_team".into(), toml::Value::String(old.to_string()));
+        }
         e.team = Some(team.to_string());
         case.team = Some(team.to_string());
     }
+    case.timeline.push(e);
+    touch(case, ctx);
+    Ok(())
+}
+
+/// Sends a case back down to `team` (the team it was escalated from), one level lower.
+pub fn deescalate(
+    case: &mut Case,
+    ctx: &mut Ctx,
+    reason: &str,
+    team: &str,
+) -> Result<(), LifecycleError> {
+    refuse_if_ended(case, "deescalate")?;
+    if reason.trim().is_empty() {
+        return Err(LifecycleError::NoReason);
+    }
+    let mut e = ctx.event("deescalated");
+    e.from = Some(case.escalation_level.to_string());
+    case.escalation_level = case.escalation_level.saturating_sub(1);
+    e.level = Some(case.escalation_level);
+    e.reason = Some(reason.to_string());
+    if let Some(old) = &case.team {
+        e.extra
+            .insert("from_team".into(), toml::Value::String(old.clone()));
+    }
+    e.team = Some(team.to_string());
+    case.team = Some(team.to_string());
     case.timeline.push(e);
     touch(case, ctx);
     Ok(())

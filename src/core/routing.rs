@@ -246,6 +246,94 @@ pub fn loads(cases: &[&Case]) -> HashMap<String, Load> {
     out
 }
 
+/// The team above `team` on its path (`next` in agents.toml).
+pub fn next_team(agents: &Agents, team: &str) -> Option<String> {
+    agents.teams.get(team).and_then(|t| t.next.clone())
+}
+
+/// The team a case was escalated from into its current team (for `deescalate`).
+pub fn came_from(case: &Case) -> Option<String> {
+    case.timeline
+        .iter()
+        .rev()
+        .find(|e| e.kind == "escalated" && e.team.is_some() && e.team == case.team)
+        .and_then(|e| e.extra.get("from_team"))
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+/// Whether an automatic escalation rule has already fired for this case (it fires once).
+pub fn fired(case: &Case, rule: &str) -> bool {
+    case.timeline.iter().any(|e| {
+        e.kind == "escalated" && e.extra.get("rule").and_then(|v| v.as_str()) == Some(rule)
+    })
+}
+
+/// Whether `rule` applies to `case` now; `clocks` are the case's SLA clocks.
+pub fn rule_applies(
+    rule: &super::config::EscalationRule,
+    case: &Case,
+    clocks: &[super::sla::ClockReport],
+    now: DateTime<Utc>,
+) -> bool {
+    use super::case::{ActorKind, State, Visibility};
+    if !case.state.is_open() || case.state == State::Resolved {
+        return false;
+    }
+    let sla = |c: &&super::sla::ClockReport| {
+        rule.sla
+            .as_ref()
+            .is_none_or(|s| c.sla.eq_ignore_ascii_case(s) || c.kind.eq_ignore_ascii_case(s))
+    };
+    match rule.on.as_str() {
+        "breach" => clocks
+            .iter()
+            .filter(sla)
+            .any(|c| c.stage == super::sla::Stage::Breached),
+        "warning" => clocks.iter().filter(sla).any(|c| {
+            c.stage == super::sla::Stage::Breached
+                || (c.stage == super::sla::Stage::InProgress && c.warning.is_some())
+        }),
+        "priority" => rule
+            .priority
+            .as_ref()
+            .is_some_and(|p| p.eq_ignore_ascii_case(&case.priority)),
+        "replies" => {
+            let mut waiting = 0;
+            for e in &case.timeline {
+                if e.actor_kind == ActorKind::Customer && e.body.is_some() {
+                    waiting += 1;
+                } else if e.actor_kind == ActorKind::Agent
+                    && e.kind == "comment"
+                    && e.visibility != Some(Visibility::Internal)
+                {
+                    waiting = 0;
+                }
+            }
+            rule.replies.is_some_and(|n| waiting >= n)
+        }
+        "age" => {
+            let in_state = rule
+                .state
+                .as_deref()
+                .and_then(State::parse)
+                .is_none_or(|s| s == case.state);
+            let since = case
+                .timeline
+                .iter()
+                .rev()
+                .find(|e| e.kind == "state")
+                .map_or(case.created_at, |e| e.at);
+            let after = rule
+                .after
+                .as_deref()
+                .and_then(|a| super::duration::parse(a).ok());
+            in_state && after.is_some_and(|a| now - since > a)
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@ pub mod json;
 pub mod list;
 pub mod log;
 pub mod prompt;
+pub mod routing;
 pub mod sla;
 pub mod style;
 pub mod sync;

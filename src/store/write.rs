@@ -183,6 +183,68 @@ impl WriteSession<'_> {
     }
 }
 
+impl Casebook {
+    /// Marks an agent away (until a time, or until marked available) or available, in
+    /// agents.toml (comments and layout kept), in one commit `agents HANDLE: …`.
+    pub fn set_availability(
+        &self,
+        handle: &str,
+        available: bool,
+        until: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<Commit> {
+        let session = self.begin_write()?;
+        let path = self.dir.join(super::AGENTS_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| StoreError::io(&path, e))?;
+        let mut doc: toml_edit::DocumentMut =
+            text.parse()
+                .map_err(|e: toml_edit::TomlError| StoreError::Settings {
+                    file: path.clone(),
+                    source: crate::core::error::SettingsError::new(e.to_string()),
+                })?;
+        let agent = doc
+            .get_mut("agents")
+            .and_then(|a| a.get_mut(handle))
+            .and_then(|a| a.as_table_like_mut())
+            .ok_or_else(|| StoreError::Settings {
+                file: path.clone(),
+                source: crate::core::error::SettingsError::new(format!(
+                    "no [agents.{handle}] table to change"
+                )),
+            })?;
+        agent.insert("available", toml_edit::value(available));
+        match (available, until) {
+            (false, Some(t)) => {
+                agent.insert(
+                    "away_until",
+                    toml_edit::value(crate::core::case::format_time(t)),
+                );
+            }
+            _ => {
+                agent.remove("away_until");
+            }
+        }
+        let summary = match (available, until) {
+            (true, _) => "available".to_string(),
+            (false, Some(t)) => format!("away until {}", crate::core::case::format_time(t)),
+            (false, None) => "away".into(),
+        };
+        let content = doc.to_string();
+        crate::core::agents::Agents::parse(&content).map_err(|source| StoreError::Settings {
+            file: path.clone(),
+            source,
+        })?;
+        session.commit(
+            &[FileWrite {
+                path: super::AGENTS_FILE.into(),
+                content: content.into_bytes(),
+            }],
+            &format!("agents {handle}: {summary}\n\nDocket-Action: agents\n"),
+            now,
+        )
+    }
+}
+
 /// The `.gitattributes` line that makes Git merge case files with docket.
 pub const GITATTRIBUTES: &str = "cases/**/*.toml merge=docket\n";
 
