@@ -72,6 +72,21 @@ fn rank(
     routing::rank(&need, case, &cb.agents, loads, now, &working(cb, now))
 }
 
+/// The agent a team that assigns automatically gives `case` to (`None`: the team does
+/// not assign automatically, or nobody can take it).
+pub(super) fn auto_pick(
+    cb: &Casebook,
+    case: &Case,
+    team: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    if !cb.agents.teams.get(team).is_some_and(|t| t.auto_assign) {
+        return Ok(None);
+    }
+    let f = facts(cb)?;
+    Ok(routing::best(&rank(cb, case, team, &f.loads, now)).map(|c| c.agent.clone()))
+}
+
 /// The team a case routes in: `--team`, else its own, else its type's.
 fn team_for(cb: &Casebook, case: &Case, given: Option<&str>) -> Result<String> {
     match given {
@@ -349,7 +364,12 @@ fn escalate_one(
             Some(n) => Some(n),
             // The top of a path (a team some other team escalates to): nowhere to go.
             // A team on no path only raises the level, as before paths existed.
-            None if cb.agents.teams.values().any(|t| t.next.as_deref() == Some(team)) => {
+            None if cb
+                .agents
+                .teams
+                .values()
+                .any(|t| t.next.as_deref() == Some(team)) =>
+            {
                 return Err(CmdError::user(format!(
                     "{} is at the top of its escalation path ({}); nothing was written",
                     file.case.id,
@@ -495,9 +515,19 @@ fn escalate_auto(env: &mut Env<'_>, dry_run: bool) -> Result<()> {
     for case in &open {
         let reports = clocks.evaluate(case, env.now, false);
         // One escalation per case and run: the first rule that applies and has not fired.
-        let Some(rule) = rules.iter().find(|r| {
-            !routing::fired(case, &r.name) && routing::rule_applies(r, case, &reports, env.now)
-        }) else {
+        let applies: Vec<_> = rules
+            .iter()
+            .filter(|r| routing::rule_applies(r, case, &reports, env.now))
+            .collect();
+        if applies.is_empty() {
+            continue;
+        }
+        // Whether a rule fired is in the full timeline (the cache keeps no rule names).
+        let full = cb.load_case(&case.id)?.case;
+        let Some(rule) = applies
+            .into_iter()
+            .find(|r| !routing::fired(&full, &r.name))
+        else {
             continue;
         };
         let to = match &rule.to {
@@ -637,7 +667,11 @@ fn replied_since(case: &Case, me: &str) -> bool {
     case.timeline
         .iter()
         .rev()
-        .find(|e| e.is_customer_message())
+        // (The clock cache keeps no bodies: a customer's comment or first message.)
+        .find(|e| {
+            e.actor_kind == crate::core::case::ActorKind::Customer
+                && matches!(e.kind.as_str(), "comment" | "created")
+        })
         .is_some_and(|e| mine.is_none_or(|m| e.at > m))
 }
 

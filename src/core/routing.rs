@@ -301,7 +301,10 @@ pub fn rule_applies(
         "replies" => {
             let mut waiting = 0;
             for e in &case.timeline {
-                if e.actor_kind == ActorKind::Customer && e.body.is_some() {
+                // (Timelines from the clock cache keep no bodies.)
+                if e.actor_kind == ActorKind::Customer
+                    && matches!(e.kind.as_str(), "comment" | "created")
+                {
                     waiting += 1;
                 } else if e.actor_kind == ActorKind::Agent
                     && e.kind == "comment"

@@ -113,6 +113,58 @@ impl Casebook {
             Err(e) => return Err(StoreError::io(&agents_path, e)),
         };
         let teams: Vec<String> = agents.teams.keys().cloned().collect();
+        // Names one file gives the other must exist there.
+        let unknown_team = |what: String, team: &str| StoreError::Settings {
+            file: config_path.clone(),
+            source: crate::core::error::SettingsError::new(format!(
+                "{what}: team {team:?} is not defined in agents.toml (teams: {})",
+                if teams.is_empty() {
+                    "none".to_string()
+                } else {
+                    teams.join(", ")
+                }
+            )),
+        };
+        for (ty, r) in &config.type_routes {
+            if let Some(t) = &r.team
+                && !agents.teams.contains_key(t)
+            {
+                return Err(unknown_team(format!("types.{ty}"), t));
+            }
+        }
+        for t in config.escalation.raise_priority.keys() {
+            if !agents.teams.contains_key(t) {
+                return Err(unknown_team("escalation.raise_priority".into(), t));
+            }
+        }
+        for r in &config.escalation.rules {
+            if let Some(t) = &r.to
+                && !agents.teams.contains_key(t)
+            {
+                return Err(unknown_team(format!("escalation rule {:?}", r.name), t));
+            }
+        }
+        if config.policy_error.is_none() {
+            for (h, a) in &agents.agents {
+                if let Some(c) = &a.calendar
+                    && !config.policy.calendars.contains_key(c)
+                {
+                    return Err(StoreError::Settings {
+                        file: agents_path.clone(),
+                        source: crate::core::error::SettingsError::new(format!(
+                            "agent {h:?}: calendar {c:?} is not defined in docket.toml (calendars: {})",
+                            config
+                                .policy
+                                .calendars
+                                .keys()
+                                .cloned()
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                    });
+                }
+            }
+        }
         crate::core::access::validate(&config.access, Some(&teams)).map_err(|source| {
             StoreError::Settings {
                 file: config_path.clone(),
