@@ -373,7 +373,7 @@ fn escalate_one(
                 return Err(CmdError::user(format!(
                     "{} is at the top of its escalation path ({}); nothing was written",
                     file.case.id,
-                    path_to(&cb.agents, team).join(" → ")
+                    path_of(&file.case, &cb.agents, team).join(" → ")
                 ))
                 .hint("name a team with --to TEAM, or give the team a `next` in agents.toml"));
             }
@@ -434,6 +434,29 @@ fn escalate_one(
         Ok(summary)
     })?;
     Ok(case)
+}
+
+/// The path a case climbed to `team`: the teams of its escalations, else the path that
+/// ends at `team`.
+fn path_of(case: &Case, agents: &crate::core::agents::Agents, team: &str) -> Vec<String> {
+    let mut path: Vec<String> = Vec::new();
+    for e in case.timeline.iter().filter(|e| e.kind == "escalated") {
+        if let Some(from) = e.extra.get("from_team").and_then(|v| v.as_str())
+            && path.last().map(String::as_str) != Some(from)
+        {
+            path.push(from.to_string());
+        }
+        if let Some(t) = &e.team
+            && path.last() != Some(t)
+        {
+            path.push(t.clone());
+        }
+    }
+    if path.last().map(String::as_str) == Some(team) {
+        path
+    } else {
+        path_to(agents, team)
+    }
 }
 
 /// The path that ends at `team`, from its first tier.

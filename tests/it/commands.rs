@@ -388,8 +388,14 @@ fn escalate_raises_the_level_with_a_reason_and_optional_team() {
         (Some("escalated"), Some(2))
     );
     assert_eq!(e["reason"], "Needs engineering");
-    env.ok(&["escalate", &id, "--reason", "Top"]);
-    let err = env.fails(&["escalate", &id, "--reason", "Beyond"], 2);
+    // engineering is the top of the support path: nowhere further without --to.
+    let err = env.fails(&["escalate", &id, "--reason", "Top"], 2);
+    assert!(err.contains("top of its escalation path"), "{err}");
+    env.ok(&["escalate", &id, "--reason", "Top", "--to", "fraud"]);
+    let err = env.fails(
+        &["escalate", &id, "--reason", "Beyond", "--to", "billing"],
+        2,
+    );
     assert!(err.contains("highest escalation level"), "{err}");
 }
 

@@ -36,6 +36,11 @@ skills = { cards = 2 }
 capacity = 8
 languages = ["en", "es"]
 
+[agents.gus]
+name = "Gus Old-Shape"
+team = "billing"
+skills = ["cards", "refunds"]
+
 [agents.fay]
 name = "Fay Wong"
 email = "fay@example.com"
@@ -87,12 +92,16 @@ fn the_old_agents_shape_still_loads_and_the_new_one_is_listed() {
     let env = setup();
     let v = env.json(&["agents"]);
     let rows = v.as_array().unwrap();
-    let alice = rows.iter().find(|r| r["agent"] == "alice").unwrap();
+    let gus = rows.iter().find(|r| r["agent"] == "gus").unwrap();
     assert_eq!(
-        alice["skills"]["cards"], 3,
+        gus["skills"]["cards"], 3,
         "a skill without a level is level 3"
     );
-    assert_eq!(alice["teams"], serde_json::json!(["support"]));
+    assert_eq!(
+        gus["teams"],
+        serde_json::json!(["billing"]),
+        "team = … is its first team"
+    );
     let dana = rows.iter().find(|r| r["agent"] == "dana").unwrap();
     assert_eq!(dana["capacity"], 2);
     assert_eq!(dana["available"], true);
