@@ -48,7 +48,7 @@ fn agents_with(me: &Identity) -> String {
     let handle = Agents::suggest_handle(&me.name, &me.email);
     let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
     format!(
-        "# Agents and teams of this casebook. An agent's handle (the table name) is what\n# `docket assign ID HANDLE` and `--as HANDLE` take; docket recognises you by your Git\n# email (or name) matching an agent here.\n\n[teams.support]\nname = \"Support\"\n\n[agents.{handle}]\nname = {}\nemail = {}\nteam = \"support\"\n",
+        "# Agents and teams of this casebook. An agent's handle (the table name) is what\n# `docket assign ID HANDLE` and `--as HANDLE` take; docket recognises you by your Git\n# email (or name) matching an agent here.\n\n[teams.support]\nname = \"Support\"\n\n[agents.{handle}]\nname = {}\nemail = {}\nteams = [\"support\"]\nskills = {{}}\ncapacity = 20\navailable = true\n",
         quote(&me.name),
         quote(&me.email)
     )

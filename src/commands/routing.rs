@@ -241,6 +241,7 @@ pub fn route(env: &mut Env<'_>, args: RouteArgs) -> Result<()> {
         .collect();
     todo.sort_by_key(|(c, _)| urgency(&cb, &clocks, c, env.now));
     let mut decisions = Vec::new();
+    let mut picks: Vec<(String, String, String)> = Vec::new();
     for (case, team) in todo {
         let ranked = rank(&cb, case, &team, &f.loads, env.now);
         let Some(best) = routing::best(&ranked).cloned() else {
@@ -260,20 +261,46 @@ pub fn route(env: &mut Env<'_>, args: RouteArgs) -> Result<()> {
             });
             continue;
         };
-        if !args.dry_run {
-            let op = crate::core::edit::Op::Assign(Some((best.agent.clone(), Some(team.clone()))));
-            super::edit_case(env, &cb, &case.id, op, None)?;
-        }
         // Capacity as it goes: the next case sees this one.
         let l = f.loads.entry(best.agent.clone()).or_default();
         l.open += 1;
         l.last_assigned = Some(env.now);
+        picks.push((case.id.clone(), best.agent.clone(), team.clone()));
         decisions.push(Decision {
             case: case.id.clone(),
             team: Some(team),
             agent: Some(best.agent.clone()),
             reason: best.reason.clone(),
         });
+    }
+    // One commit for the batch (one `Docket-Case:` trailer per case), made by docket's
+    // router (a system actor, like autoclose) under the lock, from the files as they are.
+    if !args.dry_run && !picks.is_empty() {
+        let session = cb.begin_write()?;
+        let mut edits = Vec::with_capacity(picks.len());
+        for (id, agent, team) in &picks {
+            let file = cb.load_for_write(id)?;
+            let mut case = file.case.clone();
+            if case.assignee.is_some() {
+                continue; // assigned meanwhile
+            }
+            let before = case.timeline.len();
+            let mut ctx = env.ctx(crate::core::case::Actor::system());
+            lifecycle::assign(&mut case, &mut ctx, Some((agent, Some(team))))?;
+            crate::core::merge::ensure_unique_ids(&mut case, before);
+            crate::core::merge::stamp_clocks(&mut case, before);
+            edits.push((file, case));
+        }
+        let n = edits.len();
+        let commit = session.save_cases(
+            &edits,
+            "assign",
+            &format!("route: {n} case{} assigned", if n == 1 { "" } else { "s" }),
+            env.now,
+        )?;
+        if let Some(w) = commit.warning {
+            env.ui.warn(w);
+        }
     }
     let assigned = decisions.iter().filter(|d| d.agent.is_some()).count();
     if env.json() {

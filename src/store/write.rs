@@ -135,6 +135,44 @@ impl WriteSession<'_> {
         )
     }
 
+    /// Writes several edited cases in one commit: `subject`, then one `Docket-Case:`
+    /// trailer per case and `Docket-Action: ACTION` (a batch such as `docket route`).
+    pub fn save_cases(
+        &self,
+        edits: &[(CaseFile, Case)],
+        action: &str,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Commit> {
+        let mut files = Vec::with_capacity(edits.len());
+        let mut trailers = String::new();
+        for (file, case) in edits {
+            let text = casefile::render_update(&file.text, &file.case, case).map_err(|e| {
+                StoreError::BadCase(super::cases::BadCase {
+                    path: file.path.clone(),
+                    problem: e.to_string(),
+                })
+            })?;
+            casefile::parse(&text).map_err(|e| {
+                StoreError::RoundTrip(RoundTripError {
+                    path: file.path.clone(),
+                    problem: e.to_string(),
+                })
+            })?;
+            self.check_access(Some(&file.case), case)?;
+            trailers.push_str(&format!("Docket-Case: {}\n", case.id));
+            files.push(FileWrite {
+                path: file.path.clone(),
+                content: text.into_bytes(),
+            });
+        }
+        self.commit(
+            &files,
+            &format!("{subject}\n\n{trailers}Docket-Action: {action}\n"),
+            now,
+        )
+    }
+
     /// Replaces a case file by `case` written afresh (a moved case's stub), in one
     /// commit `<action> <ID>: <summary>`.
     pub fn replace_case(

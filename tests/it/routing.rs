@@ -244,7 +244,19 @@ fn route_goes_most_urgent_first_and_respects_capacity_across_the_batch() {
         .collect();
     // dana (best) takes two, up to her capacity; eli the third.
     assert_eq!(who, ["dana", "dana", "eli"]);
-    assert_eq!(env.commit_count(), commits + 3, "one commit per case");
+    assert_eq!(env.commit_count(), commits + 1, "one commit for the batch");
+    let body = env.git(&["log", "-1", "--format=%B"]);
+    assert!(body.starts_with("route: 3 cases assigned"), "{body}");
+    for id in [&low, &high, &mid] {
+        assert!(body.contains(&format!("Docket-Case: {id}")), "{body}");
+    }
+    assert!(body.contains("Docket-Action: assign"), "{body}");
+    assert_eq!(env.status(), "");
+    // Nothing left: a second run assigns nothing and commits nothing.
+    let again = env.json(&["route"]);
+    assert_eq!(again.as_array().unwrap().len(), 0);
+    assert_eq!(env.commit_count(), commits + 1);
+    assert_eq!(env.json(&["verify"])["clean"], true);
     assert_eq!(env.show(&low)["assignee"], "eli");
 }
 
