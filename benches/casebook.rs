@@ -112,6 +112,15 @@ fn generate(dir: &Path, n: usize) -> Vec<String> {
             t += Span::minutes(5 + rng.below(600) as i64);
             Ctx::new(Actor::agent(agent), t, rng.next())
         };
+        // One case in ten waits unassigned in support's queue (what `route` works on).
+        if i % 10 == 0 {
+            case.team = Some("support".into());
+            let path = dir.join(casefile::path_for(&case.id));
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, casefile::render_new(&case)).unwrap();
+            ids.push(case.id);
+            continue;
+        }
         lifecycle::assign(&mut case, &mut step(&mut rng), Some((agent, None))).unwrap();
         for _ in 0..rng.below(4) {
             lifecycle::comment(
@@ -156,6 +165,10 @@ fn generate(dir: &Path, n: usize) -> Vec<String> {
         std::fs::write(&path, casefile::render_new(&case)).unwrap();
         ids.push(case.id);
     }
+    // Room for everyone: the template's capacities (20) are for a small team.
+    let agents = dir.join("agents.toml");
+    let text = std::fs::read_to_string(&agents).unwrap();
+    std::fs::write(&agents, text.replace("capacity = 20", "capacity = 100000")).unwrap();
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-q", "-m", "generated cases"]);
     ids
@@ -553,6 +566,41 @@ fn main() {
         println!(
             "| sla, cold (first run, builds the cache) | {} | | |",
             ms(sla_cold)
+        );
+        let queue = median(
+            (0..a.runs)
+                .map(|_| time(docket(&dir, &["queue", "--team", "support"])))
+                .collect(),
+        );
+        let mine = median(
+            (0..a.runs)
+                .map(|_| time(docket(&dir, &["--as", "alice", "mine"])))
+                .collect(),
+        );
+        let agents = median((0..a.runs).map(|_| time(docket(&dir, &["agents"]))).collect());
+        let unassigned = n / 10;
+        let route = time(docket(&dir, &["route", "-q"]));
+        println!(
+            "| queue --team support ({unassigned} unassigned + the team's cases) (vs {scan_name}) | {} | {} | {:.2}× |",
+            ms(queue),
+            ms(scan),
+            ratio(queue, scan)
+        );
+        println!(
+            "| mine (alice's open cases) (vs {scan_name}) | {} | {} | {:.2}× |",
+            ms(mine),
+            ms(scan),
+            ratio(mine, scan)
+        );
+        println!(
+            "| agents (loads from every case) (vs {scan_name}) | {} | {} | {:.2}× |",
+            ms(agents),
+            ms(scan),
+            ratio(agents, scan)
+        );
+        println!(
+            "| route: {unassigned} unassigned cases ranked and assigned, one commit | {} | | |",
+            ms(route)
         );
         let commits = 5 * n;
         let t = Instant::now();
