@@ -577,7 +577,11 @@ fn main() {
                 .map(|_| time(docket(&dir, &["--as", "alice", "mine"])))
                 .collect(),
         );
-        let agents = median((0..a.runs).map(|_| time(docket(&dir, &["agents"]))).collect());
+        let agents = median(
+            (0..a.runs)
+                .map(|_| time(docket(&dir, &["agents"])))
+                .collect(),
+        );
         let unassigned = n / 10;
         let route = time(docket(&dir, &["route", "-q"]));
         println!(

@@ -239,7 +239,7 @@ pub fn run(env: &mut Env<'_>, args: DemoArgs) -> Result<()> {
         }
     ));
     env.status(format!(
-        "Try: cd {} && docket list --open && docket sla && docket guide list && docket verify\n(or export DOCKET_DIR={})",
+        "Try: cd {} && docket list --open && docket sla && docket queue --team support && docket agents && docket guide list && docket verify\n(or export DOCKET_DIR={})",
         cb.dir.display(),
         cb.dir.display()
     ));

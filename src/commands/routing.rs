@@ -756,7 +756,9 @@ pub fn agents(env: &mut Env<'_>, args: AgentsArgs) -> Result<()> {
         return agents_set(env, set);
     }
     let cb = env.casebook()?;
-    let f = facts(&cb)?;
+    // Loads only (no "last assigned"): the summaries are enough.
+    let (cases, _) = cb.summaries()?;
+    let loads = routing::loads(&cases.iter().collect::<Vec<_>>());
     let rows: Vec<AgentRow<'_>> = cb
         .agents
         .agents
@@ -767,7 +769,7 @@ pub fn agents(env: &mut Env<'_>, args: AgentsArgs) -> Result<()> {
             teams: &a.teams,
             available: a.is_available(env.now),
             away_until: a.away_until,
-            load: f.loads.get(h).map_or(0, |l| l.open),
+            load: loads.get(h).map_or(0, |l| l.open),
             capacity: a.capacity,
             skills: &a.skills,
             languages: &a.languages,
