@@ -436,3 +436,35 @@ fn settings_that_name_missing_teams_or_calendars_are_errors() {
     let err = env.fails(&["list"], 2);
     assert!(err.contains("calendar \"mars\""), "{err}");
 }
+
+#[test]
+fn an_agent_outside_its_working_hours_is_dropped() {
+    let mut env = setup();
+    let agents = env.dir.join("agents.toml");
+    let text = std::fs::read_to_string(&agents).unwrap();
+    std::fs::write(
+        &agents,
+        text.replace("capacity = 2\n", "capacity = 2\ncalendar = \"business\"\n"),
+    )
+    .unwrap();
+    env.git(&["commit", "-qam", "dana works office hours"]);
+    // Saturday 2026-11-21: dana is off, eli (no calendar) takes it.
+    env.now = "2026-11-21T10:00:00Z".into();
+    let id = env.create("Weekend", &[]);
+    let v = env.json(&["assign", &id, "--auto", "--team", "tier1", "--explain"]);
+    assert_eq!(v["chosen"], "eli", "{v}");
+    let dana = v["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["agent"] == "dana")
+        .unwrap()
+        .clone();
+    assert_eq!(dana["kept"], false);
+    assert_eq!(dana["reason"], "outside working hours (calendar business)");
+    // Monday morning she is back, and the better match.
+    env.now = "2026-11-23T10:00:00Z".into();
+    let id = env.create("Monday", &[]);
+    let v = env.json(&["assign", &id, "--auto", "--team", "tier1"]);
+    assert_eq!(v["assignee"], "dana", "{v}");
+}
