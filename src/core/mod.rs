@@ -18,6 +18,7 @@ pub mod keys;
 pub mod lifecycle;
 pub mod merge;
 pub mod query;
+pub mod report;
 pub mod routing;
 pub mod sla;
 pub mod verify;
