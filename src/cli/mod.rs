@@ -55,6 +55,7 @@ impl Cli {
             Command::Verify(a) => a.format.into(),
             Command::Move(a) => a.format.into(),
             Command::Deescalate(a) => a.format.into(),
+            Command::Report(a) => a.format.into(),
             Command::Route(a) => a.format.into(),
             Command::Queue(a) => a.format.into(),
             Command::Mine(a) => a.format.into(),
@@ -195,6 +196,47 @@ pub enum SlaFormat {
     Csv,
 }
 
+/// `--format` of `docket report`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReportFormat {
+    /// A compact summary (sparklines on a terminal)
+    #[default]
+    Table,
+    /// JSON (stable field names, documented in the README)
+    Json,
+    /// Comma-separated values: group, metric, value
+    Csv,
+    /// Markdown tables, e.g. for a CI job summary
+    Markdown,
+    /// One self-contained HTML page with SVG charts
+    Html,
+}
+
+impl From<ReportFormat> for Format {
+    fn from(f: ReportFormat) -> Format {
+        match f {
+            ReportFormat::Table => Format::Table,
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Csv => Format::Csv,
+            ReportFormat::Markdown => Format::Markdown,
+            ReportFormat::Html => Format::Html,
+        }
+    }
+}
+
+/// `--by` of `docket report`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportBy {
+    Team,
+    Agent,
+    Channel,
+    Type,
+    Priority,
+    Account,
+    Week,
+    Month,
+}
+
 /// `--format` of `docket guide show`.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum GraphFormat {
@@ -331,6 +373,12 @@ pub enum Command {
         after_help = "The case goes to DIR's casebook with its whole timeline; here a stub stays (same ID\nand title, cancelled, one `moved` event naming where it went). Git history here\nstill holds what was moved: see the README on confidentiality.\n\nExamples:\n  docket move DK-4F --to ../confidential"
     )]
     Move(MoveArgs),
+    /// Response and resolution times, SLA attainment, backlog, CSAT: tables, data, charts
+    #[command(
+        long_about = "Response and resolution times, SLA attainment, backlog, CSAT: tables, data, charts.\n\nMetrics (for the period, and each group with --by):\n  volume: cases created; state changes to resolved, closed, cancelled; reopened (back to open from resolved, closed or cancelled)\n  backlog: cases new, open or awaiting info at the end of the period, by age (<1d, 1-3d, 3-7d, 7-30d, >30d) and state\n  first response: creation to the first customer-visible agent comment (or an agent's resolution), for cases first answered in the period: median, p90, mean; with --calendar also in business time\n  resolution: creation to the first resolved, for cases first resolved in the period\n  SLA attainment: per SLA, clocks achieved or breached in the period, running at its end, cancelled in it; attainment = achieved / (achieved + breached)\n  quality: CSAT of closes in the period (average, 1-5); first-contact resolution (no customer message between the first answer and the resolution); reopen rate; escalation and guide rates of the cases created in the period",
+        after_help = "Examples:\n  docket report                                  # the last 30 days\n  docket report --since 2026-10-01 --until 2026-11-01 --by team\n  docket report --format html -o report.html\n  docket report --at 2026-11-01T00:00:00Z --since 2026-10-01 --until 2026-11-01   # as it stood then"
+    )]
+    Report(ReportArgs),
     /// Send an escalated case back to the team it came from, one level down
     Deescalate(DeescalateArgs),
     /// Assign every unassigned open case to the best agent, most urgent first (cron, CI)
@@ -670,6 +718,31 @@ pub struct AutocloseArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: TextFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Start of the period: a date (2026-11-01), a time (RFC 3339) or -DURATION (-30d); default 30 days before --until
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// End of the period (exclusive), same forms; default now (or --at)
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Split by this
+    #[arg(long, value_enum)]
+    pub by: Option<ReportBy>,
+    /// Compute as the casebook stood then (later events ignored)
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Also give times in business time by this calendar of docket.toml
+    #[arg(long, value_name = "NAME")]
+    pub calendar: Option<String>,
+    /// Write the report to this file instead of stdout
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ReportFormat,
 }
 
 #[derive(Args, Debug)]

@@ -15,6 +15,7 @@ mod list;
 mod log;
 mod merge_file;
 mod relocate;
+mod report;
 mod routing;
 mod show;
 mod sla;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli, ui: &mut Ui) -> Result<()> {
         Command::Comment(args) => edit::comment(env, args),
         Command::Escalate(args) => routing::escalate(env, args),
         Command::Deescalate(args) => routing::deescalate(env, args),
+        Command::Report(args) => report::run(env, args),
         Command::Route(args) => routing::route(env, args),
         Command::Queue(args) => routing::queue(env, args),
         Command::Mine(args) => routing::mine(env, args),

@@ -11,6 +11,7 @@ pub mod json;
 pub mod list;
 pub mod log;
 pub mod prompt;
+pub mod report;
 pub mod routing;
 pub mod sla;
 pub mod style;
@@ -37,6 +38,7 @@ pub enum Format {
     Github,
     Csv,
     Dot,
+    Html,
 }
 
 impl Format {

@@ -29,7 +29,7 @@ pub fn write(
         Format::Github => github(rows, case_file),
         Format::Csv => csv(rows),
         Format::Tsv => tsv(rows),
-        Format::Table | Format::Dot => table(rows, width, style),
+        Format::Table | Format::Dot | Format::Html => table(rows, width, style),
     };
     // Case text in the table is escaped for the terminal; machine formats keep it exact.
     out.write_all(text.as_bytes())

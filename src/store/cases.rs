@@ -176,6 +176,20 @@ impl Casebook {
     }
 
     /// Resolves `query` and reads that case.
+    /// Every case with its whole timeline (what `report` reads), and the files that could
+    /// not be read.
+    pub fn all_cases(&self) -> Result<(Vec<Case>, Vec<BadCase>)> {
+        let mut cases = Vec::new();
+        let mut bad = Vec::new();
+        for (path, _) in self.case_files()? {
+            match self.read_case_file(&path) {
+                Ok(f) => cases.push(f.case),
+                Err(b) => bad.push(b),
+            }
+        }
+        Ok((cases, bad))
+    }
+
     pub fn load_case(&self, query: &str) -> Result<CaseFile> {
         let id = self.resolve_id(query)?;
         self.read_case_file(&casefile::path_for(&id))

@@ -19,6 +19,7 @@ mod generated;
 mod guide;
 mod hardening;
 mod policy;
+mod report;
 mod routing;
 mod shell;
 mod sla;
