@@ -435,31 +435,54 @@ pub fn report(all: &[Case], clocks: &Clocks<'_>, o: &Options<'_>) -> Report {
             groups.push(Group { key, metrics });
         }
     }
-    let mut weekly = Vec::new();
-    let mut start = week_start(o.since);
+    // The weekly series in one pass over the cases: each case's state changes once,
+    // then counted into every week it spans.
+    let first = week_start(o.since);
+    let mut weekly: Vec<Week> = Vec::new();
+    let mut start = first;
     while start < o.until {
-        let end = (start + Duration::weeks(1)).min(o.until);
-        let from = start.max(o.since);
-        let created = refs
-            .iter()
-            .filter(|c| c.created_at >= from && c.created_at < end)
-            .count() as u64;
-        let resolved = refs
-            .iter()
-            .flat_map(|c| c.timeline.iter())
-            .filter(|e| to_state(e, "resolved") && e.at >= from && e.at < end)
-            .count() as u64;
-        let backlog = refs
-            .iter()
-            .filter(|c| super::sla::state_at(c, end).is_some_and(is_backlog))
-            .count() as u64;
         weekly.push(Week {
             start,
-            created,
-            resolved,
-            backlog,
+            created: 0,
+            resolved: 0,
+            backlog: 0,
         });
         start += Duration::weeks(1);
+    }
+    let week_end = |i: usize| (first + Duration::weeks(i as i64 + 1)).min(o.until);
+    let index = |t: DateTime<Utc>| -> Option<usize> {
+        (t >= o.since && t < o.until).then(|| ((t - first).num_seconds() / (7 * 86_400)) as usize)
+    };
+    for c in &refs {
+        if let Some(i) = index(c.created_at) {
+            weekly[i].created += 1;
+        }
+        let mut states = vec![(c.created_at, State::New)];
+        for e in &c.timeline {
+            if e.kind == "state"
+                && let Some(s) = e.to.as_deref().and_then(State::parse)
+            {
+                states.push((e.at.max(c.created_at), s));
+                if s == State::Resolved
+                    && let Some(i) = index(e.at)
+                {
+                    weekly[i].resolved += 1;
+                }
+            }
+        }
+        let mut k = 0;
+        for (i, w) in weekly.iter_mut().enumerate() {
+            let end = week_end(i);
+            if c.created_at > end {
+                continue;
+            }
+            while k + 1 < states.len() && states[k + 1].0 <= end {
+                k += 1;
+            }
+            if is_backlog(states[k].1) {
+                w.backlog += 1;
+            }
+        }
     }
     Report {
         since: o.since,
