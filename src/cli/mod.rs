@@ -299,7 +299,7 @@ pub enum Command {
         after_help = "Examples:\n  docket init support\n  docket init            # the current folder"
     )]
     Init(InitArgs),
-    /// Build a sample casebook with a dozen cases and list them
+    /// Build a sample casebook (16 cases over four weeks) and list them
     Demo(DemoArgs),
     /// Open a new case and print its ID
     #[command(

@@ -1,4 +1,4 @@
-//! `docket demo`: a sample casebook with a dozen cases from several channels, at several
+//! `docket demo`: a sample casebook with sixteen cases over four weeks from several channels, at several
 //! points of their lifecycle, with history spread over the last five days. The story is
 //! data (`templates/demo.toml`); every step is the same [`Op`] the commands commit, as a
 //! real commit authored by the agent who acts, dated at the step's (past) time.
@@ -194,7 +194,9 @@ pub fn run(env: &mut Env<'_>, args: DemoArgs) -> Result<()> {
         name: "Docket demo".into(),
         email: "demo@example.com".into(),
     };
-    let start = env.now - Duration::hours(130);
+    // The casebook begins before its oldest case came in.
+    let oldest = story.case.iter().map(|c| c.age_hours).max().unwrap_or(0);
+    let start = env.now - Duration::hours(oldest + 12);
     let (cb, _) = super::init::init_casebook(dir, "DK", start, Some(demo))?;
     for case in &story.case {
         play(env.ui, &cb, case, env.now)?;
@@ -239,7 +241,7 @@ pub fn run(env: &mut Env<'_>, args: DemoArgs) -> Result<()> {
         }
     ));
     env.status(format!(
-        "Try: cd {} && docket list --open && docket sla && docket queue --team support && docket agents && docket guide list && docket verify\n(or export DOCKET_DIR={})",
+        "Try: cd {} && docket list --open && docket sla && docket queue --team support && docket agents && docket report && docket guide list && docket verify\n(or export DOCKET_DIR={})",
         cb.dir.display(),
         cb.dir.display()
     ));
@@ -253,7 +255,7 @@ mod tests {
     #[test]
     fn the_story_parses_and_every_step_makes_one_edit() {
         let story: Story = toml::from_str(STORY).unwrap();
-        assert_eq!(story.case.len(), 12);
+        assert_eq!(story.case.len(), 16);
         for c in &story.case {
             for s in &c.steps {
                 let edits = [
