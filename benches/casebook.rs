@@ -11,6 +11,8 @@
 //!   of the same kind of change (append to one case file) on the same repository;
 //! - `docket list --open` and `docket sla` (warm cache, and cold) against a plain read of
 //!   every case file (`rg` when installed, else `cat` through `find`);
+//! - `docket queue`, `mine`, `agents` and `report` against the same plain read, and
+//!   `docket route` over the unassigned tenth of the cases;
 //! - `docket verify` over a history of 5 commits per case (first run, and second run from
 //!   its cache) against `git log --name-only` over the same history.
 
@@ -581,6 +583,41 @@ fn main() {
             (0..a.runs)
                 .map(|_| time(docket(&dir, &["agents"])))
                 .collect(),
+        );
+        let report = median(
+            (0..a.runs.min(7))
+                .map(|_| time(docket(&dir, &["report", "--since", "2026-01-01"])))
+                .collect(),
+        );
+        let report_html = median(
+            (0..a.runs.min(7))
+                .map(|_| {
+                    time(docket(
+                        &dir,
+                        &[
+                            "report",
+                            "--since",
+                            "2026-01-01",
+                            "--format",
+                            "html",
+                            "-o",
+                            "report.html",
+                        ],
+                    ))
+                })
+                .collect(),
+        );
+        println!(
+            "| report since 2026-01-01 (vs {scan_name}) | {} | {} | {:.2}× |",
+            ms(report),
+            ms(scan),
+            ratio(report, scan)
+        );
+        println!(
+            "| report --format html (vs {scan_name}) | {} | {} | {:.2}× |",
+            ms(report_html),
+            ms(scan),
+            ratio(report_html, scan)
         );
         let unassigned = n / 10;
         let route = time(docket(&dir, &["route", "-q"]));

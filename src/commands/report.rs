@@ -98,7 +98,7 @@ pub fn run(env: &mut Env<'_>, args: ReportArgs) -> Result<()> {
         Some(path) => {
             let mut buf: Vec<u8> = Vec::new();
             crate::render::report::write(&mut buf, format, &r, false)?;
-            crate::store::fsutil::atomic_write(path, &buf)?;
+            crate::store::fsutil::write_output(path, &buf)?;
             env.status(format!("Wrote {}", path.display()));
         }
         None => {

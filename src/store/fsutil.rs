@@ -65,6 +65,29 @@ pub fn atomic_write_via(tmp_dir: &Path, path: &Path, content: &[u8]) -> Result<(
     }
 }
 
+/// Writes a command's output file (`report -o FILE`): a new or regular file is replaced
+/// atomically; a device, pipe or link (`/dev/stdout`, a FIFO) is written through, never
+/// replaced; a folder is refused.
+pub fn write_output(path: &Path, content: &[u8]) -> Result<()> {
+    use std::io::Write as _;
+    let meta = std::fs::symlink_metadata(path);
+    match meta {
+        Ok(m) if m.is_dir() => Err(io_error(
+            path,
+            std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a folder"),
+        )),
+        Ok(m) if !m.is_file() => {
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(path)
+                .map_err(|e| io_error(path, e))?;
+            f.write_all(content).map_err(|e| io_error(path, e))
+        }
+        _ => atomic_write(&absolute(path)?, content),
+    }
+}
+
 pub fn io_error(path: &Path, e: std::io::Error) -> StoreError {
     StoreError::io(path, e)
 }

@@ -262,3 +262,17 @@ fn the_demo_casebook_reports() {
     assert!(weeks_with_cases >= 4, "{r}");
     assert!(r["total"]["quality"]["csat_responses"].as_u64().unwrap() > 0);
 }
+
+#[test]
+fn output_goes_to_a_relative_file_a_device_or_refuses_a_folder() {
+    let env = casebook();
+    env.ok(&["report", "--format", "json", "-o", "r.json"]);
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(env.dir.join("r.json")).unwrap()).unwrap();
+    assert!(v["total"].is_object());
+    // A device is written through, never replaced.
+    env.ok(&["report", "-o", "/dev/null"]);
+    assert!(!std::fs::symlink_metadata("/dev/null").unwrap().is_file());
+    let err = env.fails(&["report", "-o", env.tmp.path().to_str().unwrap()], 2);
+    assert!(err.contains("folder"), "{err}");
+}
