@@ -71,7 +71,7 @@ pub fn run(env: &mut Env<'_>, args: ReportArgs) -> Result<()> {
         },
         None => None,
     };
-    let (cases, bad) = cb.all_cases()?;
+    let (cases, bad) = cb.report_cases()?;
     for b in &bad {
         env.ui
             .error_row(format!("{}: {}; left out of the report", b.path, b.problem));

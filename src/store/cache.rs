@@ -18,7 +18,7 @@ use super::Casebook;
 use super::cases::{BadCase, Stamp};
 use crate::core::case::{Actor, ActorKind, Case, Event, State, Visibility};
 
-const MAGIC: &[u8; 8] = b"DKTCACH6";
+const MAGIC: &[u8; 8] = b"DKTCACH7";
 
 struct Entry {
     path: String,
@@ -68,6 +68,8 @@ struct StoredEvent {
     from: Option<String>,
     to: Option<String>,
     team: Option<String>,
+    channel: Option<String>,
+    csat: Option<u8>,
 }
 
 impl Stored {
@@ -116,6 +118,8 @@ impl Stored {
                     from: e.from.clone(),
                     to: e.to.clone(),
                     team: e.team.clone(),
+                    channel: e.channel.clone(),
+                    csat: e.csat,
                 })
                 .collect(),
         }
@@ -140,6 +144,8 @@ impl Stored {
             e.from = s.from;
             e.to = s.to;
             e.team = s.team;
+            e.channel = s.channel;
+            e.csat = s.csat;
             timeline.push(e);
         }
         Some(Entry {
@@ -247,6 +253,39 @@ impl Casebook {
                     l.from = e.from.clone();
                     l.to = e.to.clone();
                     l.team = e.team.clone();
+                    l
+                })
+                .collect();
+            lite
+        })
+    }
+
+    /// Every case with the timeline events `report` needs (times, kinds, actor kinds,
+    /// visibility, state changes, fields, teams, channels, CSAT; no ids, names, bodies or
+    /// reasons), from `.git/docket/report.bin`.
+    pub fn report_cases(&self) -> super::Result<(Vec<Case>, Vec<BadCase>)> {
+        self.cached("report.bin", |c: &Case| {
+            let mut lite = c.summary();
+            lite.timeline = c
+                .timeline
+                .iter()
+                .map(|e| {
+                    let mut l = Event::new(
+                        String::new(),
+                        e.at,
+                        &Actor {
+                            name: String::new(),
+                            kind: e.actor_kind,
+                        },
+                        &e.kind,
+                    );
+                    l.visibility = e.visibility;
+                    l.field = e.field.clone();
+                    l.from = e.from.clone();
+                    l.to = e.to.clone();
+                    l.team = e.team.clone();
+                    l.channel = e.channel.clone();
+                    l.csat = e.csat;
                     l
                 })
                 .collect();

@@ -276,3 +276,28 @@ fn output_goes_to_a_relative_file_a_device_or_refuses_a_folder() {
     let err = env.fails(&["report", "-o", env.tmp.path().to_str().unwrap()], 2);
     assert!(err.contains("folder"), "{err}");
 }
+
+#[test]
+fn the_report_cache_never_answers_for_a_changed_case() {
+    let env = casebook();
+    let args = ["report", "--since", "2026-11-01", "--until", "2026-11-21"];
+    let before = env.json(&args);
+    assert!(env.dir.join(".git/docket/report.bin").exists());
+    let open = env.json(&["list", "--open"]);
+    let id = open
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["state"] == "open")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env.ok(&["resolve", &id, "--resolution", "Done"]);
+    let after = env.json(&args);
+    let n = |r: &Value| r["total"]["volume"]["resolved"].as_u64().unwrap();
+    assert_eq!(n(&after), n(&before) + 1);
+    // A damaged cache is rebuilt, never believed.
+    std::fs::write(env.dir.join(".git/docket/report.bin"), b"DKTCACH7garbage").unwrap();
+    assert_eq!(env.json(&args), after);
+}
