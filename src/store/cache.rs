@@ -293,10 +293,55 @@ impl Casebook {
         })
     }
 
+    /// Parses the files of `todo` (in order) with `keep` applied, split over the cores.
+    fn parse_many(
+        &self,
+        todo: &[(usize, &str)],
+        keep: &(impl Fn(&Case) -> Case + Sync),
+    ) -> super::Result<Vec<std::result::Result<Case, BadCase>>> {
+        let mut checked = Vec::with_capacity(todo.len());
+        for (_, path) in todo {
+            checked.push((*path, self.check_inside(path).map(|()| self.abs(path))));
+        }
+        let threads = if todo.len() < 64 {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(8)
+        };
+        let chunk = todo.len().div_ceil(threads).max(1);
+        let out = std::thread::scope(|s| {
+            let handles: Vec<_> = checked
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|(path, abs)| match abs {
+                                Ok(abs) => {
+                                    super::cases::parse_file(abs, path).map(|f| keep(&f.case))
+                                }
+                                Err(e) => Err(BadCase {
+                                    path: path.to_string(),
+                                    problem: e.to_string(),
+                                }),
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        Ok(out)
+    }
+
     fn cached(
         &self,
         file: &str,
-        keep: impl Fn(&Case) -> Case,
+        keep: impl Fn(&Case) -> Case + Sync,
     ) -> super::Result<(Vec<Case>, Vec<BadCase>)> {
         let cache_path = self.private_dir().join(file);
         // Decode the cache while the case files are listed and stat'ed.
@@ -315,7 +360,9 @@ impl Casebook {
         });
         let files = files?;
         let mut dirty = cached.len() != files.len();
-        let mut fresh: Vec<Entry> = Vec::with_capacity(files.len());
+        // What the cache still answers for, and the files to parse again.
+        let mut slots: Vec<std::result::Result<Entry, (String, Stamp)>> =
+            Vec::with_capacity(files.len());
         let mut bad = Vec::new();
         let mut old = cached.into_iter().peekable();
         for (path, meta) in files {
@@ -336,17 +383,33 @@ impl Casebook {
             if let Some(entry) = old.next_if(|e| e.path == path)
                 && entry.stamp == st
             {
-                fresh.push(entry);
+                slots.push(Ok(entry));
                 continue;
             }
             dirty = true;
-            match self.read_case_file(&path) {
-                Ok(file) => fresh.push(Entry {
-                    path,
-                    stamp: st,
-                    case: Box::new(keep(&file.case)),
-                }),
-                Err(b) => bad.push(b),
+            slots.push(Err((path, st)));
+        }
+        // Parse what changed on every core (a cold run parses every file).
+        let todo: Vec<(usize, &str)> = slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.as_ref().err().map(|(p, _)| (i, p.as_str())))
+            .collect();
+        let parsed = self.parse_many(&todo, &keep)?;
+        let mut fresh: Vec<Entry> = Vec::with_capacity(slots.len());
+        let mut parsed = parsed.into_iter();
+        for slot in slots {
+            match slot {
+                Ok(entry) => fresh.push(entry),
+                Err((path, stamp)) => match parsed.next() {
+                    Some(Ok(case)) => fresh.push(Entry {
+                        path,
+                        stamp,
+                        case: Box::new(case),
+                    }),
+                    Some(Err(b)) => bad.push(b),
+                    None => {}
+                },
             }
         }
         if dirty || old.next().is_some() {

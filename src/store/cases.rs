@@ -253,7 +253,10 @@ impl Stamp {
 
 /// Reads and parses the case file at `abs` (named `path` in messages), once its folders
 /// were checked.
-fn parse_file(abs: &std::path::Path, path: &str) -> std::result::Result<CaseFile, BadCase> {
+pub(super) fn parse_file(
+    abs: &std::path::Path,
+    path: &str,
+) -> std::result::Result<CaseFile, BadCase> {
     let bad = |problem: String| BadCase {
         path: path.to_string(),
         problem,
