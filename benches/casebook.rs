@@ -402,6 +402,8 @@ struct Args {
     dir: PathBuf,
     /// Keep the generated history (`--keep`) to profile `verify` on it.
     keep: bool,
+    /// Skip the verify history and sync rows (`--no-history`), for large sizes.
+    no_history: bool,
 }
 
 fn args() -> Args {
@@ -410,6 +412,7 @@ fn args() -> Args {
         runs: 21,
         dir: std::env::temp_dir().join("docket-bench"),
         keep: false,
+        no_history: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -425,6 +428,7 @@ fn args() -> Args {
             }
             "--runs" => a.runs = it.next().expect("--runs N").parse().expect("a number"),
             "--keep" => a.keep = true,
+            "--no-history" => a.no_history = true,
             "--dir" => a.dir = PathBuf::from(it.next().expect("--dir DIR")),
             _ => {} // cargo bench passes --bench
         }
@@ -643,6 +647,10 @@ fn main() {
             "| route: {unassigned} unassigned cases ranked and assigned, one commit | {} | | |",
             ms(route)
         );
+        if a.no_history {
+            println!();
+            continue;
+        }
         let commits = 5 * n;
         let t = Instant::now();
         let hist = history(&dir, n, commits);
