@@ -170,12 +170,8 @@ impl<'a> Env<'a> {
             handles.push(h.to_string());
         }
         handles.iter().all(|h| {
-            let team = cb
-                .agents
-                .resolve(h)
-                .ok()
-                .and_then(|(_, a)| a.team.as_deref());
-            crate::core::access::sees_internal_notes(rules, team)
+            let teams: &[String] = cb.agents.resolve(h).map_or(&[], |(_, a)| &a.teams);
+            crate::core::access::sees_internal_notes(rules, teams)
         })
     }
 

@@ -197,32 +197,40 @@ pub fn action_of(e: &Event) -> Option<&'static str> {
     })
 }
 
-/// The rules of `team`, with their index.
-fn rules_of<'a>(rules: &'a [Rule], team: &str) -> Vec<(usize, &'a Rule)> {
+/// The rules of any of `teams`, with their index.
+fn rules_of<'a>(rules: &'a [Rule], teams: &[String]) -> Vec<(usize, &'a Rule)> {
     rules
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.team.eq_ignore_ascii_case(team))
+        .filter(|(_, r)| teams.iter().any(|t| r.team.eq_ignore_ascii_case(t)))
         .collect()
 }
 
-/// Checks that `who` (an agent of `team`, or of no team) may add `events` to the case,
+/// Checks that `who` (an agent of `teams`, maybe none) may add `events` to the case,
 /// which reads `before` (absent for a new case) and `after` once they are added. A rule
 /// must cover the case both before and after (moving a case out of reach is an action on
 /// a case out of reach).
 pub fn check(
     rules: &[Rule],
     who: &str,
-    team: Option<&str>,
+    teams: &[String],
     before: Option<&Case>,
     after: &Case,
     events: &[Event],
 ) -> Result<(), Box<Denied>> {
-    let Some(team) = team else { return Ok(()) };
-    let mine = rules_of(rules, team);
+    // An agent is restricted when any of its teams has rules; any rule of those allows.
+    let mine = rules_of(rules, teams);
     if mine.is_empty() {
         return Ok(());
     }
+    let team = mine
+        .iter()
+        .map(|(_, r)| r.team.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let team = team.as_str();
     let covering: Vec<(usize, &Rule)> = mine
         .iter()
         .copied()
@@ -260,9 +268,9 @@ pub fn check(
     Ok(())
 }
 
-/// Whether agents of `team` see internal notes: not when a rule of their team says so.
-pub fn sees_internal_notes(rules: &[Rule], team: Option<&str>) -> bool {
-    team.is_none_or(|t| rules_of(rules, t).iter().all(|(_, r)| r.internal_notes))
+/// Whether an agent of `teams` sees internal notes: not when a rule of one of them says so.
+pub fn sees_internal_notes(rules: &[Rule], teams: &[String]) -> bool {
+    rules_of(rules, teams).iter().all(|(_, r)| r.internal_notes)
 }
 
 /// Removes internal notes from a case (for agents who may not read them).
@@ -277,6 +285,10 @@ mod tests {
     use crate::core::case::Actor;
     use crate::core::lifecycle::Ctx;
     use proptest::prelude::*;
+
+    fn t(team: &str) -> Vec<String> {
+        vec![team.to_string()]
+    }
 
     fn rule() -> Rule {
         Rule {
@@ -310,7 +322,7 @@ mod tests {
             check(
                 &rules,
                 "olga",
-                Some("acme-out"),
+                &t("acme-out"),
                 Some(&c),
                 &c,
                 std::slice::from_ref(&comment)
@@ -318,7 +330,7 @@ mod tests {
             .is_ok()
         );
         let prio = event("set", |e| e.field = Some("priority".into()));
-        let err = check(&rules, "olga", Some("acme-out"), Some(&c), &c, &[prio]).unwrap_err();
+        let err = check(&rules, "olga", &t("acme-out"), Some(&c), &c, &[prio]).unwrap_err();
         assert!(err.to_string().contains("may not priority"), "{err}");
         assert!(
             err.to_string().contains("access rule 1 (team acme-out)"),
@@ -328,7 +340,7 @@ mod tests {
         let err = check(
             &rules,
             "olga",
-            Some("acme-out"),
+            &t("acme-out"),
             Some(&other),
             &other,
             std::slice::from_ref(&comment),
@@ -340,14 +352,33 @@ mod tests {
             check(
                 &rules,
                 "al",
-                Some("tier1"),
+                &t("tier1"),
                 Some(&other),
                 &other,
                 std::slice::from_ref(&comment)
             )
             .is_ok()
         );
-        assert!(check(&rules, "al", None, Some(&other), &other, &[comment]).is_ok());
+        assert!(check(&rules, "al", &[], Some(&other), &other, &[comment]).is_ok());
+    }
+
+    #[test]
+    fn an_agent_in_several_teams_is_restricted_by_any_of_them() {
+        let rules = [rule()];
+        let c = case("globex");
+        let comment = event("comment", |_| {});
+        let both = vec!["support".to_string(), "acme-out".to_string()];
+        let err = check(
+            &rules,
+            "olga",
+            &both,
+            Some(&c),
+            &c,
+            std::slice::from_ref(&comment),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("team acme-out"), "{err}");
+        assert!(!sees_internal_notes(&rules, &both));
     }
 
     #[test]
@@ -363,7 +394,7 @@ mod tests {
             check(
                 &rules,
                 "olga",
-                Some("acme-out"),
+                &t("acme-out"),
                 Some(&before),
                 &after,
                 &[set]
@@ -386,8 +417,8 @@ mod tests {
         assert_eq!(action_of(&state("resolved", "closed")), Some("close"));
         let note = event("comment", |e| e.visibility = Some(Visibility::Internal));
         assert_eq!(action_of(&note), Some("note"));
-        assert!(!sees_internal_notes(&[rule()], Some("acme-out")));
-        assert!(sees_internal_notes(&[rule()], Some("tier1")));
+        assert!(!sees_internal_notes(&[rule()], &t("acme-out")));
+        assert!(sees_internal_notes(&[rule()], &t("tier1")));
     }
 
     #[test]

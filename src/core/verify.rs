@@ -277,12 +277,8 @@ pub fn check_change(
         let mut people: Vec<&str> = author_handle.into_iter().collect();
         people.extend(actors.iter().copied());
         for who in people {
-            let team = rules
-                .agents
-                .resolve(who)
-                .ok()
-                .and_then(|(_, a)| a.team.as_deref());
-            if let Err(denied) = access::check(rules.access, who, team, before_case, after, &owned)
+            let teams: &[String] = rules.agents.resolve(who).map_or(&[], |(_, a)| &a.teams);
+            if let Err(denied) = access::check(rules.access, who, teams, before_case, after, &owned)
             {
                 finding(Kind::Access, None, denied.to_string());
             }

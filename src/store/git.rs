@@ -241,11 +241,8 @@ impl WriteSession<'_> {
             people.push(h);
         }
         for who in people {
-            let team = agents
-                .resolve(who)
-                .ok()
-                .and_then(|(_, a)| a.team.as_deref());
-            crate::core::access::check(rules, who, team, before, after, &added)
+            let teams: &[String] = agents.resolve(who).map_or(&[], |(_, a)| &a.teams);
+            crate::core::access::check(rules, who, teams, before, after, &added)
                 .map_err(StoreError::Denied)?;
         }
         Ok(())
