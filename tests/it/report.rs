@@ -232,6 +232,25 @@ fn the_html_report_renders_in_a_headless_browser_when_one_is_installed() {
         .unwrap();
     let dom = String::from_utf8_lossy(&out.stdout);
     assert_eq!(dom.matches("<svg").count(), 6, "{dom}");
+    // And it paints: a screenshot of the page is an image with the charts in it.
+    let shot = env.tmp.path().join("report.png");
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--window-size=1000,2600",
+        ])
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", path.display()))
+        .output()
+        .unwrap();
+    let png = std::fs::read(&shot)
+        .unwrap_or_else(|_| panic!("no screenshot: {}", String::from_utf8_lossy(&out.stderr)));
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    // A blank page compresses to a few kilobytes; six charts with text do not.
+    assert!(png.len() > 30_000, "the screenshot is {} bytes", png.len());
 }
 
 #[test]
