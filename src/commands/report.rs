@@ -36,7 +36,8 @@ pub fn run(env: &mut Env<'_>, args: ReportArgs) -> Result<()> {
     };
     let until = match &args.until {
         Some(u) => parse_day("--until", u, at)?,
-        None => at,
+        // Up to and including now: what happened this very second counts.
+        None => at + Duration::nanoseconds(1),
     };
     let since = match &args.since {
         Some(s) => parse_day("--since", s, until)?,

@@ -320,3 +320,13 @@ fn the_report_cache_never_answers_for_a_changed_case() {
     std::fs::write(env.dir.join(".git/docket/report.bin"), b"DKTCACH7garbage").unwrap();
     assert_eq!(env.json(&args), after);
 }
+
+#[test]
+fn what_happened_just_now_is_in_the_default_period() {
+    let env = TestEnv::new();
+    let id = env.create("Right now", &["--from", "customer", "--body", "hi"]);
+    env.ok(&["comment", &id, "-m", "Hello"]);
+    let r = env.json(&["report"]);
+    assert_eq!(r["total"]["volume"]["created"], 1, "{r}");
+    assert_eq!(r["total"]["first_response"]["count"], 1);
+}
