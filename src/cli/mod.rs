@@ -722,11 +722,11 @@ pub struct AutocloseArgs {
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
-    /// Start of the period: a date (2026-11-01), a time (RFC 3339) or -DURATION (-30d); default 30 days before --until
-    #[arg(long, value_name = "DATE")]
+    /// Start of the period: a date (2026-11-01), a time (RFC 3339) or -DURATION (-30d: that long before now or --at); default 30 days before --until
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub since: Option<String>,
     /// End of the period (exclusive), same forms; default now (or --at)
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub until: Option<String>,
     /// Split by this
     #[arg(long, value_enum)]

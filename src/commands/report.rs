@@ -40,7 +40,7 @@ pub fn run(env: &mut Env<'_>, args: ReportArgs) -> Result<()> {
         None => at + Duration::nanoseconds(1),
     };
     let since = match &args.since {
-        Some(s) => parse_day("--since", s, until)?,
+        Some(s) => parse_day("--since", s, at)?,
         None => until - Duration::days(30),
     };
     if since >= until {
@@ -49,6 +49,14 @@ pub fn run(env: &mut Env<'_>, args: ReportArgs) -> Result<()> {
             crate::core::case::format_time(since),
             crate::core::case::format_time(until)
         )));
+    }
+    if until - since > Duration::days(366 * 100) {
+        return Err(CmdError::user(format!(
+            "the period from {} to {} is longer than 100 years",
+            crate::core::case::format_time(since),
+            crate::core::case::format_time(until)
+        ))
+        .hint("give a later --since"));
     }
     let empty = crate::core::sla::Policy::default();
     let policy = match cb.policy() {

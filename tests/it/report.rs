@@ -94,6 +94,12 @@ fn json_names_and_values() {
     assert!(err.contains("mars"), "{err}");
     let err = env.fails(&["report", "--since", "yesterday"], 2);
     assert!(err.contains("--since"), "{err}");
+    // Relative times count back from now; a period over 100 years is refused.
+    let rel = env.json(&["report", "--since", "-2d", "--until", "-1d"]);
+    assert_eq!(rel["since"], "2026-11-18T09:00:00Z");
+    assert_eq!(rel["until"], "2026-11-19T09:00:00Z");
+    let err = env.fails(&["report", "--since", "0001-01-01"], 2);
+    assert!(err.contains("longer than 100 years"), "{err}");
 }
 
 #[test]
