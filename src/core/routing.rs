@@ -246,6 +246,37 @@ pub fn loads(cases: &[&Case]) -> HashMap<String, Load> {
     out
 }
 
+/// After a case moved to `team` (escalated or sent back): the best agent there takes it
+/// when the team assigns automatically; otherwise an assignee who is not in the team lets
+/// it go, and it waits in the team's queue.
+pub fn reroute(
+    case: &mut Case,
+    ctx: &mut super::lifecycle::Ctx,
+    agents: &Agents,
+    team: &str,
+    best: Option<&str>,
+) -> Result<(), super::lifecycle::LifecycleError> {
+    let auto = agents.teams.get(team).is_some_and(|t| t.auto_assign);
+    match (auto, best) {
+        (true, Some(agent)) if case.assignee.as_deref() != Some(agent) => {
+            super::lifecycle::assign(case, ctx, Some((agent, Some(team))))
+        }
+        (true, Some(_)) => Ok(()),
+        _ => {
+            let stays = case
+                .assignee
+                .as_deref()
+                .and_then(|a| agents.agents.get(a))
+                .is_some_and(|a| a.in_team(team));
+            if case.assignee.is_some() && !stays {
+                super::lifecycle::assign(case, ctx, None)
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
 /// The team above `team` on its path (`next` in agents.toml).
 pub fn next_team(agents: &Agents, team: &str) -> Option<String> {
     agents.teams.get(team).and_then(|t| t.next.clone())

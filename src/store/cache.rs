@@ -218,6 +218,26 @@ fn encode(entries: &[Entry]) -> Vec<u8> {
     seal(MAGIC, &body)
 }
 
+/// An event with what clocks need: time, actor kind, kind, visibility, field, from, to,
+/// team (no id, actor name, body, reason or extra keys).
+fn lite_event(e: &Event) -> Event {
+    let mut l = Event::new(
+        String::new(),
+        e.at,
+        &Actor {
+            name: String::new(),
+            kind: e.actor_kind,
+        },
+        &e.kind,
+    );
+    l.visibility = e.visibility;
+    l.field = e.field.clone();
+    l.from = e.from.clone();
+    l.to = e.to.clone();
+    l.team = e.team.clone();
+    l
+}
+
 impl Casebook {
     /// Summaries (cases without their timelines) of every case in ID order, and the files
     /// that could not be read. Uses and refreshes the cache.
@@ -235,27 +255,7 @@ impl Casebook {
             if !c.state.is_open() {
                 return lite;
             }
-            lite.timeline = c
-                .timeline
-                .iter()
-                .map(|e| {
-                    let mut l = Event::new(
-                        String::new(),
-                        e.at,
-                        &Actor {
-                            name: String::new(),
-                            kind: e.actor_kind,
-                        },
-                        &e.kind,
-                    );
-                    l.visibility = e.visibility;
-                    l.field = e.field.clone();
-                    l.from = e.from.clone();
-                    l.to = e.to.clone();
-                    l.team = e.team.clone();
-                    l
-                })
-                .collect();
+            lite.timeline = c.timeline.iter().map(lite_event).collect();
             lite
         })
     }
@@ -270,20 +270,7 @@ impl Casebook {
                 .timeline
                 .iter()
                 .map(|e| {
-                    let mut l = Event::new(
-                        String::new(),
-                        e.at,
-                        &Actor {
-                            name: String::new(),
-                            kind: e.actor_kind,
-                        },
-                        &e.kind,
-                    );
-                    l.visibility = e.visibility;
-                    l.field = e.field.clone();
-                    l.from = e.from.clone();
-                    l.to = e.to.clone();
-                    l.team = e.team.clone();
+                    let mut l = lite_event(e);
                     l.channel = e.channel.clone();
                     l.csat = e.csat;
                     l
