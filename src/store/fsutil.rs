@@ -134,28 +134,37 @@ impl Lock {
 pub fn read_regular(path: &Path, max: u64) -> std::result::Result<String, FileProblem> {
     use std::io::Read;
     let io = |e: std::io::Error| FileProblem::Io(e.to_string());
-    let meta = std::fs::symlink_metadata(path).map_err(io)?;
-    if !meta.file_type().is_file() {
-        return Err(FileProblem::NotRegular);
-    }
-    let too_large = FileProblem::TooLarge(max / (1024 * 1024));
-    if meta.len() > max {
-        return Err(too_large);
-    }
-    let file = File::open(path).map_err(io)?;
-    // The file opened must be the one checked (not swapped for a link in between).
-    let opened = file.metadata().map_err(io)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if !opened.is_file() || opened.ino() != meta.ino() || opened.dev() != meta.dev() {
+    // The file opened must be the one checked (not swapped for a link in between). A
+    // docket writer replacing the file by rename between the two looks the same: check
+    // again (up to 100 times), before calling it anything but a regular file.
+    let mut attempt = 0;
+    let (file, opened) = loop {
+        attempt += 1;
+        let meta = std::fs::symlink_metadata(path).map_err(io)?;
+        if !meta.file_type().is_file() {
             return Err(FileProblem::NotRegular);
         }
-    }
-    #[cfg(not(unix))]
-    if !opened.is_file() {
-        return Err(FileProblem::NotRegular);
-    }
+        if meta.len() > max {
+            return Err(FileProblem::TooLarge(max / (1024 * 1024)));
+        }
+        let file = File::open(path).map_err(io)?;
+        let opened = file.metadata().map_err(io)?;
+        if !opened.is_file() {
+            return Err(FileProblem::NotRegular);
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            if opened.ino() != meta.ino() || opened.dev() != meta.dev() {
+                if attempt < 100 {
+                    continue;
+                }
+                return Err(FileProblem::NotRegular);
+            }
+        }
+        break (file, opened);
+    };
+    let too_large = FileProblem::TooLarge(max / (1024 * 1024));
     let mut bytes = Vec::with_capacity(opened.len().min(max) as usize);
     file.take(max + 1).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > max {
@@ -169,5 +178,37 @@ pub fn absolute(path: &Path) -> Result<PathBuf> {
     match path.canonicalize() {
         Ok(p) => Ok(p),
         Err(_) => std::path::absolute(path).map_err(|e| io_error(path, e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file replaced by rename (what every docket write does) while it is read is still
+    /// a regular file: the reader sees the old or the new content, never an error.
+    #[test]
+    fn a_file_replaced_while_it_is_read_is_still_regular() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("case.toml");
+        std::fs::write(&path, "a").unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = {
+            let (path, stop) = (path.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut i = 0u64;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    i += 1;
+                    atomic_write(&path, if i.is_multiple_of(2) { b"a" } else { b"b" }).unwrap();
+                    std::thread::sleep(std::time::Duration::from_micros(20));
+                }
+            })
+        };
+        for _ in 0..3000 {
+            let text = read_regular(&path, 1024).unwrap();
+            assert!(text == "a" || text == "b", "{text:?}");
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        writer.join().unwrap();
     }
 }
