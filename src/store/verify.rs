@@ -720,7 +720,13 @@ pub fn pre_receive(updates: &[RefUpdate]) -> Result<(Report, Vec<String>)> {
     let mut notes = Vec::new();
     for u in updates {
         let parse =
-            |s: &str| Oid::from_str(s).map_err(|_| StoreError::UnknownRevision(s.to_string()));
+            // Full object ids only (a short one would be read as a prefix padded with zeros).
+            |s: &str| {
+                let full = matches!(s.len(), 40 | 64) && s.bytes().all(|b| b.is_ascii_hexdigit());
+                full.then(|| Oid::from_str(s).ok())
+                    .flatten()
+                    .ok_or_else(|| StoreError::UnknownRevision(s.to_string()))
+            };
         let (old, new) = (parse(&u.old)?, parse(&u.new)?);
         if new == zero || !u.name.starts_with("refs/heads/") {
             continue;
