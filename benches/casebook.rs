@@ -77,6 +77,31 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(ok, "git {args:?} failed");
 }
 
+/// A case as a customer opens it (`i`-th of a casebook, at `start`).
+fn customer_case(
+    rng: &mut Rng,
+    i: usize,
+    start: chrono::DateTime<Utc>,
+) -> docket::core::case::Case {
+    let mut ctx = Ctx::new(Actor::customer("Customer"), start, rng.next());
+    lifecycle::create(
+        NewCase {
+            id: id::generate("DK", rng.next()),
+            title: format!("{} #{i}", rng.pick(TITLES)),
+            kind: rng.pick(TYPES).into(),
+            priority: rng.pick(PRIORITIES).into(),
+            account: Some(format!("account-{}", rng.below(500))),
+            contact: Some(format!("Contact {}", rng.below(2000))),
+            tags: vec![],
+            fields: Default::default(),
+            body: Some("Hello,\nsomething is wrong with my account.\nPlease help.".into()),
+            channel: rng.pick(CHANNELS).into(),
+        },
+        &mut ctx,
+    )
+    .unwrap()
+}
+
 /// Writes `n` cases with realistic timelines and commits them with plain Git (which also
 /// fills the index, as a real clone would have it). Returns the case IDs.
 fn generate(dir: &Path, n: usize) -> Vec<String> {
@@ -91,23 +116,7 @@ fn generate(dir: &Path, n: usize) -> Vec<String> {
     let mut ids = Vec::with_capacity(n);
     for i in 0..n {
         let start = base + Span::minutes(i as i64 * 17 % 400_000);
-        let mut ctx = Ctx::new(Actor::customer("Customer"), start, rng.next());
-        let mut case = lifecycle::create(
-            NewCase {
-                id: id::generate("DK", rng.next()),
-                title: format!("{} #{i}", rng.pick(TITLES)),
-                kind: rng.pick(TYPES).into(),
-                priority: rng.pick(PRIORITIES).into(),
-                account: Some(format!("account-{}", rng.below(500))),
-                contact: Some(format!("Contact {}", rng.below(2000))),
-                tags: vec![],
-                fields: Default::default(),
-                body: Some("Hello,\nsomething is wrong with my account.\nPlease help.".into()),
-                channel: rng.pick(CHANNELS).into(),
-            },
-            &mut ctx,
-        )
-        .unwrap();
+        let mut case = customer_case(&mut rng, i, start);
         let agent = rng.pick(AGENTS);
         let mut t = start;
         let mut step = |rng: &mut Rng| {
@@ -307,23 +316,7 @@ fn history(dir: &Path, n: usize, commits: usize) -> PathBuf {
     for i in 0..n {
         at += 60;
         let start = Utc.timestamp_opt(at, 0).unwrap();
-        let mut ctx = Ctx::new(Actor::customer("Customer"), start, rng.next());
-        let case = lifecycle::create(
-            NewCase {
-                id: id::generate("DK", rng.next()),
-                title: format!("{} #{i}", rng.pick(TITLES)),
-                kind: rng.pick(TYPES).into(),
-                priority: rng.pick(PRIORITIES).into(),
-                account: Some(format!("account-{}", rng.below(500))),
-                contact: Some(format!("Contact {}", rng.below(2000))),
-                tags: vec![],
-                fields: Default::default(),
-                body: Some("Hello,\nsomething is wrong with my account.\nPlease help.".into()),
-                channel: rng.pick(CHANNELS).into(),
-            },
-            &mut ctx,
-        )
-        .unwrap();
+        let case = customer_case(&mut rng, i, start);
         let text = casefile::render_new(&case);
         let path = casefile::path_for(&case.id);
         let message = format!(

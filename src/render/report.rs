@@ -125,6 +125,23 @@ fn rows(m: &Metrics) -> Vec<(String, String)> {
     out
 }
 
+/// A group's row in every format: key, created, resolved, backlog, median first reply,
+/// median resolution, CSAT average.
+fn group_cells(g: &crate::core::report::Group) -> [String; 7] {
+    let m = &g.metrics;
+    [
+        g.key.clone(),
+        m.volume.created.to_string(),
+        m.volume.resolved.to_string(),
+        m.backlog.open.to_string(),
+        duration(m.first_response.median_seconds),
+        duration(m.resolution.median_seconds),
+        m.quality
+            .csat_average
+            .map_or("-".into(), |v| format!("{v:.2}")),
+    ]
+}
+
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -299,19 +316,11 @@ fn table(out: &mut dyn Write, r: &Report, fancy: bool) -> io::Result<()> {
             "CSAT"
         )?;
         for g in &r.groups {
-            let m = &g.metrics;
+            let [key, created, resolved, backlog, reply, resolution, csat] = group_cells(g);
             writeln!(
                 out,
-                "{:<20} {:>7} {:>8} {:>7} {:>11} {:>11} {:>6}",
-                safe(&g.key),
-                m.volume.created,
-                m.volume.resolved,
-                m.backlog.open,
-                duration(m.first_response.median_seconds),
-                duration(m.resolution.median_seconds),
-                m.quality
-                    .csat_average
-                    .map_or("-".into(), |v| format!("{v:.2}"))
+                "{:<20} {created:>7} {resolved:>8} {backlog:>7} {reply:>11} {resolution:>11} {csat:>6}",
+                safe(&key)
             )?;
         }
     }
@@ -348,20 +357,8 @@ fn markdown(r: &Report) -> String {
             by.as_str()
         );
         for g in &r.groups {
-            let m = &g.metrics;
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {} | {} | {} |",
-                md_escape(&g.key),
-                m.volume.created,
-                m.volume.resolved,
-                m.backlog.open,
-                duration(m.first_response.median_seconds),
-                duration(m.resolution.median_seconds),
-                m.quality
-                    .csat_average
-                    .map_or("-".into(), |v| format!("{v:.2}"))
-            );
+            let cells = group_cells(g).map(|c| md_escape(&c));
+            let _ = writeln!(s, "| {} |", cells.join(" | "));
         }
     }
     s
@@ -607,20 +604,8 @@ fn html(r: &Report) -> String {
             by.as_str()
         );
         for g in &r.groups {
-            let gm = &g.metrics;
-            let _ = writeln!(
-                s,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                html_escape(&g.key),
-                gm.volume.created,
-                gm.volume.resolved,
-                gm.backlog.open,
-                duration(gm.first_response.median_seconds),
-                duration(gm.resolution.median_seconds),
-                gm.quality
-                    .csat_average
-                    .map_or("-".into(), |v| format!("{v:.2}"))
-            );
+            let cells = group_cells(g).map(|c| format!("<td>{}</td>", html_escape(&c)));
+            let _ = writeln!(s, "<tr>{}</tr>", cells.concat());
         }
         s.push_str("</table>\n");
     }
