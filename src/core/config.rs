@@ -131,6 +131,46 @@ impl VerifyConfig {
     }
 }
 
+/// `[search] language = "english"` or `["english", "spanish"]` (default English).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SearchConfig {
+    #[serde(default = "default_languages", deserialize_with = "one_or_many")]
+    pub language: Vec<String>,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            language: default_languages(),
+        }
+    }
+}
+
+fn default_languages() -> Vec<String> {
+    vec!["english".into()]
+}
+
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
+}
+
+/// `[kb] base_url = "https://help.example.com/kb/"`: `kb send` links there instead of
+/// pasting the article.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct KbConfig {
+    #[serde(default)]
+    pub base_url: Option<String>,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Escalation {
     #[serde(default = "default_max_level")]
@@ -229,6 +269,12 @@ pub struct Config {
     pub access: Vec<super::access::Rule>,
     #[serde(default)]
     pub verify: VerifyConfig,
+    /// `[search]`: stemming languages.
+    #[serde(default)]
+    pub search: SearchConfig,
+    /// `[kb]`: where published articles live on the web.
+    #[serde(default)]
+    pub kb: KbConfig,
     /// `[calendars.NAME]` tables, as written (checked into `policy`).
     #[serde(default)]
     pub calendars: Option<toml::Value>,
@@ -368,6 +414,14 @@ impl Config {
             .map_err(|e| SettingsError::new(format!("autoclose_after: {e}")))?;
         duration::parse(&self.verify.max_skew)
             .map_err(|e| SettingsError::new(format!("verify.max_skew: {e}")))?;
+        super::search::languages(&self.search.language).map_err(SettingsError::new)?;
+        if let Some(u) = &self.kb.base_url
+            && !(u.starts_with("https://") || u.starts_with("http://"))
+        {
+            return Err(SettingsError::new(format!(
+                "kb.base_url: {u:?} is not an http(s) URL"
+            )));
+        }
         super::access::validate(&self.access, None)?;
         for (team, p) in &self.escalation.raise_priority {
             self.check_priority(p).map_err(|e| {

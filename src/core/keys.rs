@@ -310,6 +310,8 @@ pub const DOCKET_TOML: Shape = Shape::Table(&[
         "verify",
         Shape::Table(&[("max_skew", Shape::Leaf), ("require_signed", Shape::Leaf)]),
     ),
+    ("search", Shape::Table(&[("language", Shape::Leaf)])),
+    ("kb", Shape::Table(&[("base_url", Shape::Leaf)])),
     ("calendars", Shape::Map(&CALENDAR)),
     ("sla", Shape::Array(&SLA)),
 ]);
