@@ -145,3 +145,17 @@ pub fn guides(current: &OsStr) -> Vec<CompletionCandidate> {
     names.sort();
     matching(current, names)
 }
+
+/// Knowledge article slugs, with their titles.
+pub fn articles(current: &OsStr) -> Vec<CompletionCandidate> {
+    let Some(cb) = casebook() else {
+        return Vec::new();
+    };
+    let Ok((articles, _)) = cb.articles() else {
+        return Vec::new();
+    };
+    matching(
+        current,
+        articles.into_iter().map(|a| (a.slug, Some(a.header.title))),
+    )
+}

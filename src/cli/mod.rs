@@ -64,6 +64,16 @@ impl Cli {
                 None => a.format.into(),
             },
             Command::Hook(a) => a.format.into(),
+            Command::Search(a) => a.format.into(),
+            Command::Similar(a) => a.format.into(),
+            Command::Kb(k) => match k {
+                KbCommand::New(a) => a.format.into(),
+                KbCommand::List(a) => a.format.into(),
+                KbCommand::Show(a) => a.format.into(),
+                KbCommand::Search(a) => a.format.into(),
+                KbCommand::Check(a) => a.format.into(),
+                KbCommand::Send(a) => a.format.into(),
+            },
             Command::Sla(a) => match &a.command {
                 Some(SlaCommand::Explain(e)) => e.format.into(),
                 None => a.format.into(),
@@ -395,6 +405,22 @@ pub enum Command {
         after_help = "Examples:\n  docket agents\n  docket agents set alice --away --until 2026-12-01T09:00:00Z\n  docket agents set alice --available"
     )]
     Agents(AgentsArgs),
+    /// Full-text search over cases, best first: words, "phrases", -exclusions, field:value, prefix*
+    #[command(
+        after_help = "Query syntax (every term must match; case and accents do not matter; words match\ntheir other forms: refunds finds refunded):\n  word            a word, stemmed (search.language in docket.toml: english by default)\n  \"exact phrase\"  these words in this order\n  -word  -\"a b\"   exclude (also -field:value)\n  field:value     state, type, priority, account, contact, assignee, team, tag, channel,\n                  id, article, or a custom field; quote a value with spaces: account:\"Big Co\"\n  refund*         a word's beginning (also account:ac*)\nTitles, comments, internal notes (unless --no-internal, or an access rule hides them),\nresolutions, guide transcripts and custom field values are searched.\nExit 0 with matches, 1 with none, 2 on an error.\n\nExamples:\n  docket search card declined\n  docket search '\"card was declined\" -fraud account:acme state:open'\n  docket search 'refund*' --open --format json | jq -r '.[].id'"
+    )]
+    Search(SearchArgs),
+    /// Resolved cases like this one (with how they were solved), articles to send, guides to run
+    #[command(
+        after_help = "Likeness is judged on the title and the customer's messages, tolerating typos.\n\nExamples:\n  docket similar DK-4F\n  docket show DK-4F --suggest"
+    )]
+    Similar(SimilarArgs),
+    /// The knowledge base: articles in kb/ (Markdown with a TOML header)
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  docket kb new --from DK-4F          # from a resolved case: symptom and resolution\n  docket kb list\n  docket kb search 'password reset'\n  docket kb send DK-7Q reset-password --channel email\n  docket kb check                     # in CI: header errors, broken links, unknown types"
+    )]
+    Kb(KbCommand),
     /// Check the history: timelines only grow, authors match, times hold, rules kept
     #[command(
         after_help = "Exit 0 when clean, 1 with findings (one line each: kind, commit, file, problem).\n\nExamples:\n  docket verify\n  docket verify --since origin/main      # what a pull request adds (CI)\n  docket verify --format json | jq '.findings[].kind'"
@@ -489,6 +515,9 @@ pub struct ShowArgs {
     /// Case ID or unique prefix
     #[arg(add = ArgValueCompleter::new(complete::case_ids))]
     pub id: String,
+    /// Under the case: the three most similar resolved cases, articles and guides
+    #[arg(long)]
+    pub suggest: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: RowFormat,
@@ -548,6 +577,165 @@ pub struct ListArgs {
     /// Print a header line in tsv format
     #[arg(long)]
     pub header: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RowFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// The query (several arguments are joined with spaces; quote it, or put it after --,
+    /// when it starts with an exclusion: `docket search -- -fraud card`)
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Only cases in this state (repeatable)
+    #[arg(long, add = ArgValueCompleter::new(complete::states))]
+    pub state: Vec<String>,
+    /// Only cases of this account
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Only cases of this type
+    #[arg(long = "type", add = ArgValueCompleter::new(complete::types))]
+    pub kind: Option<String>,
+    /// Only cases assigned to this agent (`me` for yourself)
+    #[arg(long, add = ArgValueCompleter::new(complete::agents))]
+    pub assignee: Option<String>,
+    /// Only open cases: every state but closed and cancelled
+    #[arg(long)]
+    pub open: bool,
+    /// Leave internal notes out of the search
+    #[arg(long)]
+    pub no_internal: bool,
+    /// Show at most N matches
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RowFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct SimilarArgs {
+    /// Case ID or unique prefix
+    #[arg(add = ArgValueCompleter::new(complete::case_ids))]
+    pub id: String,
+    /// At most N cases and N articles
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 5)]
+    pub limit: usize,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RowFormat,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KbCommand {
+    /// Write a new article (from a resolved case with --from); opens $EDITOR on a terminal
+    New(KbNewArgs),
+    /// The articles: slug, status, audience, title
+    List(KbListArgs),
+    /// An article, and the cases it was sent to
+    Show(KbShowArgs),
+    /// Search the articles (the query syntax of `docket search`)
+    Search(KbSearchArgs),
+    /// Check every article: header, links between articles, case types (exit 1 with findings)
+    Check(KbCheckArgs),
+    /// Send an article to the customer of a case (a customer-visible comment)
+    Send(KbSendArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct KbNewArgs {
+    /// Start from this (resolved) case: its title, the customer's first message, its resolution
+    #[arg(long, value_name = "ID", add = ArgValueCompleter::new(complete::case_ids))]
+    pub from: Option<String>,
+    /// Title (default: the case's title)
+    #[arg(long)]
+    pub title: Option<String>,
+    /// File name in kb/ (default: made from the title)
+    #[arg(long)]
+    pub slug: Option<String>,
+    /// Tag (repeatable; default: the case's tags)
+    #[arg(long)]
+    pub tag: Vec<String>,
+    /// Case type it applies to (repeatable; default: the case's type)
+    #[arg(long, add = ArgValueCompleter::new(complete::types))]
+    pub applies_to: Vec<String>,
+    /// Who may read it
+    #[arg(long, value_enum, default_value_t = KbAudience::Public)]
+    pub audience: KbAudience,
+    /// Publish it now instead of starting as a draft
+    #[arg(long)]
+    pub publish: bool,
+    /// The article's text (Markdown); default: a template (from the case with --from)
+    #[arg(long, short = 'm', value_name = "TEXT")]
+    pub body: Option<String>,
+    /// Do not open $EDITOR even on a terminal
+    #[arg(long)]
+    pub no_edit: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RowFormat,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KbAudience {
+    /// Customers may be sent it
+    Public,
+    /// For agents only
+    Internal,
+}
+
+#[derive(Args, Debug)]
+pub struct KbListArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RowFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct KbShowArgs {
+    /// Article slug (its file name in kb/ without .md)
+    #[arg(add = ArgValueCompleter::new(complete::articles))]
+    pub slug: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RowFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct KbSearchArgs {
+    /// The query (several arguments are joined with spaces)
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Show at most N matches
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RowFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct KbCheckArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RowFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct KbSendArgs {
+    /// Case ID or unique prefix
+    #[arg(add = ArgValueCompleter::new(complete::case_ids))]
+    pub id: String,
+    /// Article slug
+    #[arg(add = ArgValueCompleter::new(complete::articles))]
+    pub slug: String,
+    /// Channel the customer gets it on (default: the casebook's default channel)
+    #[arg(long, add = ArgValueCompleter::new(complete::channels))]
+    pub channel: Option<String>,
+    /// Send a draft or internal article anyway
+    #[arg(long)]
+    pub force: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: RowFormat,

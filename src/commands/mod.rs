@@ -11,12 +11,14 @@ mod edit;
 pub mod generate;
 mod guide;
 mod init;
+mod kb;
 mod list;
 mod log;
 mod merge_file;
 mod relocate;
 mod report;
 mod routing;
+mod search;
 mod show;
 mod sla;
 mod sync;
@@ -71,6 +73,9 @@ pub fn run(cli: Cli, ui: &mut Ui) -> Result<()> {
         Command::Sync(args) => sync::run(env, args),
         Command::Whoami(args) => whoami::run(env, args),
         Command::Verify(args) => verify::run(env, args),
+        Command::Search(args) => search::search(env, args),
+        Command::Similar(args) => search::similar(env, args),
+        Command::Kb(cmd) => kb::run(env, cmd),
         Command::Move(args) => relocate::run(env, args),
         Command::Hook(args) => verify::hook(env, args),
         Command::Clone(args) => clone::run(env, args),

@@ -60,6 +60,21 @@ pub fn edit_case(
     op: Op,
     from: Option<&str>,
 ) -> Result<Case> {
+    let action = op.action();
+    edit_case_with(env, cb, query, action, from, |case, ctx| {
+        Ok(op.apply(case, ctx, &cb.config)?)
+    })
+}
+
+/// [`edit_case`] for any change: `change` edits the case and returns the commit summary.
+pub fn edit_case_with(
+    env: &mut Env<'_>,
+    cb: &Casebook,
+    query: &str,
+    action: &str,
+    from: Option<&str>,
+    change: impl FnOnce(&mut Case, &mut Ctx) -> Result<String>,
+) -> Result<Case> {
     let mut session = cb.begin_write()?;
     if let Some(handle) = &env.global.as_agent {
         session.acting_as(cb.agents.resolve(handle)?.0);
@@ -93,7 +108,6 @@ pub fn edit_case(
         );
     }
     let ctx = env.ctx(actor);
-    let action = op.action();
     write_with(env.ui, &session, file, action, ctx, |case, ctx| {
         for (field, from, to) in &hand_edits {
             let mut e = ctx.event("set");
@@ -103,7 +117,7 @@ pub fn edit_case(
             e.reason = Some("edited by hand in the file; committed with this change".into());
             case.timeline.push(e);
         }
-        Ok(op.apply(case, ctx, &cb.config)?)
+        change(case, ctx)
     })
 }
 

@@ -161,7 +161,10 @@ pub fn parse(slug: &str, text: &str) -> Result<Article, Vec<Problem>> {
         header.push_str(l);
     }
     if !closed {
-        return Err(vec![problem(None, "the header's closing +++ line is missing")]);
+        return Err(vec![problem(
+            None,
+            "the header's closing +++ line is missing",
+        )]);
     }
     let line_of = |offset: usize| header[..offset.min(header.len())].matches('\n').count() + 2;
     let parsed: Header = match toml::from_str(&header) {
@@ -181,7 +184,9 @@ pub fn parse(slug: &str, text: &str) -> Result<Article, Vec<Problem>> {
     if !valid_slug(slug) {
         problems.push(problem(
             None,
-            format!("{slug:?} is not a valid article name: use lower-case letters, digits and dashes"),
+            format!(
+                "{slug:?} is not a valid article name: use lower-case letters, digits and dashes"
+            ),
         ));
     }
     if !problems.is_empty() {
@@ -236,7 +241,10 @@ pub fn check(article: &Article, slugs: &[&str], types: &[String]) -> Vec<Problem
         if !types.iter().any(|k| k.eq_ignore_ascii_case(t)) {
             out.push(problem(
                 None,
-                format!("applies_to names {t:?}, which is not a case type (types: {})", types.join(", ")),
+                format!(
+                    "applies_to names {t:?}, which is not a case type (types: {})",
+                    types.join(", ")
+                ),
             ));
         }
     }
@@ -276,8 +284,16 @@ mod tests {
         assert!(e[0].message.contains("everyone"), "{e:?}");
         assert_eq!(e[0].line, Some(3));
         assert!(parse("x", "no header").is_err());
-        assert!(parse("x", "+++\ntitle = \"T\"\n").unwrap_err()[0].message.contains("closing"));
-        assert!(parse("x", "+++\ntags = []\n+++\n").unwrap_err()[0].message.contains("title"));
+        assert!(
+            parse("x", "+++\ntitle = \"T\"\n").unwrap_err()[0]
+                .message
+                .contains("closing")
+        );
+        assert!(
+            parse("x", "+++\ntags = []\n+++\n").unwrap_err()[0]
+                .message
+                .contains("title")
+        );
         assert!(parse("Bad Slug", "+++\ntitle = \"T\"\n+++\n").is_err());
     }
 
@@ -295,8 +311,14 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(slugify("Reset a forgotten Password!"), "reset-a-forgotten-password");
-        assert_eq!(slugify("Tarjeta bloqueada (España)"), "tarjeta-bloqueada-espana");
+        assert_eq!(
+            slugify("Reset a forgotten Password!"),
+            "reset-a-forgotten-password"
+        );
+        assert_eq!(
+            slugify("Tarjeta bloqueada (España)"),
+            "tarjeta-bloqueada-espana"
+        );
         assert_eq!(slugify("!!!"), "article");
         assert!(valid_slug("a-1"));
         assert!(!valid_slug("A"));

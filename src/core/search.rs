@@ -9,10 +9,33 @@
 
 pub mod query;
 
+use serde::Serialize;
+
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
     TokenStream, Tokenizer,
 };
+
+/// One result of a search or a likeness query (a case, or an article: `id` is its slug).
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    pub score: f32,
+    pub snippet: String,
+    /// Byte ranges of `snippet` that matched.
+    pub highlights: Vec<(usize, usize)>,
+    pub state: String,
+    pub priority: String,
+    pub assignee: String,
+    pub account: String,
+    pub kind: String,
+    /// Seconds from creation to the first resolution, for resolved cases.
+    pub resolve_secs: Option<i64>,
+    pub resolution: String,
+    pub updated: i64,
+}
 
 /// The mark on a stem term.
 pub const STEM: char = '~';
@@ -121,7 +144,10 @@ impl Prose {
             let stems = stems(&w.text, &self.langs);
             out.push(w.clone());
             for s in stems {
-                out.push(Token { text: s, ..w.clone() });
+                out.push(Token {
+                    text: s,
+                    ..w.clone()
+                });
             }
         }
         out
@@ -231,10 +257,14 @@ mod tests {
 
     #[test]
     fn grams_tolerate_a_typo() {
-        let a: std::collections::BTreeSet<String> =
-            Grams::tokens("password").into_iter().map(|t| t.text).collect();
-        let b: std::collections::BTreeSet<String> =
-            Grams::tokens("pasword").into_iter().map(|t| t.text).collect();
+        let a: std::collections::BTreeSet<String> = Grams::tokens("password")
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        let b: std::collections::BTreeSet<String> = Grams::tokens("pasword")
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
         let shared = a.intersection(&b).count();
         assert!(shared * 3 >= a.len() * 2, "{shared} of {}", a.len());
         assert!(Grams::tokens("ab 1234").is_empty());

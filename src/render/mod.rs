@@ -13,6 +13,7 @@ pub mod log;
 pub mod prompt;
 pub mod report;
 pub mod routing;
+pub mod search;
 pub mod sla;
 pub mod style;
 pub mod sync;

@@ -96,6 +96,14 @@ pub enum StoreError {
     },
     #[error(transparent)]
     RoundTrip(#[from] super::RoundTripError),
+    #[error("no article {slug:?} in kb/ (the articles are: {})", if known.is_empty() { "none; `docket kb new` writes one".to_string() } else { known.join(", ") })]
+    NoArticle { slug: String, known: Vec<String> },
+    #[error("kb/{0}.md exists; pick another --slug, or edit that article")]
+    ArticleExists(String),
+    #[error("{0} (fix the article; `docket kb check` lists every problem)")]
+    BadArticle(BadCase),
+    #[error("the search index in {}: {message}", path.display())]
+    Search { path: PathBuf, message: String },
     #[error("could not find a free case ID")]
     NoFreeId,
     #[error("{} is already a casebook; the demo needs a new folder", .0.display())]

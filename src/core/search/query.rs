@@ -4,8 +4,8 @@
 
 /// The filters every casebook has; a casebook's custom fields are filters too.
 pub const FIELDS: &[&str] = &[
-    "id", "state", "type", "priority", "account", "contact", "assignee", "team", "tag",
-    "channel", "article",
+    "id", "state", "type", "priority", "account", "contact", "assignee", "team", "tag", "channel",
+    "article",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +79,10 @@ pub fn parse(query: &str, custom: &[&str]) -> Result<Vec<Clause>, String> {
         }
     }
     if out.is_empty() {
-        return Err("nothing to search for: give a word, a \"phrase\" or a filter such as state:open".into());
+        return Err(
+            "nothing to search for: give a word, a \"phrase\" or a filter such as state:open"
+                .into(),
+        );
     }
     Ok(out)
 }
@@ -247,7 +250,11 @@ mod tests {
     fn bad_queries_are_explained() {
         assert!(parse("", &[]).unwrap_err().contains("nothing to search"));
         assert!(parse("  !!! * ", &[]).is_err());
-        assert!(parse(r#"card "declined"#, &[]).unwrap_err().contains("not closed"));
+        assert!(
+            parse(r#"card "declined"#, &[])
+                .unwrap_err()
+                .contains("not closed")
+        );
         assert!(parse("state:", &[]).unwrap_err().contains("needs a value"));
         // A dash alone is not an exclusion of nothing.
         assert_eq!(parse("a - b", &[]).unwrap().len(), 2);

@@ -1,0 +1,370 @@
+//! `docket kb`: the knowledge base — write, list, show, search, check and send articles.
+
+use std::io::IsTerminal;
+
+use serde_json::json;
+
+use crate::cli::{
+    KbAudience, KbCheckArgs, KbCommand, KbListArgs, KbNewArgs, KbSearchArgs, KbSendArgs, KbShowArgs,
+};
+use crate::core::case::{Case, Visibility};
+use crate::core::kb::{self, Audience, Header, Status};
+use crate::error::{CmdError, Kind, Result};
+use crate::render::{self, Format};
+use crate::store::search::{Doc, Request};
+
+use super::Env;
+
+pub fn run(env: &mut Env<'_>, cmd: KbCommand) -> Result<()> {
+    match cmd {
+        KbCommand::New(a) => new(env, a),
+        KbCommand::List(a) => list(env, a),
+        KbCommand::Show(a) => show(env, a),
+        KbCommand::Search(a) => search(env, a),
+        KbCommand::Check(a) => check(env, a),
+        KbCommand::Send(a) => send(env, a),
+    }
+}
+
+/// The customer's first message (the symptom), and how the case was resolved.
+fn symptom_and_resolution(case: &Case) -> (String, String) {
+    let symptom = case
+        .timeline
+        .iter()
+        .find(|e| e.is_customer_message())
+        .or_else(|| {
+            case.timeline
+                .iter()
+                .find(|e| e.body.is_some() && e.visibility != Some(Visibility::Internal))
+        })
+        .and_then(|e| e.body.clone())
+        .unwrap_or_default();
+    let resolution = case
+        .resolution
+        .clone()
+        .or_else(|| {
+            case.timeline
+                .iter()
+                .rev()
+                .find_map(|e| e.resolution.clone())
+        })
+        .unwrap_or_default();
+    (symptom, resolution)
+}
+
+fn new(env: &mut Env<'_>, args: KbNewArgs) -> Result<()> {
+    let cb = env.casebook()?;
+    let case = match &args.from {
+        Some(id) => Some(cb.load_case(id)?.case),
+        None => None,
+    };
+    let title = match (&args.title, &case) {
+        (Some(t), _) => t.trim().to_string(),
+        (None, Some(c)) => c.title.clone(),
+        (None, None) => {
+            return Err(CmdError::user(
+                "a new article needs --title (or --from ID to start from a case)",
+            ));
+        }
+    };
+    if title.is_empty() {
+        return Err(CmdError::user("--title is empty"));
+    }
+    let slug = match &args.slug {
+        Some(s) => {
+            if !kb::valid_slug(s) {
+                return Err(CmdError::user(format!(
+                    "--slug {s:?}: use lower-case letters, digits and dashes (it is the file name kb/{{slug}}.md)"
+                )));
+            }
+            s.clone()
+        }
+        None => kb::slugify(&title),
+    };
+    let mut applies_to = Vec::new();
+    for t in &args.applies_to {
+        applies_to.push(cb.config.check_type(t)?);
+    }
+    if applies_to.is_empty()
+        && let Some(c) = &case
+    {
+        applies_to.push(c.kind.clone());
+    }
+    let tags = if args.tag.is_empty() {
+        case.as_ref().map(|c| c.tags.clone()).unwrap_or_default()
+    } else {
+        args.tag.clone()
+    };
+    let owner = env.me(&cb).ok().map(|(h, _)| h);
+    let header = Header {
+        title,
+        tags,
+        applies_to,
+        audience: match args.audience {
+            KbAudience::Public => Audience::Public,
+            KbAudience::Internal => Audience::Internal,
+        },
+        status: if args.publish {
+            Status::Published
+        } else {
+            Status::Draft
+        },
+        owner,
+    };
+    let body = match (&args.body, &case) {
+        (Some(b), _) => b.clone(),
+        (None, Some(c)) => {
+            let (symptom, resolution) = symptom_and_resolution(c);
+            format!(
+                "## Symptom\n\n{}\n\n## Resolution\n\n{}\n\n<!-- From case {} -->\n",
+                if symptom.trim().is_empty() {
+                    "(what the customer sees)"
+                } else {
+                    symptom.trim()
+                },
+                if resolution.trim().is_empty() {
+                    "(how it was solved)"
+                } else {
+                    resolution.trim()
+                },
+                c.id
+            )
+        }
+        (None, None) => {
+            "## Symptom\n\n(what the customer sees)\n\n## Resolution\n\n(how to solve it)\n".into()
+        }
+    };
+    let mut text = kb::render(&header, &body);
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    if args.body.is_none() && !args.no_edit && interactive {
+        text = crate::render::prompt::editor(&text)
+            .map_err(|e| CmdError::user(format!("editor: {e}")))?
+            .ok_or_else(|| {
+                CmdError::user("the editor was closed without saving; nothing was written")
+            })?;
+    }
+    if let Err(problems) = kb::parse(&slug, &text) {
+        let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        return Err(CmdError::user(format!(
+            "the article is not valid ({}); nothing was written",
+            list.join("; ")
+        )));
+    }
+    let commit = cb.add_article(&slug, &text, env.now)?;
+    if let Some(w) = commit.warning {
+        env.ui.warn(w);
+    }
+    if env.json() {
+        let a = cb.article(&slug)?;
+        env.ui.print_json(&a)?;
+    } else {
+        env.status(format!("Wrote kb/{slug}.md ({})", header.status.as_str()));
+        if env.ui.format == Format::Tsv || !env.ui.quiet {
+            let _ = std::io::Write::write_all(env.ui.out(), format!("{slug}\n").as_bytes());
+        }
+    }
+    Ok(())
+}
+
+fn list(env: &mut Env<'_>, _args: KbListArgs) -> Result<()> {
+    let cb = env.casebook()?;
+    let (articles, bad) = cb.articles()?;
+    let ui = &mut *env.ui;
+    if articles.is_empty() && ui.format == Format::Table {
+        ui.status("No articles: `docket kb new` writes one.");
+    }
+    let (format, style) = (ui.format, ui.style);
+    render::search::articles(ui.out(), format, &articles, style)?;
+    ui.flush()?;
+    for b in &bad {
+        ui.error_row(b.to_string());
+    }
+    if !bad.is_empty() {
+        return Err(CmdError::reported(Kind::User));
+    }
+    Ok(())
+}
+
+fn show(env: &mut Env<'_>, args: KbShowArgs) -> Result<()> {
+    let cb = env.casebook()?;
+    let article = cb.article(&args.slug)?;
+    let index = cb.search_index()?;
+    let helped = index.cases_sent(&article.slug)?;
+    let ui = &mut *env.ui;
+    match ui.format {
+        Format::Json => {
+            let mut v =
+                serde_json::to_value(&article).map_err(|e| CmdError::internal(e.to_string()))?;
+            v["cases"] = json!(
+                helped
+                    .iter()
+                    .map(|h| json!({"id": h.id, "title": h.title, "state": h.state}))
+                    .collect::<Vec<_>>()
+            );
+            ui.print_json(&v)?;
+        }
+        Format::Tsv => {
+            let h = &article.header;
+            let line = format!(
+                "{}\t{}\t{}\t{}\t{}\n",
+                article.slug,
+                h.status.as_str(),
+                h.audience.as_str(),
+                h.title.replace(['\t', '\n'], " "),
+                helped
+                    .iter()
+                    .map(|h| h.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
+            ui.out().write_all(line.as_bytes())?;
+        }
+        _ => {
+            let style = ui.style;
+            let h = &article.header;
+            let mut out = format!(
+                "{}  {}\n",
+                style.bold(&article.slug),
+                render::safe(&h.title)
+            );
+            out.push_str(&format!(
+                "status: {}   audience: {}   owner: {}\n",
+                h.status.as_str(),
+                h.audience.as_str(),
+                h.owner.as_deref().unwrap_or("-")
+            ));
+            if !h.tags.is_empty() {
+                out.push_str(&format!("tags: {}\n", h.tags.join(", ")));
+            }
+            if !h.applies_to.is_empty() {
+                out.push_str(&format!("applies to: {}\n", h.applies_to.join(", ")));
+            }
+            out.push('\n');
+            out.push_str(&render::safe(&article.body));
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(&format!(
+                "\n{}\n",
+                style.bold(&format!("Sent to {} case(s):", helped.len()))
+            ));
+            for c in &helped {
+                out.push_str(&format!(
+                    "  {}  {}  {}\n",
+                    c.id,
+                    c.state,
+                    render::safe(&c.title)
+                ));
+            }
+            ui.out().write_all(out.as_bytes())?;
+        }
+    }
+    ui.flush()?;
+    Ok(())
+}
+
+fn search(env: &mut Env<'_>, args: KbSearchArgs) -> Result<()> {
+    let cb = env.casebook()?;
+    let clauses = super::search::parse_query(&cb, &args.query)?;
+    let index = cb.search_index()?;
+    let hits = index.find(&Request {
+        clauses: &clauses,
+        doc: Doc::Article,
+        filters: Vec::new(),
+        open_only: false,
+        internal: false,
+        limit: args.limit,
+    })?;
+    let ui = &mut *env.ui;
+    let (format, style, width) = (ui.format, ui.style, ui.width);
+    render::search::hits(ui.out(), format, &hits, style, width, true)?;
+    ui.flush()?;
+    super::search::finish(ui, &index, hits.is_empty(), Doc::Article)
+}
+
+fn check(env: &mut Env<'_>, _args: KbCheckArgs) -> Result<()> {
+    let cb = env.casebook()?;
+    let (articles, bad) = cb.articles()?;
+    let slugs: Vec<String> = cb.article_slugs()?;
+    let slug_refs: Vec<&str> = slugs.iter().map(String::as_str).collect();
+    let mut findings: Vec<(String, String)> = bad
+        .iter()
+        .map(|b| (b.path.clone(), b.problem.clone()))
+        .collect();
+    for a in &articles {
+        for p in kb::check(a, &slug_refs, &cb.config.types) {
+            findings.push((format!("kb/{}.md", a.slug), p.to_string()));
+        }
+    }
+    findings.sort();
+    let ui = &mut *env.ui;
+    match ui.format {
+        Format::Json => ui.print_json(&json!({
+            "articles": articles.len() + bad.len(),
+            "findings": findings.iter().map(|(f, p)| json!({"file": f, "problem": p})).collect::<Vec<_>>(),
+        }))?,
+        Format::Tsv => {
+            for (f, p) in &findings {
+                ui.out().write_all(format!("{f}\t{}\n", p.replace(['\t', '\n'], " ")).as_bytes())?;
+            }
+        }
+        _ => {
+            for (f, p) in &findings {
+                ui.out().write_all(format!("{f}: {}\n", render::safe(p)).as_bytes())?;
+            }
+            ui.status(format!(
+                "{} article(s), {} finding(s)",
+                articles.len() + bad.len(),
+                findings.len()
+            ));
+        }
+    }
+    ui.flush()?;
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        Err(CmdError::reported(Kind::Found))
+    }
+}
+
+fn send(env: &mut Env<'_>, args: KbSendArgs) -> Result<()> {
+    let cb = env.casebook()?;
+    let article = cb.article(&args.slug)?;
+    let h = &article.header;
+    if !args.force && h.audience == Audience::Internal {
+        return Err(CmdError::user(format!(
+            "{} is an internal article (audience = \"internal\"): it is not for customers; pass --force to send it anyway; nothing was written",
+            article.slug
+        )));
+    }
+    if !args.force && h.status == Status::Draft {
+        return Err(CmdError::user(format!(
+            "{} is a draft: publish it first (status = \"published\" in kb/{}.md), or pass --force; nothing was written",
+            article.slug, article.slug
+        )));
+    }
+    let channel = match &args.channel {
+        Some(c) => cb.config.check_channel(c)?,
+        None => cb.config.default_channel().to_string(),
+    };
+    let text = match &cb.config.kb.base_url {
+        Some(base) => format!(
+            "{}\n\n{}{}{}",
+            h.title,
+            base,
+            if base.ends_with('/') { "" } else { "/" },
+            article.slug
+        ),
+        None => format!("{}\n\n{}", h.title, article.body.trim()),
+    };
+    let slug = article.slug.clone();
+    let case = super::write::edit_case_with(env, &cb, &args.id, "kb-send", None, |case, ctx| {
+        crate::core::lifecycle::comment(case, ctx, &text, &channel, Visibility::Public)?;
+        if let Some(e) = case.timeline.last_mut() {
+            e.extra
+                .insert("article".into(), toml::Value::String(slug.clone()));
+        }
+        Ok(format!("article {slug} sent by {}", ctx.actor.name))
+    })?;
+    env.report_case(&case, format!("Sent {} to {}", article.slug, case.id))
+}

@@ -1,0 +1,1007 @@
+//! The search index behind `docket search`, `similar` and `kb search`: a tantivy index in
+//! `.git/docket/search/`, never committed.
+//!
+//! Next to it, `manifest.bin` says which file (path, stat data, blob id) each indexed
+//! document came from. Every search first lists the case and article files: a file whose
+//! stat data differs is read again; when its blob id is unchanged (a fresh clone with a
+//! copied `.git/docket/`, a `touch`) only the manifest changes, otherwise its document is
+//! replaced. Documents of files that are gone or no longer parse are deleted, so an answer
+//! never comes from a file's old text. A missing, damaged or other-version index (or a
+//! change of `search.language`) is rebuilt from the files. Updates serialise on a lock.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, MoreLikeThisQuery, Occur, PhraseQuery, Query, RegexQuery,
+    TermQuery,
+};
+use tantivy::schema::{
+    Field, INDEXED, IndexRecordOption, OwnedValue, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+
+use super::cases::{BadCase, Stamp};
+use super::{Casebook, Result, StoreError};
+use crate::core::case::{Case, State, Visibility, value_text};
+use crate::core::kb::Article;
+use crate::core::search::query::{Clause, Term as QTerm};
+use crate::core::search::{self as text, Grams, Hit, Prose};
+
+/// The manifest's version stamp; a new one rebuilds every index.
+const MAGIC: &[u8; 8] = b"DKTSRCH1";
+const PROSE: &str = "docket_prose";
+const GRAMS: &str = "docket_grams";
+const KEYWORD: &str = "docket_keyword";
+
+/// Common words left out of likeness (English and Spanish), with their stems.
+const STOP: &str = "a an and are as at be been but by can could do does for from has have he her \
+    his how i if in into is it its me my no not of on or our please so that the their them then \
+    there they this to us was we were what when which who why will with would you your hi hello \
+    thanks thank regards dear el la los las un una unos unas y o de del al en por para con sin \
+    que se su sus es son fue mi mis me lo le les no si ya muy hola gracias saludos buenos dias \
+    estoy tengo hay pero como cuando esta este esto";
+
+#[derive(Clone, Copy)]
+struct Fields {
+    path: Field,
+    doc: Field,
+    id: Field,
+    title: Field,
+    body: Field,
+    internal: Field,
+    about: Field,
+    grams: Field,
+    state: Field,
+    kind: Field,
+    priority: Field,
+    account: Field,
+    contact: Field,
+    assignee: Field,
+    team: Field,
+    tag: Field,
+    channel: Field,
+    article: Field,
+    field: Field,
+    status: Field,
+    audience: Field,
+    updated: Field,
+    resolve_secs: Field,
+    resolution: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let prose = |stored: bool| {
+        let o = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(PROSE)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        if stored { o.set_stored() } else { o }
+    };
+    let keyword = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(KEYWORD)
+                .set_index_option(IndexRecordOption::Basic),
+        )
+        .set_stored();
+    let grams = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(GRAMS)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let f = Fields {
+        path: b.add_text_field("path", STRING | STORED),
+        doc: b.add_text_field("doc", STRING),
+        id: b.add_text_field("id", keyword.clone()),
+        title: b.add_text_field("title", prose(true)),
+        body: b.add_text_field("body", prose(true)),
+        internal: b.add_text_field("internal", prose(true)),
+        about: b.add_text_field("about", prose(false)),
+        grams: b.add_text_field("grams", grams),
+        state: b.add_text_field("state", keyword.clone()),
+        kind: b.add_text_field("type", keyword.clone()),
+        priority: b.add_text_field("priority", keyword.clone()),
+        account: b.add_text_field("account", keyword.clone()),
+        contact: b.add_text_field("contact", keyword.clone()),
+        assignee: b.add_text_field("assignee", keyword.clone()),
+        team: b.add_text_field("team", keyword.clone()),
+        tag: b.add_text_field("tag", keyword.clone()),
+        channel: b.add_text_field("channel", keyword.clone()),
+        article: b.add_text_field("article", keyword.clone()),
+        field: b.add_text_field("field", keyword.clone()),
+        status: b.add_text_field("status", keyword.clone()),
+        audience: b.add_text_field("audience", keyword),
+        updated: b.add_i64_field("updated", STORED),
+        resolve_secs: b.add_i64_field("resolve_secs", STORED | INDEXED),
+        resolution: b.add_text_field("resolution", STORED),
+    };
+    (b.build(), f)
+}
+
+#[derive(Serialize, Deserialize, Clone)]
+struct Entry {
+    path: String,
+    size: u64,
+    mtime_ns: i128,
+    ino: u64,
+    blob: String,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct Manifest {
+    langs: Vec<String>,
+    entries: Vec<Entry>,
+}
+
+fn read_manifest(path: &std::path::Path) -> Option<Manifest> {
+    let bytes = std::fs::read(path).ok()?;
+    let body = super::cache::unseal(MAGIC, &bytes)?;
+    postcard::from_bytes(body).ok()
+}
+
+/// Which kind of document: a case or a knowledge article.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Doc {
+    Case,
+    Article,
+}
+
+impl Doc {
+    fn as_str(self) -> &'static str {
+        match self {
+            Doc::Case => "case",
+            Doc::Article => "article",
+        }
+    }
+}
+
+/// What the last update did (for `DOCKET_TRACE=search` and the tests).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Updated {
+    pub rebuilt: bool,
+    /// Documents (re)indexed.
+    pub indexed: usize,
+    /// Files read again whose content had not changed.
+    pub rehashed: usize,
+    pub deleted: usize,
+}
+
+/// An open, up-to-date index.
+pub struct Search {
+    index: Index,
+    reader: IndexReader,
+    f: Fields,
+    langs: Vec<frostem::Algorithm>,
+    /// Case and article files that could not be read (not in the index).
+    pub bad: Vec<BadCase>,
+    pub updated: Updated,
+}
+
+/// A search: the parsed query, filters from flags, and what to search.
+pub struct Request<'a> {
+    pub clauses: &'a [Clause],
+    pub doc: Doc,
+    /// `(field, any of these values)` from flags such as `--state`.
+    pub filters: Vec<(String, Vec<String>)>,
+    pub open_only: bool,
+    /// Whether internal notes are searched (and shown in snippets).
+    pub internal: bool,
+    pub limit: usize,
+}
+
+fn io_err(path: &std::path::Path, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Search {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+impl Casebook {
+    fn search_dir(&self) -> PathBuf {
+        self.private_dir().join("search")
+    }
+
+    /// The search index, brought up to date with the case and article files first.
+    pub fn search_index(&self) -> Result<Search> {
+        let langs = text::languages(&self.config.search.language).unwrap_or_default();
+        let dir = self.search_dir();
+        std::fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
+        let _lock = super::fsutil::Lock::acquire(&dir.join("lock"))?;
+        let manifest_path = dir.join("manifest.bin");
+        let index_dir = dir.join("index");
+        let manifest =
+            read_manifest(&manifest_path).filter(|m| m.langs == self.config.search.language);
+        let opened = match manifest {
+            Some(m) => open(&index_dir, &langs).ok().map(|i| (i, m)),
+            None => None,
+        };
+        let mut updated = Updated::default();
+        let (index, manifest) = match opened {
+            Some(x) => x,
+            None => {
+                updated.rebuilt = true;
+                let _ = std::fs::remove_dir_all(&index_dir);
+                std::fs::create_dir_all(&index_dir).map_err(|e| StoreError::io(&index_dir, e))?;
+                let (schema, _) = schema();
+                let dir = tantivy::directory::MmapDirectory::open(&index_dir)
+                    .map_err(|e| io_err(&index_dir, e))?;
+                let index = Index::create(dir, schema, Default::default())
+                    .map_err(|e| io_err(&index_dir, e))?;
+                register(&index, &langs);
+                (index, Manifest::default())
+            }
+        };
+        let (_, f) = schema();
+        let mut bad = Vec::new();
+        let entries = self.refresh(&index, f, &langs, manifest, &mut bad, &mut updated)?;
+        if updated.rebuilt || updated.indexed + updated.rehashed + updated.deleted > 0 {
+            let m = Manifest {
+                langs: self.config.search.language.clone(),
+                entries,
+            };
+            let body = postcard::to_stdvec(&m).expect("the manifest serialises");
+            // A manifest that cannot be written only costs speed next time.
+            let _ = super::fsutil::atomic_write(&manifest_path, &super::cache::seal(MAGIC, &body));
+        }
+        if crate::vars::get("DOCKET_TRACE").is_some_and(|v| v.split(',').any(|t| t == "search")) {
+            let mut err = std::io::stderr();
+            let _ = std::io::Write::write_fmt(
+                &mut err,
+                format_args!(
+                    "docket: search index: rebuilt={} indexed={} rehashed={} deleted={}\n",
+                    updated.rebuilt, updated.indexed, updated.rehashed, updated.deleted
+                ),
+            );
+        }
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| io_err(&index_dir, e))?;
+        Ok(Search {
+            index,
+            reader,
+            f,
+            langs,
+            bad,
+            updated,
+        })
+    }
+
+    /// Brings the index up to date; returns the new manifest entries.
+    fn refresh(
+        &self,
+        index: &Index,
+        f: Fields,
+        langs: &[frostem::Algorithm],
+        manifest: Manifest,
+        bad: &mut Vec<BadCase>,
+        updated: &mut Updated,
+    ) -> Result<Vec<Entry>> {
+        let index_dir = self.search_dir().join("index");
+        let mut files = self.case_files()?;
+        files.extend(self.kb_files()?);
+        let old: HashMap<String, Entry> = manifest
+            .entries
+            .into_iter()
+            .map(|e| (e.path.clone(), e))
+            .collect();
+        let mut keep: Vec<Entry> = Vec::with_capacity(files.len());
+        let mut todo: Vec<(String, Stamp)> = Vec::new();
+        let mut seen = std::collections::HashSet::with_capacity(files.len());
+        for (path, stamp) in files {
+            seen.insert(path.clone());
+            let stamp = match stamp {
+                Ok(s) => s,
+                Err(e) => {
+                    bad.push(BadCase {
+                        path,
+                        problem: e.to_string(),
+                    });
+                    continue;
+                }
+            };
+            match old.get(&path) {
+                Some(e)
+                    if e.size == stamp.size
+                        && e.mtime_ns == stamp.mtime_ns
+                        && e.ino == stamp.ino =>
+                {
+                    keep.push(e.clone())
+                }
+                _ => todo.push((path, stamp)),
+            }
+        }
+        let mut deletes: Vec<String> = old.keys().filter(|p| !seen.contains(*p)).cloned().collect();
+        // Read what changed (in parallel for a rebuild), and keep only what differs.
+        let read = read_many(self, &todo);
+        let mut docs = Vec::new();
+        for ((path, stamp), outcome) in todo.into_iter().zip(read) {
+            let (blob, doc) = match outcome {
+                Ok(x) => x,
+                Err(problem) => {
+                    bad.push(BadCase {
+                        path: path.clone(),
+                        problem,
+                    });
+                    if old.contains_key(&path) {
+                        deletes.push(path);
+                    }
+                    continue;
+                }
+            };
+            let entry = Entry {
+                path: path.clone(),
+                size: stamp.size,
+                mtime_ns: stamp.mtime_ns,
+                ino: stamp.ino,
+                blob: blob.clone(),
+            };
+            if old.get(&path).is_some_and(|e| e.blob == blob) {
+                updated.rehashed += 1;
+            } else {
+                docs.push((path, doc));
+            }
+            keep.push(entry);
+        }
+        if docs.is_empty() && deletes.is_empty() {
+            return Ok(keep);
+        }
+        let threads = if docs.len() > 500 { 2 } else { 1 };
+        let mut writer: tantivy::IndexWriter<TantivyDocument> = index
+            .writer_with_num_threads(threads, 40_000_000 * threads)
+            .map_err(|e| io_err(&index_dir, e))?;
+        for p in &deletes {
+            writer.delete_term(Term::from_field_text(f.path, p));
+            updated.deleted += 1;
+        }
+        for (path, doc) in docs {
+            let d = match doc {
+                Parsed::Case(c) => case_doc(f, &path, &c),
+                Parsed::Article(a) => article_doc(f, &path, &a),
+            };
+            if !updated.rebuilt {
+                writer.delete_term(Term::from_field_text(f.path, &path));
+            }
+            writer.add_document(d).map_err(|e| io_err(&index_dir, e))?;
+            updated.indexed += 1;
+        }
+        let _ = langs;
+        writer.commit().map_err(|e| io_err(&index_dir, e))?;
+        writer
+            .wait_merging_threads()
+            .map_err(|e| io_err(&index_dir, e))?;
+        Ok(keep)
+    }
+}
+
+enum Parsed {
+    Case(Box<Case>),
+    Article(Box<Article>),
+}
+
+/// Reads and parses each file (blob id and document), split over the cores.
+fn read_many(
+    cb: &Casebook,
+    todo: &[(String, Stamp)],
+) -> Vec<std::result::Result<(String, Parsed), String>> {
+    // Checked here: a Casebook (git2) does not cross threads.
+    let checked: Vec<(&str, std::result::Result<PathBuf, String>)> = todo
+        .iter()
+        .map(|(p, _)| {
+            (
+                p.as_str(),
+                cb.check_inside(p)
+                    .map(|()| cb.abs(p))
+                    .map_err(|e| e.to_string()),
+            )
+        })
+        .collect();
+    let one = |path: &str,
+               abs: &std::result::Result<PathBuf, String>|
+     -> std::result::Result<(String, Parsed), String> {
+        let abs = abs.as_ref().map_err(Clone::clone)?;
+        if path.starts_with("kb/") {
+            let text =
+                super::fsutil::read_regular(abs, 2 * 1024 * 1024).map_err(|e| e.to_string())?;
+            let blob = super::guides::blob_id(text.as_bytes());
+            let slug = super::kb::slug_of(path);
+            let a = crate::core::kb::parse(slug, &text).map_err(|p| {
+                p.iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })?;
+            Ok((blob, Parsed::Article(Box::new(a))))
+        } else {
+            let text = super::fsutil::read_regular(abs, super::cases::MAX_CASE_FILE)
+                .map_err(|e| e.to_string())?;
+            let blob = super::guides::blob_id(text.as_bytes());
+            let case = super::casefile::parse(&text).map_err(|e| e.to_string())?;
+            Ok((blob, Parsed::Case(Box::new(case))))
+        }
+    };
+    let threads = if todo.len() < 64 {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8)
+    };
+    let chunk = checked.len().div_ceil(threads).max(1);
+    let one = &one;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = checked
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(|(p, a)| one(p, a)).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+fn open(index_dir: &std::path::Path, langs: &[frostem::Algorithm]) -> tantivy::Result<Index> {
+    let index = Index::open_in_dir(index_dir)?;
+    let (schema, _) = schema();
+    if index.schema() != schema {
+        return Err(tantivy::TantivyError::SchemaError("another schema".into()));
+    }
+    register(&index, langs);
+    Ok(index)
+}
+
+fn register(index: &Index, langs: &[frostem::Algorithm]) {
+    let t = index.tokenizers();
+    t.register(
+        PROSE,
+        Prose {
+            langs: langs.to_vec(),
+        },
+    );
+    t.register(GRAMS, Grams);
+    t.register(KEYWORD, text::keyword_analyzer());
+}
+
+/// What a case says that likeness is judged on: its title and the customer's messages
+/// (every public comment when the customer wrote none).
+pub fn about(case: &Case) -> String {
+    let mut out = vec![case.title.clone()];
+    let customer: Vec<&str> = case
+        .timeline
+        .iter()
+        .filter(|e| e.is_customer_message())
+        .filter_map(|e| e.body.as_deref())
+        .collect();
+    if customer.is_empty() {
+        out.extend(
+            case.timeline
+                .iter()
+                .filter(|e| e.visibility != Some(Visibility::Internal))
+                .filter_map(|e| e.body.clone()),
+        );
+    } else {
+        out.extend(customer.into_iter().map(String::from));
+    }
+    out.join("\n")
+}
+
+fn case_doc(f: Fields, path: &str, c: &Case) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_text(f.path, path);
+    d.add_text(f.doc, Doc::Case.as_str());
+    d.add_text(f.id, &c.id);
+    d.add_text(f.title, &c.title);
+    let mut body = Vec::new();
+    let mut internal = Vec::new();
+    let mut channels = std::collections::BTreeSet::new();
+    let mut articles = std::collections::BTreeSet::new();
+    for e in &c.timeline {
+        if let Some(ch) = &e.channel {
+            channels.insert(ch.clone());
+        }
+        if let Some(a) = e.extra.get("article").and_then(|v| v.as_str()) {
+            articles.insert(a.to_string());
+        }
+        if let Some(b) = &e.body {
+            if e.visibility == Some(Visibility::Internal) {
+                internal.push(b.clone());
+            } else {
+                body.push(b.clone());
+            }
+        }
+        for r in [&e.resolution, &e.reason].into_iter().flatten() {
+            body.push(r.clone());
+        }
+        if e.kind == "guide" {
+            body.push(guide_text(&e.extra));
+        }
+    }
+    if let Some(r) = &c.resolution
+        && !body.contains(r)
+    {
+        body.push(r.clone());
+    }
+    for (k, v) in &c.fields {
+        let v = value_text(v);
+        body.push(v.clone());
+        d.add_text(f.field, format!("{k}={v}"));
+    }
+    d.add_text(f.body, body.join("\n"));
+    d.add_text(f.internal, internal.join("\n"));
+    let about = about(c);
+    d.add_text(f.about, &about);
+    d.add_text(f.grams, &about);
+    d.add_text(f.state, c.state.as_str());
+    d.add_text(f.kind, &c.kind);
+    d.add_text(f.priority, &c.priority);
+    for (field, v) in [
+        (f.account, &c.account),
+        (f.contact, &c.contact),
+        (f.assignee, &c.assignee),
+        (f.team, &c.team),
+    ] {
+        if let Some(v) = v {
+            d.add_text(field, v);
+        }
+    }
+    for t in &c.tags {
+        d.add_text(f.tag, t);
+    }
+    for ch in channels {
+        d.add_text(f.channel, ch);
+    }
+    for a in articles {
+        d.add_text(f.article, a);
+    }
+    d.add_i64(f.updated, c.updated_at.timestamp());
+    if let Some(r) = c
+        .timeline
+        .iter()
+        .find(|e| e.kind == "state" && e.to.as_deref() == Some("resolved"))
+    {
+        d.add_i64(f.resolve_secs, (r.at - c.created_at).num_seconds());
+    }
+    let resolution = c
+        .resolution
+        .clone()
+        .or_else(|| c.timeline.iter().rev().find_map(|e| e.resolution.clone()));
+    if let Some(r) = resolution {
+        d.add_text(f.resolution, r);
+    }
+    d
+}
+
+/// A guide run's transcript: each prompt and answer, and the outcome.
+fn guide_text(extra: &BTreeMap<String, toml::Value>) -> String {
+    let mut out = Vec::new();
+    if let Some(toml::Value::Array(steps)) = extra.get("steps") {
+        for s in steps {
+            for k in ["prompt", "answer"] {
+                if let Some(v) = s.get(k).and_then(|v| v.as_str()) {
+                    out.push(v.to_string());
+                }
+            }
+        }
+    }
+    if let Some(o) = extra.get("outcome").and_then(|v| v.as_str()) {
+        out.push(o.to_string());
+    }
+    out.join("\n")
+}
+
+fn article_doc(f: Fields, path: &str, a: &Article) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_text(f.path, path);
+    d.add_text(f.doc, Doc::Article.as_str());
+    d.add_text(f.id, &a.slug);
+    d.add_text(f.title, &a.header.title);
+    d.add_text(f.body, &a.body);
+    d.add_text(f.internal, "");
+    let about = format!("{}\n{}", a.header.title, a.body);
+    d.add_text(f.about, &about);
+    d.add_text(f.grams, &about);
+    for t in &a.header.tags {
+        d.add_text(f.tag, t);
+    }
+    for t in &a.header.applies_to {
+        d.add_text(f.kind, t);
+    }
+    d.add_text(f.status, a.header.status.as_str());
+    d.add_text(f.audience, a.header.audience.as_str());
+    if let Some(o) = &a.header.owner {
+        d.add_text(f.assignee, o);
+    }
+    d.add_i64(f.updated, 0);
+    d
+}
+
+fn keyword_term(field: Field, value: &str) -> Term {
+    Term::from_field_text(field, &text::keyword(value))
+}
+
+fn term_query(t: Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs))
+}
+
+fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if queries.len() == 1 {
+        return queries.into_iter().next().expect("one");
+    }
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
+}
+
+impl Search {
+    fn field_named(&self, name: &str) -> Option<Field> {
+        let f = self.f;
+        Some(match name {
+            "id" => f.id,
+            "state" => f.state,
+            "type" => f.kind,
+            "priority" => f.priority,
+            "account" => f.account,
+            "contact" => f.contact,
+            "assignee" => f.assignee,
+            "team" => f.team,
+            "tag" => f.tag,
+            "channel" => f.channel,
+            "article" => f.article,
+            "status" => f.status,
+            "audience" => f.audience,
+            _ => return None,
+        })
+    }
+
+    /// The text fields a word is looked for in, with their weights.
+    fn text_fields(&self, internal: bool) -> Vec<(Field, f32)> {
+        let mut v = vec![(self.f.title, 2.0), (self.f.body, 1.0)];
+        if internal {
+            v.push((self.f.internal, 1.0));
+        }
+        v
+    }
+
+    fn filter(&self, name: &str, value: &str, prefix: bool) -> Box<dyn Query> {
+        let (field, value) = match self.field_named(name) {
+            Some(field) => (field, value.to_string()),
+            None => (self.f.field, format!("{name}={value}")),
+        };
+        if prefix {
+            let pattern = format!("{}.*", regex_syntax_escape(&text::keyword(&value)));
+            match RegexQuery::from_pattern(&pattern, field) {
+                Ok(q) => Box::new(q),
+                Err(_) => term_query(keyword_term(field, &value)),
+            }
+        } else {
+            term_query(keyword_term(field, &value))
+        }
+    }
+
+    fn word(&self, word: &str, fields: &[(Field, f32)]) -> Option<Box<dyn Query>> {
+        let words = text::words(word);
+        match words.len() {
+            0 => None,
+            1 => {
+                let w = &words[0].text;
+                let terms = if self.langs.is_empty() {
+                    vec![w.clone()]
+                } else {
+                    text::stems(w, &self.langs)
+                };
+                let mut qs: Vec<Box<dyn Query>> = Vec::new();
+                for (field, boost) in fields {
+                    for t in &terms {
+                        qs.push(Box::new(BoostQuery::new(
+                            term_query(Term::from_field_text(*field, t)),
+                            *boost,
+                        )));
+                    }
+                }
+                Some(any_of(qs))
+            }
+            _ => self.phrase(word, fields),
+        }
+    }
+
+    fn phrase(&self, phrase: &str, fields: &[(Field, f32)]) -> Option<Box<dyn Query>> {
+        let words = text::words(phrase);
+        if words.is_empty() {
+            return None;
+        }
+        let mut qs: Vec<Box<dyn Query>> = Vec::new();
+        for (field, boost) in fields {
+            let q: Box<dyn Query> = if words.len() == 1 {
+                term_query(Term::from_field_text(*field, &words[0].text))
+            } else {
+                Box::new(PhraseQuery::new(
+                    words
+                        .iter()
+                        .map(|w| Term::from_field_text(*field, &w.text))
+                        .collect(),
+                ))
+            };
+            qs.push(Box::new(BoostQuery::new(q, *boost)));
+        }
+        Some(any_of(qs))
+    }
+
+    fn prefix(&self, prefix: &str, fields: &[(Field, f32)]) -> Option<Box<dyn Query>> {
+        let words = text::words(prefix);
+        let (last, before) = words.split_last()?;
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for w in before {
+            if let Some(q) = self.word(&w.text, fields) {
+                must.push((Occur::Must, q));
+            }
+        }
+        // The words the index holds that start so (up to a bound), each a term query: they
+        // score like words and are highlighted in snippets.
+        let mut qs: Vec<Box<dyn Query>> = Vec::new();
+        for (field, boost) in fields {
+            for t in self.expand(*field, &last.text) {
+                qs.push(Box::new(BoostQuery::new(
+                    term_query(Term::from_field_text(*field, &t)),
+                    *boost,
+                )));
+            }
+        }
+        if qs.is_empty() {
+            // Nothing starts so: a query that matches nothing.
+            qs.push(term_query(Term::from_field_text(self.f.doc, "\u{0}none")));
+        }
+        must.push((Occur::Must, any_of(qs)));
+        Some(Box::new(BooleanQuery::new(must)))
+    }
+
+    /// The words in `field` that start with `prefix` (at most 256).
+    fn expand(&self, field: Field, prefix: &str) -> Vec<String> {
+        let mut upper = prefix.as_bytes().to_vec();
+        upper.push(0xff);
+        let mut out = std::collections::BTreeSet::new();
+        for seg in self.reader.searcher().segment_readers() {
+            let Ok(inv) = seg.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = inv
+                .terms()
+                .range()
+                .ge(prefix.as_bytes())
+                .lt(&upper)
+                .into_stream()
+            else {
+                continue;
+            };
+            while stream.advance() && out.len() < 256 {
+                if let Ok(t) = std::str::from_utf8(stream.key()) {
+                    out.insert(t.to_string());
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    fn build(&self, req: &Request<'_>) -> Box<dyn Query> {
+        let fields = self.text_fields(req.internal);
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Must,
+            term_query(Term::from_field_text(self.f.doc, req.doc.as_str())),
+        )];
+        let mut scored = false;
+        for c in req.clauses {
+            let q = match &c.term {
+                QTerm::Word(w) => self.word(w, &fields),
+                QTerm::Phrase(p) => self.phrase(p, &fields),
+                QTerm::Prefix(p) => self.prefix(p, &fields),
+                QTerm::Field {
+                    name,
+                    value,
+                    prefix,
+                } => Some(self.filter(name, value, *prefix)),
+            };
+            let Some(q) = q else { continue };
+            if c.negated {
+                parts.push((Occur::MustNot, q));
+            } else {
+                scored |= !matches!(c.term, QTerm::Field { .. });
+                parts.push((Occur::Must, q));
+            }
+        }
+        for (name, values) in &req.filters {
+            let qs = values.iter().map(|v| self.filter(name, v, false)).collect();
+            parts.push((Occur::Must, any_of(qs)));
+        }
+        if req.open_only {
+            for s in [State::Closed, State::Cancelled] {
+                parts.push((Occur::MustNot, self.filter("state", s.as_str(), false)));
+            }
+        }
+        if !scored {
+            parts.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Box::new(BooleanQuery::new(parts))
+    }
+
+    /// The best `req.limit` matches, best first (ties: most recently updated first).
+    pub fn find(&self, req: &Request<'_>) -> Result<Vec<Hit>> {
+        let query = self.build(req);
+        let searcher = self.reader.searcher();
+        let err = |e: tantivy::TantivyError| io_err(std::path::Path::new(".git/docket/search"), e);
+        let top = searcher
+            .search(
+                &query,
+                &TopDocs::with_limit(req.limit.max(1)).order_by_score(),
+            )
+            .map_err(err)?;
+        let mut gens = Vec::new();
+        for field in [self.f.body, self.f.internal, self.f.title] {
+            if field == self.f.internal && !req.internal {
+                continue;
+            }
+            let mut g = SnippetGenerator::create(&searcher, &*query, field).map_err(err)?;
+            g.set_max_num_chars(160);
+            gens.push(g);
+        }
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;
+            let mut hit = self.hit(&doc, score);
+            for g in &gens {
+                let s = g.snippet_from_doc(&doc);
+                if !s.highlighted().is_empty() {
+                    hit.snippet = s.fragment().to_string();
+                    hit.highlights = s.highlighted().iter().map(|r| (r.start, r.end)).collect();
+                    break;
+                }
+            }
+            hits.push(hit);
+        }
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(b.updated.cmp(&a.updated))
+                .then(a.id.cmp(&b.id))
+        });
+        Ok(hits)
+    }
+
+    fn hit(&self, doc: &TantivyDocument, score: f32) -> Hit {
+        let s = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default()
+        };
+        Hit {
+            id: s(self.f.id),
+            path: s(self.f.path),
+            title: s(self.f.title),
+            score,
+            snippet: String::new(),
+            highlights: Vec::new(),
+            state: s(self.f.state),
+            priority: s(self.f.priority),
+            assignee: s(self.f.assignee),
+            account: s(self.f.account),
+            kind: s(self.f.kind),
+            resolve_secs: doc.get_first(self.f.resolve_secs).and_then(|v| v.as_i64()),
+            resolution: s(self.f.resolution),
+            updated: doc
+                .get_first(self.f.updated)
+                .and_then(|v| v.as_i64())
+                .unwrap_or(0),
+        }
+    }
+
+    /// The documents of `doc` kind most like `about` (a case's title and customer
+    /// messages), without `except`; `resolved_only` keeps resolved and closed cases, and
+    /// published articles.
+    pub fn like(&self, about: &str, doc: Doc, except: &str, limit: usize) -> Result<Vec<Hit>> {
+        let searcher = self.reader.searcher();
+        let err = |e: tantivy::TantivyError| io_err(std::path::Path::new(".git/docket/search"), e);
+        let n = searcher.num_docs().max(1);
+        let stop: Vec<String> = Prose {
+            langs: self.langs.clone(),
+        }
+        .tokens(STOP)
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+        let words = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(1)
+            .with_max_doc_frequency((n / 2).max(2))
+            .with_min_term_frequency(1)
+            .with_max_query_terms(40)
+            .with_min_word_length(2)
+            .with_boost_factor(1.0)
+            .with_stop_words(stop)
+            .with_document_fields(vec![(
+                self.f.about,
+                vec![OwnedValue::Str(about.to_string())],
+            )]);
+        let grams = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(1)
+            .with_max_doc_frequency((n / 2).max(2))
+            .with_min_term_frequency(1)
+            .with_max_query_terms(80)
+            .with_boost_factor(1.0)
+            .with_document_fields(vec![(
+                self.f.grams,
+                vec![OwnedValue::Str(about.to_string())],
+            )]);
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![
+            (
+                Occur::Must,
+                term_query(Term::from_field_text(self.f.doc, doc.as_str())),
+            ),
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, Box::new(words) as Box<dyn Query>),
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(grams), 0.5)),
+                    ),
+                ])),
+            ),
+            (Occur::MustNot, self.filter("id", except, false)),
+        ];
+        match doc {
+            Doc::Case => parts.push((
+                Occur::Must,
+                any_of(vec![
+                    self.filter("state", "resolved", false),
+                    self.filter("state", "closed", false),
+                ]),
+            )),
+            Doc::Article => parts.push((Occur::Must, self.filter("status", "published", false))),
+        }
+        let query = BooleanQuery::new(parts);
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())
+            .map_err(err)?;
+        let mut out = Vec::new();
+        for (score, addr) in top {
+            let d: TantivyDocument = searcher.doc(addr).map_err(err)?;
+            out.push(self.hit(&d, score));
+        }
+        Ok(out)
+    }
+
+    /// The IDs of the cases an article was sent to.
+    pub fn cases_sent(&self, slug: &str) -> Result<Vec<Hit>> {
+        let req = Request {
+            clauses: &[],
+            doc: Doc::Case,
+            filters: vec![("article".into(), vec![slug.into()])],
+            open_only: false,
+            internal: false,
+            limit: 10_000,
+        };
+        let mut hits = self.find(&req)?;
+        hits.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(hits)
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    #[doc(hidden)]
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+}
+
+/// Escapes regex syntax in a literal (tantivy's regex dialect).
+fn regex_syntax_escape(s: &str) -> String {
+    regex::escape(s)
+}
