@@ -414,7 +414,8 @@ impl Config {
             .map_err(|e| SettingsError::new(format!("autoclose_after: {e}")))?;
         duration::parse(&self.verify.max_skew)
             .map_err(|e| SettingsError::new(format!("verify.max_skew: {e}")))?;
-        super::search::languages(&self.search.language).map_err(SettingsError::new)?;
+        super::search::languages(&self.search.language)
+            .map_err(|e| SettingsError::new(e.to_string()))?;
         if let Some(u) = &self.kb.base_url
             && !(u.starts_with("https://") || u.starts_with("http://"))
         {

@@ -40,20 +40,27 @@ pub struct Hit {
 /// The mark on a stem term.
 pub const STEM: char = '~';
 
+/// A `search.language` docket cannot stem.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "search.language: {0:?} is not a stemming language (try english, spanish, french, german, portuguese, italian, or none)"
+)]
+pub struct UnknownLanguage(pub String);
+
 /// The stemming languages docket.toml may name in `search.language` (Snowball's names and
 /// their two-letter codes); `none` turns stemming off.
-pub fn language(name: &str) -> Result<Option<frostem::Algorithm>, String> {
+pub fn language(name: &str) -> Result<Option<frostem::Algorithm>, UnknownLanguage> {
     let n = name.trim().to_ascii_lowercase();
     if n == "none" {
         return Ok(None);
     }
-    frostem::Algorithm::from_name(&n).map(Some).map_err(|_| {
-        format!("search.language: {name:?} is not a stemming language (try english, spanish, french, german, portuguese, italian, or none)")
-    })
+    frostem::Algorithm::from_name(&n)
+        .map(Some)
+        .map_err(|_| UnknownLanguage(name.to_string()))
 }
 
 /// Every configured language, each once.
-pub fn languages(names: &[String]) -> Result<Vec<frostem::Algorithm>, String> {
+pub fn languages(names: &[String]) -> Result<Vec<frostem::Algorithm>, UnknownLanguage> {
     let mut out = Vec::new();
     for n in names {
         if let Some(a) = language(n)?
@@ -250,7 +257,12 @@ mod tests {
 
     #[test]
     fn unknown_languages_are_named() {
-        assert!(language("klingon").unwrap_err().contains("klingon"));
+        assert!(
+            language("klingon")
+                .unwrap_err()
+                .to_string()
+                .contains("klingon")
+        );
         assert_eq!(language("none").unwrap(), None);
         assert!(language("English").unwrap().is_some());
     }

@@ -326,7 +326,7 @@ impl Casebook {
         for ((path, stamp), outcome) in todo.into_iter().zip(read) {
             let (blob, doc) = match outcome {
                 Ok(x) => x,
-                Err(problem) => {
+                Err(Unreadable(problem)) => {
                     bad.push(BadCase {
                         path: path.clone(),
                         problem,
@@ -388,43 +388,48 @@ enum Parsed {
 }
 
 /// Reads and parses each file (blob id and document), split over the cores.
+/// Why a file could not be indexed (the text of a [`BadCase`]).
+struct Unreadable(String);
+
 fn read_many(
     cb: &Casebook,
     todo: &[(String, Stamp)],
-) -> Vec<std::result::Result<(String, Parsed), String>> {
+) -> Vec<std::result::Result<(String, Parsed), Unreadable>> {
     // Checked here: a Casebook (git2) does not cross threads.
-    let checked: Vec<(&str, std::result::Result<PathBuf, String>)> = todo
+    let checked: Vec<(&str, std::result::Result<PathBuf, Unreadable>)> = todo
         .iter()
         .map(|(p, _)| {
             (
                 p.as_str(),
                 cb.check_inside(p)
                     .map(|()| cb.abs(p))
-                    .map_err(|e| e.to_string()),
+                    .map_err(|e| Unreadable(e.to_string())),
             )
         })
         .collect();
+    let why = |e: &dyn std::fmt::Display| Unreadable(e.to_string());
     let one = |path: &str,
-               abs: &std::result::Result<PathBuf, String>|
-     -> std::result::Result<(String, Parsed), String> {
-        let abs = abs.as_ref().map_err(Clone::clone)?;
+               abs: &std::result::Result<PathBuf, Unreadable>|
+     -> std::result::Result<(String, Parsed), Unreadable> {
+        let abs = abs.as_ref().map_err(|e| Unreadable(e.0.clone()))?;
         if path.starts_with("kb/") {
-            let text =
-                super::fsutil::read_regular(abs, 2 * 1024 * 1024).map_err(|e| e.to_string())?;
+            let text = super::fsutil::read_regular(abs, 2 * 1024 * 1024).map_err(|e| why(&e))?;
             let blob = super::guides::blob_id(text.as_bytes());
             let slug = super::kb::slug_of(path);
             let a = crate::core::kb::parse(slug, &text).map_err(|p| {
-                p.iter()
-                    .map(|p| p.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; ")
+                Unreadable(
+                    p.iter()
+                        .map(|p| p.to_string())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
             })?;
             Ok((blob, Parsed::Article(Box::new(a))))
         } else {
             let text = super::fsutil::read_regular(abs, super::cases::MAX_CASE_FILE)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| why(&e))?;
             let blob = super::guides::blob_id(text.as_bytes());
-            let case = super::casefile::parse(&text).map_err(|e| e.to_string())?;
+            let case = super::casefile::parse(&text).map_err(|e| why(&e))?;
             Ok((blob, Parsed::Case(Box::new(case))))
         }
     };
@@ -907,7 +912,6 @@ impl Search {
     pub fn like(&self, about: &str, doc: Doc, except: &str, limit: usize) -> Result<Vec<Hit>> {
         let searcher = self.reader.searcher();
         let err = |e: tantivy::TantivyError| io_err(std::path::Path::new(".git/docket/search"), e);
-        let n = searcher.num_docs().max(1);
         let stop: Vec<String> = Prose {
             langs: self.langs.clone(),
         }
@@ -917,7 +921,6 @@ impl Search {
         .collect();
         let words = MoreLikeThisQuery::builder()
             .with_min_doc_frequency(1)
-            .with_max_doc_frequency((n / 2).max(2))
             .with_min_term_frequency(1)
             .with_max_query_terms(40)
             .with_min_word_length(2)
@@ -929,7 +932,6 @@ impl Search {
             )]);
         let grams = MoreLikeThisQuery::builder()
             .with_min_doc_frequency(1)
-            .with_max_doc_frequency((n / 2).max(2))
             .with_min_term_frequency(1)
             .with_max_query_terms(80)
             .with_boost_factor(1.0)

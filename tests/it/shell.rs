@@ -5,7 +5,7 @@ use std::process::Command;
 use crate::util::TestEnv;
 
 /// Asks docket for completions the way the bash script in completions/ does.
-fn bash_complete(env: &TestEnv, words: &[&str]) -> Vec<String> {
+pub fn bash_complete(env: &TestEnv, words: &[&str]) -> Vec<String> {
     let index = (words.len() - 1).to_string();
     let mut args = vec!["--"];
     args.extend(words);

@@ -24,6 +24,11 @@ pub enum Term {
     },
 }
 
+/// What is wrong with a query, and how to write it instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct QueryError(pub String);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Clause {
     pub negated: bool,
@@ -32,7 +37,7 @@ pub struct Clause {
 
 /// Parses `query`. `custom` are the casebook's custom field names (also valid filters).
 /// Errors name what is wrong and how to write it instead.
-pub fn parse(query: &str, custom: &[&str]) -> Result<Vec<Clause>, String> {
+pub fn parse(query: &str, custom: &[&str]) -> Result<Vec<Clause>, QueryError> {
     let chars: Vec<char> = query.chars().collect();
     let mut i = 0;
     let mut out = Vec::new();
@@ -79,29 +84,33 @@ pub fn parse(query: &str, custom: &[&str]) -> Result<Vec<Clause>, String> {
         }
     }
     if out.is_empty() {
-        return Err(
+        return Err(QueryError(
             "nothing to search for: give a word, a \"phrase\" or a filter such as state:open"
                 .into(),
-        );
+        ));
     }
     Ok(out)
 }
 
 /// The text between the quote at `open` and the next quote, and where to go on.
-fn quoted(chars: &[char], open: usize) -> Result<(String, usize), String> {
+fn quoted(chars: &[char], open: usize) -> Result<(String, usize), QueryError> {
     match chars[open + 1..].iter().position(|c| *c == '"') {
         Some(len) => Ok((
             chars[open + 1..open + 1 + len].iter().collect(),
             open + len + 2,
         )),
-        None => Err(format!(
+        None => Err(QueryError(format!(
             "the quote at character {} is not closed: write \"exact phrase\" with a closing quote",
             open + 1
-        )),
+        ))),
     }
 }
 
-fn classify(token: &str, quoted: Option<String>, custom: &[&str]) -> Result<Option<Term>, String> {
+fn classify(
+    token: &str,
+    quoted: Option<String>,
+    custom: &[&str],
+) -> Result<Option<Term>, QueryError> {
     if let Some((name, value)) = token.split_once(':') {
         let value = quoted.clone().unwrap_or_else(|| value.to_string());
         let is_name = !name.is_empty()
@@ -121,10 +130,10 @@ fn classify(token: &str, quoted: Option<String>, custom: &[&str]) -> Result<Opti
                 let hint = crate::core::keys::closest(name, FIELDS.iter().chain(custom).copied())
                     .map(|s| format!("did you mean {s}:? "))
                     .unwrap_or_default();
-                return Err(format!(
+                return Err(QueryError(format!(
                     "unknown field {name:?} in {token:?}: {hint}filters are {} and custom fields; quote \"{token}\" to search for the text",
                     FIELDS.join(", ")
-                ));
+                )));
             }
             let name = if custom.contains(&name) {
                 name.to_string()
@@ -132,7 +141,9 @@ fn classify(token: &str, quoted: Option<String>, custom: &[&str]) -> Result<Opti
                 lower
             };
             if value.trim().is_empty() {
-                return Err(format!("{name}: needs a value, as in {name}:something"));
+                return Err(QueryError(format!(
+                    "{name}: needs a value, as in {name}:something"
+                )));
             }
             let (value, prefix) = match value.strip_suffix('*') {
                 Some(v) if !v.is_empty() => (v.to_string(), true),
@@ -230,7 +241,7 @@ mod tests {
     fn custom_fields_are_filters_and_unknown_names_are_errors() {
         let q = parse("order_id:A-1", &["order_id"]).unwrap();
         assert!(matches!(&q[0].term, Term::Field { name, .. } if name == "order_id"));
-        let e = parse("stat:open", &[]).unwrap_err();
+        let e = parse("stat:open", &[]).unwrap_err().0;
         assert!(e.contains("did you mean state:"), "{e}");
         // Quoted, it is text.
         assert_eq!(
@@ -248,14 +259,20 @@ mod tests {
 
     #[test]
     fn bad_queries_are_explained() {
-        assert!(parse("", &[]).unwrap_err().contains("nothing to search"));
+        assert!(parse("", &[]).unwrap_err().0.contains("nothing to search"));
         assert!(parse("  !!! * ", &[]).is_err());
         assert!(
             parse(r#"card "declined"#, &[])
                 .unwrap_err()
+                .0
                 .contains("not closed")
         );
-        assert!(parse("state:", &[]).unwrap_err().contains("needs a value"));
+        assert!(
+            parse("state:", &[])
+                .unwrap_err()
+                .0
+                .contains("needs a value")
+        );
         // A dash alone is not an exclusion of nothing.
         assert_eq!(parse("a - b", &[]).unwrap().len(), 2);
     }
