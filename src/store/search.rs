@@ -9,7 +9,7 @@
 //! never comes from a file's old text. A missing, damaged or other-version index (or a
 //! change of `search.language`) is rebuilt from the files. Updates serialise on a lock.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -216,12 +216,20 @@ impl Casebook {
         let _lock = super::fsutil::Lock::acquire(&dir.join("lock"))?;
         let manifest_path = dir.join("manifest.bin");
         let index_dir = dir.join("index");
-        let manifest =
-            read_manifest(&manifest_path).filter(|m| m.langs == self.config.search.language);
-        let opened = match manifest {
-            Some(m) => open(&index_dir, &langs).ok().map(|i| (i, m)),
-            None => None,
-        };
+        // Read the manifest and open the index while the files are listed and stat'ed.
+        let written_langs = &self.config.search.language;
+        let (opened, files) = std::thread::scope(|s| {
+            let loader = s.spawn(|| {
+                let m = read_manifest(&manifest_path).filter(|m| &m.langs == written_langs)?;
+                open(&index_dir, &langs).ok().map(|i| (i, m))
+            });
+            let files = self.case_files().and_then(|mut f| {
+                f.extend(self.kb_files()?);
+                Ok(f)
+            });
+            (loader.join().unwrap_or(None), files)
+        });
+        let files = files?;
         let mut updated = Updated::default();
         let (index, manifest) = match opened {
             Some(x) => x,
@@ -240,7 +248,7 @@ impl Casebook {
         };
         let (_, f) = schema();
         let mut bad = Vec::new();
-        let entries = self.refresh(&index, f, &langs, manifest, &mut bad, &mut updated)?;
+        let entries = self.refresh(&index, f, files, manifest, &mut bad, &mut updated)?;
         if updated.rebuilt || updated.indexed + updated.rehashed + updated.deleted > 0 {
             let m = Manifest {
                 langs: self.config.search.language.clone(),
@@ -275,32 +283,34 @@ impl Casebook {
         })
     }
 
-    /// Brings the index up to date; returns the new manifest entries.
+    /// Brings the index up to date with `files` (in path order); returns the new
+    /// manifest entries (in path order).
     fn refresh(
         &self,
         index: &Index,
         f: Fields,
-        langs: &[frostem::Algorithm],
+        files: Vec<(String, std::io::Result<Stamp>)>,
         manifest: Manifest,
         bad: &mut Vec<BadCase>,
         updated: &mut Updated,
     ) -> Result<Vec<Entry>> {
         let index_dir = self.search_dir().join("index");
-        let mut files = self.case_files()?;
-        files.extend(self.kb_files()?);
-        let old: HashMap<String, Entry> = manifest
-            .entries
-            .into_iter()
-            .map(|e| (e.path.clone(), e))
-            .collect();
         let mut keep: Vec<Entry> = Vec::with_capacity(files.len());
-        let mut todo: Vec<(String, Stamp)> = Vec::new();
-        let mut seen = std::collections::HashSet::with_capacity(files.len());
+        let mut todo: Vec<(String, Stamp, Option<Entry>)> = Vec::new();
+        let mut deletes: Vec<String> = Vec::new();
+        // Both lists are in path order: walk them side by side.
+        let mut old = manifest.entries.into_iter().peekable();
         for (path, stamp) in files {
-            seen.insert(path.clone());
+            while let Some(gone) = old.next_if(|e| e.path < path) {
+                deletes.push(gone.path);
+            }
+            let before = old.next_if(|e| e.path == path);
             let stamp = match stamp {
                 Ok(s) => s,
                 Err(e) => {
+                    if before.is_some() {
+                        deletes.push(path.clone());
+                    }
                     bad.push(BadCase {
                         path,
                         problem: e.to_string(),
@@ -308,22 +318,22 @@ impl Casebook {
                     continue;
                 }
             };
-            match old.get(&path) {
+            match before {
                 Some(e)
                     if e.size == stamp.size
                         && e.mtime_ns == stamp.mtime_ns
                         && e.ino == stamp.ino =>
                 {
-                    keep.push(e.clone())
+                    keep.push(e)
                 }
-                _ => todo.push((path, stamp)),
+                before => todo.push((path, stamp, before)),
             }
         }
-        let mut deletes: Vec<String> = old.keys().filter(|p| !seen.contains(*p)).cloned().collect();
+        deletes.extend(old.map(|e| e.path));
         // Read what changed (in parallel for a rebuild), and keep only what differs.
         let read = read_many(self, &todo);
         let mut docs = Vec::new();
-        for ((path, stamp), outcome) in todo.into_iter().zip(read) {
+        for ((path, stamp, before), outcome) in todo.into_iter().zip(read) {
             let (blob, doc) = match outcome {
                 Ok(x) => x,
                 Err(Unreadable(problem)) => {
@@ -331,7 +341,7 @@ impl Casebook {
                         path: path.clone(),
                         problem,
                     });
-                    if old.contains_key(&path) {
+                    if before.is_some() {
                         deletes.push(path);
                     }
                     continue;
@@ -344,13 +354,14 @@ impl Casebook {
                 ino: stamp.ino,
                 blob: blob.clone(),
             };
-            if old.get(&path).is_some_and(|e| e.blob == blob) {
+            if before.is_some_and(|e| e.blob == blob) {
                 updated.rehashed += 1;
             } else {
                 docs.push((path, doc));
             }
             keep.push(entry);
         }
+        keep.sort_by(|a, b| a.path.cmp(&b.path));
         if docs.is_empty() && deletes.is_empty() {
             return Ok(keep);
         }
@@ -373,7 +384,6 @@ impl Casebook {
             writer.add_document(d).map_err(|e| io_err(&index_dir, e))?;
             updated.indexed += 1;
         }
-        let _ = langs;
         writer.commit().map_err(|e| io_err(&index_dir, e))?;
         writer
             .wait_merging_threads()
@@ -393,12 +403,12 @@ struct Unreadable(String);
 
 fn read_many(
     cb: &Casebook,
-    todo: &[(String, Stamp)],
+    todo: &[(String, Stamp, Option<Entry>)],
 ) -> Vec<std::result::Result<(String, Parsed), Unreadable>> {
     // Checked here: a Casebook (git2) does not cross threads.
     let checked: Vec<(&str, std::result::Result<PathBuf, Unreadable>)> = todo
         .iter()
-        .map(|(p, _)| {
+        .map(|(p, _, _)| {
             (
                 p.as_str(),
                 cb.check_inside(p)
