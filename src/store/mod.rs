@@ -18,6 +18,7 @@ mod journal;
 pub mod kb;
 pub mod remote;
 pub mod search;
+mod search_dir;
 mod sign;
 pub mod verify;
 mod write;

@@ -238,7 +238,7 @@ impl Casebook {
                 let _ = std::fs::remove_dir_all(&index_dir);
                 std::fs::create_dir_all(&index_dir).map_err(|e| StoreError::io(&index_dir, e))?;
                 let (schema, _) = schema();
-                let dir = tantivy::directory::MmapDirectory::open(&index_dir)
+                let dir = super::search_dir::CacheDir::open(&index_dir)
                     .map_err(|e| io_err(&index_dir, e))?;
                 let index = Index::create(dir, schema, Default::default())
                     .map_err(|e| io_err(&index_dir, e))?;
@@ -330,59 +330,75 @@ impl Casebook {
             }
         }
         deletes.extend(old.map(|e| e.path));
-        // Read what changed (in parallel for a rebuild), and keep only what differs.
-        let read = read_many(self, &todo);
-        let mut docs = Vec::new();
-        for ((path, stamp, before), outcome) in todo.into_iter().zip(read) {
-            let (blob, doc) = match outcome {
-                Ok(x) => x,
-                Err(Unreadable(problem)) => {
-                    bad.push(BadCase {
-                        path: path.clone(),
-                        problem,
-                    });
-                    if before.is_some() {
-                        deletes.push(path);
+        // The writer is made only when something is to change; a rebuild reads and
+        // indexes the files a slice at a time, so memory stays flat at any size.
+        let mut writer: Option<tantivy::IndexWriter<TantivyDocument>> = None;
+        let threads = if todo.len() > 500 { 2 } else { 1 };
+        let open_writer = || {
+            let options = tantivy::indexer::IndexWriterOptions::builder()
+                .memory_budget_per_thread(if threads > 1 { 60_000_000 } else { 15_000_000 })
+                .num_worker_threads(threads)
+                .num_merge_threads(1)
+                .build();
+            index
+                .writer_with_options(options)
+                .map_err(|e| io_err(&index_dir, e))
+        };
+        let mut todo = todo.into_iter().peekable();
+        while todo.peek().is_some() {
+            let slice: Vec<_> = todo.by_ref().take(4096).collect();
+            let read = read_many(self, &slice);
+            for ((path, stamp, before), outcome) in slice.into_iter().zip(read) {
+                let (blob, doc) = match outcome {
+                    Ok(x) => x,
+                    Err(Unreadable(problem)) => {
+                        bad.push(BadCase {
+                            path: path.clone(),
+                            problem,
+                        });
+                        if before.is_some() {
+                            deletes.push(path);
+                        }
+                        continue;
                     }
+                };
+                let unchanged = before.as_ref().is_some_and(|e| e.blob == blob);
+                keep.push(Entry {
+                    path: path.clone(),
+                    size: stamp.size,
+                    mtime_ns: stamp.mtime_ns,
+                    ino: stamp.ino,
+                    blob,
+                });
+                if unchanged {
+                    updated.rehashed += 1;
                     continue;
                 }
-            };
-            let entry = Entry {
-                path: path.clone(),
-                size: stamp.size,
-                mtime_ns: stamp.mtime_ns,
-                ino: stamp.ino,
-                blob: blob.clone(),
-            };
-            if before.is_some_and(|e| e.blob == blob) {
-                updated.rehashed += 1;
-            } else {
-                docs.push((path, doc));
+                if writer.is_none() {
+                    writer = Some(open_writer()?);
+                }
+                let w = writer.as_mut().expect("just made");
+                let d = match doc {
+                    Parsed::Case(c) => case_doc(f, &path, &c),
+                    Parsed::Article(a) => article_doc(f, &path, &a),
+                };
+                if before.is_some() {
+                    w.delete_term(Term::from_field_text(f.path, &path));
+                }
+                w.add_document(d).map_err(|e| io_err(&index_dir, e))?;
+                updated.indexed += 1;
             }
-            keep.push(entry);
         }
         keep.sort_by(|a, b| a.path.cmp(&b.path));
-        if docs.is_empty() && deletes.is_empty() {
-            return Ok(keep);
+        if !deletes.is_empty() && writer.is_none() {
+            writer = Some(open_writer()?);
         }
-        let threads = if docs.len() > 500 { 2 } else { 1 };
-        let mut writer: tantivy::IndexWriter<TantivyDocument> = index
-            .writer_with_num_threads(threads, 40_000_000 * threads)
-            .map_err(|e| io_err(&index_dir, e))?;
+        let Some(mut writer) = writer else {
+            return Ok(keep);
+        };
         for p in &deletes {
             writer.delete_term(Term::from_field_text(f.path, p));
             updated.deleted += 1;
-        }
-        for (path, doc) in docs {
-            let d = match doc {
-                Parsed::Case(c) => case_doc(f, &path, &c),
-                Parsed::Article(a) => article_doc(f, &path, &a),
-            };
-            if !updated.rebuilt {
-                writer.delete_term(Term::from_field_text(f.path, &path));
-            }
-            writer.add_document(d).map_err(|e| io_err(&index_dir, e))?;
-            updated.indexed += 1;
         }
         writer.commit().map_err(|e| io_err(&index_dir, e))?;
         writer
@@ -397,10 +413,10 @@ enum Parsed {
     Article(Box<Article>),
 }
 
-/// Reads and parses each file (blob id and document), split over the cores.
 /// Why a file could not be indexed (the text of a [`BadCase`]).
 struct Unreadable(String);
 
+/// Reads and parses each file (blob id and document), split over the cores.
 fn read_many(
     cb: &Casebook,
     todo: &[(String, Stamp, Option<Entry>)],
@@ -465,7 +481,7 @@ fn read_many(
 }
 
 fn open(index_dir: &std::path::Path, langs: &[frostem::Algorithm]) -> tantivy::Result<Index> {
-    let index = Index::open_in_dir(index_dir)?;
+    let index = Index::open(super::search_dir::CacheDir::open(index_dir)?)?;
     let (schema, _) = schema();
     if index.schema() != schema {
         return Err(tantivy::TantivyError::SchemaError("another schema".into()));
