@@ -25,6 +25,8 @@ const STORY: &str = include_str!("../templates/demo.toml");
 
 #[derive(Deserialize)]
 struct Story {
+    #[serde(default)]
+    article: Vec<StoryArticle>,
     case: Vec<StoryCase>,
 }
 
@@ -44,6 +46,15 @@ struct StoryCase {
     body: String,
     #[serde(default)]
     steps: Vec<Step>,
+}
+
+/// A knowledge article, written before the cases come in.
+#[derive(Deserialize)]
+struct StoryArticle {
+    slug: String,
+    #[serde(flatten)]
+    header: crate::core::kb::Header,
+    body: String,
 }
 
 /// One step: `at` hours after the case came in, by an agent (or the customer), one edit.
@@ -66,6 +77,8 @@ struct Step {
     cancel: Option<String>,
     guide: Option<String>,
     answers: BTreeMap<String, String>,
+    /// Send this knowledge article (`docket kb send`).
+    send: Option<String>,
 }
 
 fn because(reason: &str) -> TransitionDetails {
@@ -168,9 +181,20 @@ fn play(ui: &mut Ui, cb: &Casebook, story: &StoryCase, now: DateTime<Utc>) -> Re
             None => (intake(), customer.clone()),
         };
         let ctx = Ctx::new(actor, at, random_u64());
-        case = match &step.guide {
-            Some(name) => super::guide::demo_run(ui, cb, who, ctx, &case.id, name, &step.answers)?,
-            None => {
+        case = match (&step.guide, &step.send) {
+            (Some(name), _) => {
+                super::guide::demo_run(ui, cb, who, ctx, &case.id, name, &step.answers)?
+            }
+            (None, Some(slug)) => {
+                let article = cb.article(slug)?;
+                let text = super::kb::message(&cb.config, &article);
+                let session = cb.begin_write_as(Some(who))?;
+                let file = cb.load_case(&case.id)?;
+                super::write::write_with(ui, &session, file, "kb-send", ctx, |c, ctx| {
+                    super::kb::record_send(c, ctx, &text, &story.channel, slug)
+                })?
+            }
+            (None, None) => {
                 let op = step.op(cb, &story.channel)?;
                 let session = cb.begin_write_as(Some(who))?;
                 let file = cb.load_case(&case.id)?;
@@ -198,6 +222,10 @@ pub fn run(env: &mut Env<'_>, args: DemoArgs) -> Result<()> {
     let oldest = story.case.iter().map(|c| c.age_hours).max().unwrap_or(0);
     let start = env.now - Duration::hours(oldest + 12);
     let (cb, _) = super::init::init_casebook(dir, "DK", start, Some(demo))?;
+    for a in &story.article {
+        let text = crate::core::kb::render(&a.header, &a.body);
+        cb.add_article(&a.slug, &text, start)?;
+    }
     for case in &story.case {
         play(env.ui, &cb, case, env.now)?;
     }
@@ -206,10 +234,15 @@ pub fn run(env: &mut Env<'_>, args: DemoArgs) -> Result<()> {
     query::sort(&mut cases, Sort::Priority, &cb.config);
     // The story's history is what `docket verify` checks: it must hold.
     let verified = cb.verify(None)?;
+    // Built now, so the first search is a warm one.
+    let documents = cb.search_index()?.num_docs();
+    let articles = story.article.len();
     if env.json() {
         let v = serde_json::json!({
             "casebook": cb.dir.display().to_string(),
             "verify": {"clean": verified.findings.is_empty(), "commits": verified.commits},
+            "search": {"documents": documents},
+            "kb": {"articles": articles},
             "cases": cases.iter().map(|c| render::json::case(c, false)).collect::<Vec<_>>(),
         });
         env.ui.print_json(&v)?;
@@ -241,7 +274,15 @@ pub fn run(env: &mut Env<'_>, args: DemoArgs) -> Result<()> {
         }
     ));
     env.status(format!(
-        "Try: cd {} && docket list --open && docket sla && docket queue --team support && docket agents && docket report && docket guide list && docket verify\n(or export DOCKET_DIR={})",
+        "Search index: {documents} cases and articles; knowledge base: {articles} articles in kb/"
+    ));
+    let open = cases
+        .iter()
+        .find(|c| c.state.is_open() && c.title.contains("Card"))
+        .or(cases.first())
+        .map_or("ID".to_string(), |c| c.id.clone());
+    env.status(format!(
+        "Try: cd {} && docket list --open && docket sla && docket queue --team support && docket agents && docket report && docket guide list && docket verify\n     docket search 'card declined' && docket similar {open} && docket show {open} --suggest && docket kb list\n(or export DOCKET_DIR={})",
         cb.dir.display(),
         cb.dir.display()
     ));
@@ -256,6 +297,21 @@ mod tests {
     fn the_story_parses_and_every_step_makes_one_edit() {
         let story: Story = toml::from_str(STORY).unwrap();
         assert_eq!(story.case.len(), 16);
+        // The articles are valid, and every article a step sends exists.
+        let slugs: Vec<&str> = story.article.iter().map(|a| a.slug.as_str()).collect();
+        for a in &story.article {
+            let text = crate::core::kb::render(&a.header, &a.body);
+            let parsed = crate::core::kb::parse(&a.slug, &text).unwrap();
+            let types: Vec<String> = ["incident", "question", "problem", "request"]
+                .map(String::from)
+                .to_vec();
+            assert!(crate::core::kb::check(&parsed, &slugs, &types).is_empty());
+        }
+        for s in story.case.iter().flat_map(|c| &c.steps) {
+            if let Some(slug) = &s.send {
+                assert!(slugs.contains(&slug.as_str()), "{slug}");
+            }
+        }
         for c in &story.case {
             for s in &c.steps {
                 let edits = [
@@ -271,6 +327,7 @@ mod tests {
                     s.reject.is_some(),
                     s.cancel.is_some(),
                     s.guide.is_some(),
+                    s.send.is_some(),
                 ];
                 assert_eq!(edits.iter().filter(|e| **e).count(), 1, "{}", c.title);
             }

@@ -327,6 +327,38 @@ fn check(env: &mut Env<'_>, _args: KbCheckArgs) -> Result<()> {
     }
 }
 
+/// What the customer gets: the article's title and text, or its title and URL under
+/// `kb.base_url`.
+pub fn message(config: &crate::core::config::Config, article: &kb::Article) -> String {
+    let h = &article.header;
+    match &config.kb.base_url {
+        Some(base) => format!(
+            "{}\n\n{}{}{}",
+            h.title,
+            base,
+            if base.ends_with('/') { "" } else { "/" },
+            article.slug
+        ),
+        None => format!("{}\n\n{}", h.title, article.body.trim()),
+    }
+}
+
+/// The customer-visible comment that sends an article, recording which one (`article`).
+pub fn record_send(
+    case: &mut Case,
+    ctx: &mut crate::core::lifecycle::Ctx,
+    text: &str,
+    channel: &str,
+    slug: &str,
+) -> Result<String> {
+    crate::core::lifecycle::comment(case, ctx, text, channel, Visibility::Public)?;
+    if let Some(e) = case.timeline.last_mut() {
+        e.extra
+            .insert("article".into(), toml::Value::String(slug.to_string()));
+    }
+    Ok(format!("article {slug} sent by {}", ctx.actor.name))
+}
+
 fn send(env: &mut Env<'_>, args: KbSendArgs) -> Result<()> {
     let cb = env.casebook()?;
     let article = cb.article(&args.slug)?;
@@ -347,24 +379,9 @@ fn send(env: &mut Env<'_>, args: KbSendArgs) -> Result<()> {
         Some(c) => cb.config.check_channel(c)?,
         None => cb.config.default_channel().to_string(),
     };
-    let text = match &cb.config.kb.base_url {
-        Some(base) => format!(
-            "{}\n\n{}{}{}",
-            h.title,
-            base,
-            if base.ends_with('/') { "" } else { "/" },
-            article.slug
-        ),
-        None => format!("{}\n\n{}", h.title, article.body.trim()),
-    };
-    let slug = article.slug.clone();
+    let text = message(&cb.config, &article);
     let case = super::write::edit_case_with(env, &cb, &args.id, "kb-send", None, |case, ctx| {
-        crate::core::lifecycle::comment(case, ctx, &text, &channel, Visibility::Public)?;
-        if let Some(e) = case.timeline.last_mut() {
-            e.extra
-                .insert("article".into(), toml::Value::String(slug.clone()));
-        }
-        Ok(format!("article {slug} sent by {}", ctx.actor.name))
+        record_send(case, ctx, &text, &channel, &article.slug)
     })?;
     env.report_case(&case, format!("Sent {} to {}", article.slug, case.id))
 }
