@@ -13,6 +13,8 @@
 //!   every case file (`rg` when installed, else `cat` through `find`);
 //! - `docket queue`, `mine`, `agents` and `report` against the same plain read, and
 //!   `docket route` over the unassigned tenth of the cases;
+//! - `docket search` (full build, warm, after one comment) and `similar` against `rg -i`
+//!   over the same files, and the similar-case precision on its fixture;
 //! - `docket verify` over a history of 5 commits per case (first run, and second run from
 //!   its cache) against `git log --name-only` over the same history.
 
@@ -385,6 +387,137 @@ fn history(dir: &Path, n: usize, commits: usize) -> PathBuf {
     hist
 }
 
+/// `docket search` (full build, warm, after one comment) and `similar`, next to `rg -i`
+/// over the same files.
+fn search_rows(dir: &Path, ids: &[String], runs: usize, has_rg: bool) {
+    let word = "declined";
+    let _ = std::fs::remove_dir_all(dir.join(".git/docket/search"));
+    let build = time(docket(dir, &["search", word]));
+    let scan = median(
+        (0..runs)
+            .map(|_| {
+                let mut c = if has_rg {
+                    Command::new("rg")
+                } else {
+                    let mut g = Command::new("grep");
+                    g.arg("-r");
+                    g
+                };
+                c.args(["-i", word, "cases"]).current_dir(dir);
+                time(c)
+            })
+            .collect(),
+    );
+    let scan_name = if has_rg { "rg -i" } else { "grep -ri" };
+    let warm = median(
+        (0..runs)
+            .map(|_| time(docket(dir, &["search", word])))
+            .collect(),
+    );
+    let mut rng = Rng(7);
+    let after_comment = median(
+        (0..runs.min(11))
+            .map(|i| {
+                let id = &ids[rng.below(ids.len() as u64) as usize];
+                time(docket(
+                    dir,
+                    &["comment", id, "-m", &format!("search bench {i}")],
+                ));
+                time(docket(dir, &["search", word]))
+            })
+            .collect(),
+    );
+    let similar = median(
+        (0..runs)
+            .map(|_| {
+                let id = &ids[rng.below(ids.len() as u64) as usize];
+                time(docket(dir, &["similar", id]))
+            })
+            .collect(),
+    );
+    println!(
+        "| search {word}, full index build (no index yet) | {} | | |",
+        ms(build)
+    );
+    println!(
+        "| search {word}, warm (vs {scan_name} {word} cases/) | {} | {} | {:.2}× |",
+        ms(warm),
+        ms(scan),
+        warm.as_secs_f64() / scan.as_secs_f64()
+    );
+    println!(
+        "| search after one comment (index updated first) | {} | | +{:.1} ms over warm |",
+        ms(after_comment),
+        (after_comment.as_secs_f64() - warm.as_secs_f64()) * 1000.0
+    );
+    println!(
+        "| similar ID, warm (vs {scan_name}) | {} | {} | {:.2}× |",
+        ms(similar),
+        ms(scan),
+        similar.as_secs_f64() / scan.as_secs_f64()
+    );
+}
+
+/// The similar-case precision on the fixture of tests/fixtures/similar.toml: for each
+/// case held out, whether a case of its topic is in `similar`'s top three.
+fn similar_precision(base: &Path) -> (usize, usize) {
+    let v: toml::Value = toml::from_str(include_str!("../tests/fixtures/similar.toml")).unwrap();
+    let dir = base.join("similar-fixture");
+    let _ = std::fs::remove_dir_all(&dir);
+    let ok = Command::new(BIN)
+        .args(["init", dir.to_str().unwrap(), "-q"])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let config = dir.join("docket.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text + "\n[search]\nlanguage = [\"english\", \"spanish\", \"french\"]\n",
+    )
+    .unwrap();
+    git(&dir, &["commit", "-qam", "languages"]);
+    let mut topic_of = std::collections::HashMap::new();
+    let mut ids = Vec::new();
+    for c in v["case"].as_array().unwrap() {
+        let (topic, title, body) = (
+            c["topic"].as_str().unwrap(),
+            c["title"].as_str().unwrap(),
+            c["body"].as_str().unwrap(),
+        );
+        let out = docket(
+            &dir,
+            &[
+                "create", "--title", title, "--from", "customer", "--body", body, "-q",
+            ],
+        )
+        .output()
+        .unwrap();
+        let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
+        time(docket(&dir, &["resolve", &id, "--resolution", "solved"]));
+        topic_of.insert(id.clone(), topic.to_string());
+        ids.push(id);
+    }
+    let mut good = 0;
+    for id in &ids {
+        let out = docket(&dir, &["similar", id, "--limit", "3", "--format", "json"])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        if v["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| topic_of[c["id"].as_str().unwrap()] == topic_of[id])
+        {
+            good += 1;
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    (good, ids.len())
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
@@ -448,6 +581,12 @@ fn main() {
     println!(
         "docket casebook benchmark: median of {} runs per figure\n",
         a.runs
+    );
+    std::fs::create_dir_all(&a.dir).unwrap();
+    let (good, all) = similar_precision(&a.dir);
+    println!(
+        "similar: top-3 precision on tests/fixtures/similar.toml: {good}/{all} = {:.0}% (target 80%)\n",
+        100.0 * good as f64 / all as f64
     );
     for &n in &a.sizes {
         let dir = a.dir.join(format!("cases-{n}"));
@@ -616,6 +755,7 @@ fn main() {
             ms(scan),
             ratio(report_html, scan)
         );
+        search_rows(&dir, &ids, a.runs, has_rg);
         let unassigned = n / 10;
         let route = time(docket(&dir, &["route", "-q"]));
         println!(
