@@ -606,7 +606,7 @@ pub struct SearchArgs {
     /// Leave internal notes out of the search
     #[arg(long)]
     pub no_internal: bool,
-    /// Show at most N matches
+    /// Show at most N matches (0: all)
     #[arg(long, short = 'n', value_name = "N", default_value_t = 20)]
     pub limit: usize,
     /// Output format

@@ -15,12 +15,11 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, MoreLikeThisQuery, Occur, PhraseQuery, Query, RegexQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
 };
 use tantivy::schema::{
-    Field, INDEXED, IndexRecordOption, OwnedValue, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions, Value,
+    Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    Value,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
@@ -870,7 +869,12 @@ impl Search {
         let top = searcher
             .search(
                 &query,
-                &TopDocs::with_limit(req.limit.max(1)).order_by_score(),
+                &TopDocs::with_limit(if req.limit == 0 {
+                    searcher.num_docs().max(1) as usize
+                } else {
+                    req.limit
+                })
+                .order_by_score(),
             )
             .map_err(err)?;
         let mut gens = Vec::new();
@@ -938,33 +942,28 @@ impl Search {
     pub fn like(&self, about: &str, doc: Doc, except: &str, limit: usize) -> Result<Vec<Hit>> {
         let searcher = self.reader.searcher();
         let err = |e: tantivy::TantivyError| io_err(std::path::Path::new(".git/docket/search"), e);
-        let stop: Vec<String> = Prose {
+        let stop: std::collections::HashSet<String> = Prose {
             langs: self.langs.clone(),
         }
         .tokens(STOP)
         .into_iter()
         .map(|t| t.text)
         .collect();
-        let words = MoreLikeThisQuery::builder()
-            .with_min_doc_frequency(1)
-            .with_min_term_frequency(1)
-            .with_max_query_terms(40)
-            .with_min_word_length(2)
-            .with_boost_factor(1.0)
-            .with_stop_words(stop)
-            .with_document_fields(vec![(
-                self.f.about,
-                vec![OwnedValue::Str(about.to_string())],
-            )]);
-        let grams = MoreLikeThisQuery::builder()
-            .with_min_doc_frequency(1)
-            .with_min_term_frequency(1)
-            .with_max_query_terms(80)
-            .with_boost_factor(1.0)
-            .with_document_fields(vec![(
-                self.f.grams,
-                vec![OwnedValue::Str(about.to_string())],
-            )]);
+        let prose: Vec<String> = Prose {
+            langs: self.langs.clone(),
+        }
+        .tokens(about)
+        .into_iter()
+        .map(|t| t.text)
+        .filter(|t| t.trim_start_matches(text::STEM).len() >= 2 && !stop.contains(t))
+        .collect();
+        let grams: Vec<String> = Grams::tokens(about).into_iter().map(|t| t.text).collect();
+        let words = self
+            .weighted_terms(&searcher, self.f.about, &prose, 40)
+            .map_err(err)?;
+        let grams = self
+            .weighted_terms(&searcher, self.f.grams, &grams, 80)
+            .map_err(err)?;
         let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![
             (
                 Occur::Must,
@@ -973,11 +972,8 @@ impl Search {
             (
                 Occur::Must,
                 Box::new(BooleanQuery::new(vec![
-                    (Occur::Should, Box::new(words) as Box<dyn Query>),
-                    (
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(grams), 0.5)),
-                    ),
+                    (Occur::Should, words),
+                    (Occur::Should, Box::new(BoostQuery::new(grams, 0.5))),
                 ])),
             ),
             (Occur::MustNot, self.filter("id", except, false)),
@@ -1002,6 +998,53 @@ impl Search {
             out.push(self.hit(&d, score));
         }
         Ok(out)
+    }
+
+    /// A "more like this" query: the `max` terms of `terms` that say most about the text
+    /// (term frequency × inverse document frequency), each a term query boosted by that
+    /// weight. (tantivy's own `MoreLikeThisQuery` counts live documents against document
+    /// frequencies that include replaced ones, and panics after a few updates.)
+    fn weighted_terms(
+        &self,
+        searcher: &tantivy::Searcher,
+        field: Field,
+        terms: &[String],
+        max: usize,
+    ) -> tantivy::Result<Box<dyn Query>> {
+        let mut tf: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for t in terms {
+            *tf.entry(t.as_str()).or_default() += 1;
+        }
+        let n: u64 = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| u64::from(r.max_doc()))
+            .sum();
+        let mut scored = Vec::new();
+        for (t, f) in tf {
+            let term = Term::from_field_text(field, t);
+            let df = searcher.doc_freq(&term)?;
+            if df == 0 {
+                continue;
+            }
+            let idf = (1.0 + (n.saturating_sub(df) as f64 + 0.5) / (df as f64 + 0.5)).ln();
+            scored.push((f as f64 * idf, term));
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        scored.truncate(max);
+        let best = scored.first().map_or(1.0, |s| s.0).max(f64::MIN_POSITIVE);
+        Ok(Box::new(BooleanQuery::new(
+            scored
+                .into_iter()
+                .map(|(w, term)| {
+                    let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                        (w / best) as f32,
+                    ));
+                    (Occur::Should, q)
+                })
+                .collect(),
+        )))
     }
 
     /// The IDs of the cases an article was sent to.

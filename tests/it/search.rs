@@ -622,6 +622,34 @@ fn similar_lists_resolutions_articles_and_guides() {
     env.fails(&["similar", "DK-NOPE"], 2);
 }
 
+#[test]
+fn similar_holds_while_a_case_is_updated_again_and_again() {
+    // Each update replaces the case's document; the old ones still count in a word's
+    // document frequency until segments merge (tantivy's likeness scoring asserted on it).
+    let env = TestEnv::new();
+    let old = env.create(
+        "card declined",
+        &["--from", "customer", "--body", "card declined card"],
+    );
+    env.ok(&["resolve", &old, "--resolution", "limit raised"]);
+    let open = env.create(
+        "card declined online",
+        &["--from", "customer", "--body", "card declined"],
+    );
+    for i in 0..4 {
+        env.ok(&[
+            "comment",
+            &open,
+            "--from",
+            "customer",
+            "-m",
+            &format!("card {i}"),
+        ]);
+        let v = env.json(&["similar", &open]);
+        assert_eq!(v["cases"][0]["id"], old.as_str());
+    }
+}
+
 fn env_resolve(env: &TestEnv, id: &str, resolution: &str) {
     env.ok(&["resolve", id, "--resolution", resolution]);
 }
