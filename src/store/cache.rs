@@ -1,10 +1,18 @@
-//! The summary cache behind `list`: parsed case summaries keyed by each file's stat data
-//! (size, modification time in nanoseconds, inode), kept in `.git/docket/summaries.bin`.
+//! The read cache behind `list`, `queue`, `mine`, `agents`, completions (`summaries.bin`),
+//! `sla` (`clocks.bin`) and `report` (`report.bin`), in `.git/docket/`: parsed cases keyed
+//! by content — each entry holds its file's Git blob id — with the file's stat data (size,
+//! modification and change times, inode) as the fast path.
 //!
-//! docket replaces case files by rename, so every write gives a new inode; a hand edit
-//! changes size or mtime. A file whose stat data differs is parsed again; a missing,
-//! damaged or older-version cache is rebuilt. The files are the truth: the cache never
-//! answers for a file it has not just stat'ed, and it is never committed.
+//! A file whose stat data match its entry, and did not change at or after the cache's own
+//! modification time (racily clean), is taken from the cache without being opened. For
+//! any other file the blob id decides: taken from the Git index when the index entry's
+//! stat data match the file (and that entry is not racily clean either), else by hashing
+//! the file; an unchanged blob keeps its entry, so a cache restored into a fresh clone
+//! (CI: `actions/cache` on `.git/docket/`) is valid for every unchanged case, and a `touch`
+//! costs a hash, not a parse. Only files whose content changed are parsed, on every core.
+//! A missing, damaged (checksum) or other-version cache is rebuilt; the cache is never
+//! committed and never answers for a file it has not just stat'ed. `DOCKET_TRACE=cache`
+//! prints what each refresh did.
 //!
 //! The encoding is derived (serde + postcard, behind an 8-byte version stamp) rather than
 //! hand-written: measured side by side at 10,000 cases, `list --open` took the same time
@@ -18,11 +26,13 @@ use super::Casebook;
 use super::cases::{BadCase, Stamp};
 use crate::core::case::{Actor, ActorKind, Case, Event, State, Visibility};
 
-const MAGIC: &[u8; 8] = b"DKTCACH7";
+const MAGIC: &[u8; 8] = b"DKTCACH8";
 
 struct Entry {
     path: String,
     stamp: Stamp,
+    /// The Git blob id of the file's content: what makes an entry valid in another clone.
+    blob: [u8; 20],
     /// Boxed: entries are moved around while the cache is read and merged.
     case: Box<Case>,
 }
@@ -33,9 +43,11 @@ struct Entry {
 #[derive(Serialize, Deserialize)]
 struct Stored {
     path: String,
+    blob: [u8; 20],
     size: u64,
     mtime_ns: i128,
     ino: u64,
+    ctime_ns: i128,
     id: String,
     title: String,
     kind: String,
@@ -77,9 +89,11 @@ impl Stored {
         let c = &e.case;
         Stored {
             path: e.path.clone(),
+            blob: e.blob,
             size: e.stamp.size,
             mtime_ns: e.stamp.mtime_ns,
             ino: e.stamp.ino,
+            ctime_ns: e.stamp.ctime_ns,
             id: c.id.clone(),
             title: c.title.clone(),
             kind: c.kind.clone(),
@@ -150,10 +164,12 @@ impl Stored {
         }
         Some(Entry {
             path: self.path,
+            blob: self.blob,
             stamp: Stamp {
                 size: self.size,
                 mtime_ns: self.mtime_ns,
                 ino: self.ino,
+                ctime_ns: self.ctime_ns,
             },
             case: Box::new(Case {
                 id: self.id,
@@ -280,49 +296,76 @@ impl Casebook {
         })
     }
 
-    /// Parses the files of `todo` (in order) with `keep` applied, split over the cores.
+    /// Parses the files of `todo` (in order) with `keep` applied, split over the cores;
+    /// each with its blob id.
     fn parse_many(
         &self,
-        todo: &[(usize, &str)],
+        todo: &[&str],
         keep: &(impl Fn(&Case) -> Case + Sync),
-    ) -> super::Result<Vec<std::result::Result<Case, BadCase>>> {
-        let mut checked = Vec::with_capacity(todo.len());
-        for (_, path) in todo {
-            checked.push((*path, self.check_inside(path).map(|()| self.abs(path))));
+    ) -> Vec<std::result::Result<([u8; 20], Case), BadCase>> {
+        let checked: Vec<_> = todo
+            .iter()
+            .map(|path| (*path, self.check_inside(path).map(|()| self.abs(path))))
+            .collect();
+        on_cores(&checked, |(path, abs)| match abs {
+            Ok(abs) => super::cases::parse_file(abs, path)
+                .map(|f| (blob_of(f.text.as_bytes()), keep(&f.case))),
+            Err(e) => Err(BadCase {
+                path: path.to_string(),
+                problem: e.to_string(),
+            }),
+        })
+    }
+
+    /// The blob id of each file of `todo`: from the Git index when its entry's stat data
+    /// (size, modification and change times, inode) match the file and the entry is not
+    /// racily clean (the file's time not before the index's own, Git's rule), else by
+    /// hashing the file. `None`: unreadable.
+    fn blob_ids(&self, todo: &[(&str, Stamp)], trace: &mut Trace) -> Vec<Option<[u8; 20]>> {
+        let index = self.repo.index().ok();
+        let index_written = std::fs::metadata(self.repo.path().join("index"))
+            .ok()
+            .map(|m| Stamp::of(&m).mtime_ns);
+        let mut out = vec![None; todo.len()];
+        let mut hash: Vec<(usize, &str)> = Vec::new();
+        for (i, (path, stamp)) in todo.iter().enumerate() {
+            let entry = index.as_ref().and_then(|ix| {
+                ix.get_path(std::path::Path::new(&format!("{}{path}", self.prefix)), 0)
+            });
+            let trusted = entry.filter(|e| {
+                let ns = |t: git2::IndexTime| {
+                    i128::from(t.seconds()) * 1_000_000_000 + i128::from(t.nanoseconds())
+                };
+                u64::from(e.file_size) == stamp.size
+                    && ns(e.mtime) == stamp.mtime_ns
+                    && ns(e.ctime) == stamp.ctime_ns
+                    && u64::from(e.ino) == stamp.ino & 0xffff_ffff
+                    && index_written.is_some_and(|w| ns(e.mtime) < w)
+            });
+            match trusted {
+                Some(e) => {
+                    let mut b = [0u8; 20];
+                    b.copy_from_slice(e.id.as_bytes());
+                    out[i] = Some(b);
+                    trace.by_index += 1;
+                }
+                None => hash.push((i, path)),
+            }
         }
-        let threads = if todo.len() < 64 {
-            1
-        } else {
-            std::thread::available_parallelism()
-                .map_or(1, |n| n.get())
-                .min(8)
-        };
-        let chunk = todo.len().div_ceil(threads).max(1);
-        let out = std::thread::scope(|s| {
-            let handles: Vec<_> = checked
-                .chunks(chunk)
-                .map(|part| {
-                    s.spawn(move || {
-                        part.iter()
-                            .map(|(path, abs)| match abs {
-                                Ok(abs) => {
-                                    super::cases::parse_file(abs, path).map(|f| keep(&f.case))
-                                }
-                                Err(e) => Err(BadCase {
-                                    path: path.to_string(),
-                                    problem: e.to_string(),
-                                }),
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
+        let checked: Vec<_> = hash
+            .iter()
+            .map(|(i, path)| (*i, self.check_inside(path).ok().map(|()| self.abs(path))))
+            .collect();
+        let hashed = on_cores(&checked, |(i, abs)| {
+            let text =
+                super::fsutil::read_regular(abs.as_ref()?, super::cases::MAX_CASE_FILE).ok()?;
+            Some((*i, blob_of(text.as_bytes())))
         });
-        Ok(out)
+        for (i, blob) in hashed.into_iter().flatten() {
+            out[i] = Some(blob);
+            trace.hashed += 1;
+        }
+        out
     }
 
     fn cached(
@@ -331,13 +374,18 @@ impl Casebook {
         keep: impl Fn(&Case) -> Case + Sync,
     ) -> super::Result<(Vec<Case>, Vec<BadCase>)> {
         let cache_path = self.private_dir().join(file);
+        let mut trace = Trace::default();
         // Decode the cache while the case files are listed and stat'ed.
-        let (cached, files) = std::thread::scope(|s| {
+        let (loaded, files) = std::thread::scope(|s| {
             let loader = s.spawn(|| {
-                std::fs::read(&cache_path)
+                let bytes = std::fs::read(&cache_path).ok()?;
+                // Entries whose file changed at the cache's own modification time or
+                // later are racily clean: file times come from a coarse clock (a second
+                // on some file systems), so their stat data do not prove their content.
+                let written = std::fs::metadata(&cache_path)
                     .ok()
-                    .and_then(|bytes| decode(&bytes))
-                    .unwrap_or_default()
+                    .map(|m| Stamp::of(&m).mtime_ns);
+                Some((decode(&bytes), written))
             });
             let files = self.case_files();
             (
@@ -346,10 +394,20 @@ impl Casebook {
             )
         });
         let files = files?;
+        let (cached, written) = match loaded {
+            Some((Some(entries), written)) => (entries, written),
+            Some((None, _)) => {
+                trace.rebuilt = true;
+                (Vec::new(), None)
+            }
+            None => {
+                trace.rebuilt = true;
+                (Vec::new(), None)
+            }
+        };
         let mut dirty = cached.len() != files.len();
-        // What the cache still answers for, and the files to parse again.
-        let mut slots: Vec<std::result::Result<Entry, (String, Stamp)>> =
-            Vec::with_capacity(files.len());
+        // What the cache answers for by stat data; the rest is checked by blob id.
+        let mut slots: Vec<Slot> = Vec::with_capacity(files.len());
         let mut bad = Vec::new();
         let mut old = cached.into_iter().peekable();
         for (path, meta) in files {
@@ -367,45 +425,161 @@ impl Casebook {
                     continue;
                 }
             };
-            if let Some(entry) = old.next_if(|e| e.path == path)
-                && entry.stamp == st
-            {
-                slots.push(Ok(entry));
-                continue;
+            let before = old.next_if(|e| e.path == path);
+            let racy = |e: &Entry| written.is_none_or(|w| e.stamp.mtime_ns >= w);
+            match before {
+                Some(entry) if entry.stamp == st && !racy(&entry) => {
+                    trace.by_stat += 1;
+                    slots.push(Slot::Hit(entry));
+                }
+                before => {
+                    dirty = true;
+                    slots.push(Slot::Check(path, st, before));
+                }
             }
+        }
+        if old.next().is_some() {
             dirty = true;
-            slots.push(Err((path, st)));
+        }
+        // Learn the blob ids of the others; an unchanged blob keeps its entry.
+        let todo: Vec<(&str, Stamp)> = slots
+            .iter()
+            .filter_map(|s| match s {
+                Slot::Check(p, st, _) => Some((p.as_str(), *st)),
+                _ => None,
+            })
+            .collect();
+        let blobs = if todo.is_empty() {
+            Vec::new()
+        } else {
+            self.blob_ids(&todo, &mut trace)
+        };
+        let mut blobs = blobs.into_iter();
+        for slot in slots.iter_mut() {
+            if let Slot::Check(path, st, before) = slot {
+                let blob = blobs.next().flatten();
+                match before.take() {
+                    Some(mut e) if blob == Some(e.blob) => {
+                        e.stamp = *st;
+                        trace.by_blob += 1;
+                        *slot = Slot::Hit(e);
+                    }
+                    _ => *slot = Slot::Parse(std::mem::take(path), *st),
+                }
+            }
         }
         // Parse what changed on every core (a cold run parses every file).
-        let todo: Vec<(usize, &str)> = slots
+        let todo: Vec<&str> = slots
             .iter()
-            .enumerate()
-            .filter_map(|(i, s)| s.as_ref().err().map(|(p, _)| (i, p.as_str())))
+            .filter_map(|s| match s {
+                Slot::Parse(p, _) => Some(p.as_str()),
+                _ => None,
+            })
             .collect();
-        let parsed = self.parse_many(&todo, &keep)?;
+        trace.parsed = todo.len();
+        let parsed = self.parse_many(&todo, &keep);
         let mut fresh: Vec<Entry> = Vec::with_capacity(slots.len());
         let mut parsed = parsed.into_iter();
         for slot in slots {
             match slot {
-                Ok(entry) => fresh.push(entry),
-                Err((path, stamp)) => match parsed.next() {
-                    Some(Ok(case)) => fresh.push(Entry {
+                Slot::Hit(entry) => fresh.push(entry),
+                Slot::Parse(path, stamp) => match parsed.next() {
+                    Some(Ok((blob, case))) => fresh.push(Entry {
                         path,
                         stamp,
+                        blob,
                         case: Box::new(case),
                     }),
                     Some(Err(b)) => bad.push(b),
                     None => {}
                 },
+                Slot::Check(..) => {}
             }
         }
-        if dirty || old.next().is_some() {
+        trace.files = fresh.len() + bad.len();
+        if dirty || trace.rebuilt {
             // A cache that cannot be written only costs speed next time.
             let _ = super::fsutil::atomic_write(&cache_path, &encode(&fresh));
         }
+        trace.print(file);
         // In path order, which is ID order.
         Ok((fresh.into_iter().map(|e| *e.case).collect(), bad))
     }
+}
+
+/// A file's place in a cache refresh.
+enum Slot {
+    /// The cached entry holds.
+    Hit(Entry),
+    /// Stat data differ (or are racy): compare blob ids with the old entry.
+    Check(String, Stamp, Option<Entry>),
+    /// To be parsed.
+    Parse(String, Stamp),
+}
+
+/// What a cache refresh did, printed with `DOCKET_TRACE=cache` (tests and benchmarks).
+#[derive(Default)]
+struct Trace {
+    rebuilt: bool,
+    files: usize,
+    by_stat: usize,
+    by_blob: usize,
+    by_index: usize,
+    hashed: usize,
+    parsed: usize,
+}
+
+impl Trace {
+    fn print(&self, file: &str) {
+        if crate::vars::get("DOCKET_TRACE").is_some_and(|v| v.split(',').any(|t| t == "cache")) {
+            let mut err = std::io::stderr();
+            let _ = std::io::Write::write_fmt(
+                &mut err,
+                format_args!(
+                    "docket: cache {file}: files={} stat={} blob={} index={} hashed={} parsed={} rebuilt={}\n",
+                    self.files,
+                    self.by_stat,
+                    self.by_blob,
+                    self.by_index,
+                    self.hashed,
+                    self.parsed,
+                    self.rebuilt
+                ),
+            );
+        }
+    }
+}
+
+/// The Git blob id of `content`.
+fn blob_of(content: &[u8]) -> [u8; 20] {
+    let mut b = [0u8; 20];
+    if let Ok(oid) = git2::Oid::hash_object(git2::ObjectType::Blob, content) {
+        b.copy_from_slice(oid.as_bytes());
+    }
+    b
+}
+
+/// `f` over `items`, split over the cores (one thread for a few), in order.
+fn on_cores<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = if items.len() < 64 {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8)
+    };
+    let chunk = items.len().div_ceil(threads).max(1);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a cache worker does not panic"))
+            .collect()
+    })
 }
 
 #[cfg(test)]
@@ -449,10 +623,12 @@ mod tests {
         let case = crate::store::casefile::parse(&text).unwrap();
         let entry = Entry {
             path: "cases/00/DK-00000001.toml".into(),
+            blob: [7; 20],
             stamp: Stamp {
                 size: 10,
                 mtime_ns: -5,
                 ino: 7,
+                ctime_ns: 3,
             },
             case: Box::new(case.clone()),
         };
@@ -464,7 +640,8 @@ mod tests {
                 == Stamp {
                     size: 10,
                     mtime_ns: -5,
-                    ino: 7
+                    ino: 7,
+                    ctime_ns: 3,
                 }
         );
         assert!(decode(&bytes[..bytes.len() - 1]).is_none());

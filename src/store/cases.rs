@@ -222,6 +222,10 @@ pub struct Stamp {
     pub size: u64,
     pub mtime_ns: i128,
     pub ino: u64,
+    /// The inode change time: set by the kernel on every write, so a file written again
+    /// with its old size and modification time restored still shows as changed (Git
+    /// compares it too).
+    pub ctime_ns: i128,
 }
 
 impl Stamp {
@@ -233,6 +237,7 @@ impl Stamp {
                 size: meta.size(),
                 mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
                 ino: meta.ino(),
+                ctime_ns: i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
             }
         }
         #[cfg(not(unix))]
@@ -246,6 +251,7 @@ impl Stamp {
                 size: meta.len(),
                 mtime_ns,
                 ino: 0,
+                ctime_ns: 0,
             }
         }
     }

@@ -32,7 +32,7 @@ use crate::core::search::query::{Clause, Term as QTerm};
 use crate::core::search::{self as text, Grams, Hit, Prose};
 
 /// The manifest's version stamp; a new one rebuilds every index.
-const MAGIC: &[u8; 8] = b"DKTSRCH1";
+const MAGIC: &[u8; 8] = b"DKTSRCH2";
 const PROSE: &str = "docket_prose";
 const GRAMS: &str = "docket_grams";
 const KEYWORD: &str = "docket_keyword";
@@ -130,6 +130,7 @@ struct Entry {
     size: u64,
     mtime_ns: i128,
     ino: u64,
+    ctime_ns: i128,
     blob: String,
 }
 
@@ -321,6 +322,7 @@ impl Casebook {
                 Some(e)
                     if e.size == stamp.size
                         && e.mtime_ns == stamp.mtime_ns
+                        && e.ctime_ns == stamp.ctime_ns
                         && e.ino == stamp.ino =>
                 {
                     keep.push(e)
@@ -367,6 +369,7 @@ impl Casebook {
                     size: stamp.size,
                     mtime_ns: stamp.mtime_ns,
                     ino: stamp.ino,
+                    ctime_ns: stamp.ctime_ns,
                     blob,
                 });
                 if unchanged {

@@ -12,6 +12,7 @@
 mod util;
 
 mod access;
+mod cache;
 mod casebook;
 mod commands;
 mod crash;

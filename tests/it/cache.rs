@@ -1,0 +1,222 @@
+//! Issue 17: the read cache is keyed by content (Git blob ids), so it survives a fresh
+//! clone; a hand edit invalidates exactly its entry; a racily clean file is read again; a
+//! damaged cache is rebuilt; and every answer equals a cache-less run.
+
+use std::path::Path;
+
+use crate::util::TestEnv;
+
+/// A casebook with a few cases in several states.
+fn casebook() -> (TestEnv, Vec<String>) {
+    let env = TestEnv::new();
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        let id = env.create(
+            &format!("Case number {i:02}"),
+            &[
+                "--from",
+                "customer",
+                "--body",
+                "Please help",
+                "--priority",
+                "P2",
+            ],
+        );
+        if i % 3 == 0 {
+            env.ok(&["assign", &id, "alice"]);
+        }
+        if i % 4 == 0 {
+            env.ok(&["resolve", &id, "--resolution", "Fixed"]);
+        }
+        ids.push(id);
+    }
+    (env, ids)
+}
+
+/// Runs docket in `dir` with `DOCKET_TRACE=cache`: (stdout, the trace lines).
+fn traced(env: &TestEnv, dir: &Path, args: &[&str]) -> (String, String) {
+    let mut cmd = env.std_docket(args);
+    cmd.current_dir(dir).env("DOCKET_TRACE", "cache");
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    let trace = err
+        .lines()
+        .filter(|l| l.starts_with("docket: cache"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    (String::from_utf8(out.stdout).unwrap(), trace)
+}
+
+fn field(trace: &str, name: &str) -> usize {
+    let key = format!(" {name}=");
+    let at = trace
+        .find(&key)
+        .unwrap_or_else(|| panic!("{name} in {trace}"))
+        + key.len();
+    trace[at..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// The answers of the read commands, as JSON text.
+fn answers(env: &TestEnv, dir: &Path) -> Vec<String> {
+    [
+        &["list", "--format", "json"][..],
+        &["list", "--open", "--format", "tsv"],
+        &["sla", "--format", "json"],
+        &["report", "--since", "2026-11-01", "--format", "json"],
+        &["queue", "--team", "support", "--format", "json"],
+        &["--as", "alice", "mine", "--format", "json"],
+    ]
+    .iter()
+    .map(|args| traced(env, dir, args).0)
+    .collect()
+}
+
+#[test]
+fn a_fresh_clone_with_a_copied_cache_parses_nothing() {
+    let (env, ids) = casebook();
+    let before = answers(&env, &env.dir);
+    let clone = env.tmp.path().join("clone");
+    env.git_in(
+        env.tmp.path(),
+        &[
+            "clone",
+            "-q",
+            env.dir.to_str().unwrap(),
+            clone.to_str().unwrap(),
+        ],
+    );
+    // What a CI job does: restore .git/docket/ from its cache.
+    let from = env.dir.join(".git/docket");
+    let to = clone.join(".git/docket");
+    std::fs::create_dir_all(&to).unwrap();
+    for name in ["summaries.bin", "clocks.bin", "report.bin"] {
+        std::fs::copy(from.join(name), to.join(name)).unwrap();
+    }
+    let (_, trace) = traced(&env, &clone, &["list", "--format", "json"]);
+    assert_eq!(field(&trace, "parsed"), 0, "{trace}");
+    assert_eq!(field(&trace, "blob"), ids.len(), "{trace}");
+    assert_eq!(field(&trace, "files"), ids.len(), "{trace}");
+    // …and the next run is warm: every entry by its stat data.
+    let (_, trace) = traced(&env, &clone, &["list", "--format", "json"]);
+    assert_eq!(field(&trace, "stat"), ids.len(), "{trace}");
+    assert_eq!(answers(&env, &clone), before);
+    // A checkout whose files are older than its index (the usual case at scale: only the
+    // files written in the index's last clock tick are racy): the blob ids come from the
+    // index, and no file is even read.
+    let clone2 = env.tmp.path().join("clone2");
+    env.git_in(
+        env.tmp.path(),
+        &[
+            "clone",
+            "-q",
+            env.dir.to_str().unwrap(),
+            clone2.to_str().unwrap(),
+        ],
+    );
+    let index = std::fs::File::options()
+        .write(true)
+        .open(clone2.join(".git/index"))
+        .unwrap();
+    index
+        .set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(2))
+        .unwrap();
+    std::fs::create_dir_all(clone2.join(".git/docket")).unwrap();
+    std::fs::copy(
+        from.join("summaries.bin"),
+        clone2.join(".git/docket/summaries.bin"),
+    )
+    .unwrap();
+    let (_, trace) = traced(&env, &clone2, &["list", "--format", "json"]);
+    assert_eq!(field(&trace, "index"), ids.len(), "{trace}");
+    assert_eq!(field(&trace, "hashed"), 0, "{trace}");
+    assert_eq!(field(&trace, "parsed"), 0, "{trace}");
+}
+
+#[test]
+fn a_hand_edit_invalidates_exactly_that_entry() {
+    let (env, ids) = casebook();
+    traced(&env, &env.dir, &["list"]);
+    let (_, trace) = traced(&env, &env.dir, &["list"]);
+    assert_eq!(field(&trace, "stat"), ids.len(), "{trace}");
+    let path = env.case_path(&ids[5]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("Case number 05", "Edited by hand")).unwrap();
+    let (out, trace) = traced(&env, &env.dir, &["list", "--format", "tsv"]);
+    assert_eq!(field(&trace, "parsed"), 1, "{trace}");
+    assert_eq!(field(&trace, "stat"), ids.len() - 1, "{trace}");
+    assert!(out.contains("Edited by hand"), "{out}");
+    // A touch changes stat data but not the content: read again, not parsed.
+    let f = std::fs::File::options()
+        .write(true)
+        .open(env.case_path(&ids[7]))
+        .unwrap();
+    f.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+        .unwrap();
+    let (_, trace) = traced(&env, &env.dir, &["list"]);
+    assert_eq!(field(&trace, "parsed"), 0, "{trace}");
+    assert_eq!(field(&trace, "blob"), 1, "{trace}");
+}
+
+#[test]
+fn a_racily_clean_file_is_read_again() {
+    let (env, ids) = casebook();
+    traced(&env, &env.dir, &["list"]);
+    let cache = env.dir.join(".git/docket/summaries.bin");
+    let path = env.case_path(&ids[3]);
+    let meta = std::fs::metadata(&path).unwrap();
+    let mtime = meta.modified().unwrap();
+    // Same size, same inode, and the modification time put back: only the content and
+    // the kernel's change time differ. The cache was written in the same second.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replace("Case number 03", "Case NUMBER 03");
+    assert_eq!(edited.len(), text.len());
+    std::fs::write(&path, &edited).unwrap();
+    let f = std::fs::File::options().write(true).open(&path).unwrap();
+    f.set_modified(mtime).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&cache)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), meta.len());
+    let (out, trace) = traced(&env, &env.dir, &["list", "--format", "tsv"]);
+    assert!(out.contains("Case NUMBER 03"), "{out}\n{trace}");
+    assert_eq!(field(&trace, "parsed"), 1, "{trace}");
+}
+
+#[test]
+fn a_damaged_cache_is_rebuilt_and_answers_equal_a_cacheless_run() {
+    let (env, _) = casebook();
+    let warm = answers(&env, &env.dir);
+    let dir = env.dir.join(".git/docket");
+    for name in ["summaries.bin", "clocks.bin", "report.bin"] {
+        let p = dir.join(name);
+        let mut bytes = std::fs::read(&p).unwrap();
+        let last = bytes.len() - 2;
+        bytes[last] ^= 0x5a;
+        std::fs::write(&p, bytes).unwrap();
+    }
+    let (_, trace) = traced(&env, &env.dir, &["list"]);
+    assert!(trace.contains("rebuilt=true"), "{trace}");
+    assert_eq!(answers(&env, &env.dir), warm);
+    // No cache at all: the same answers.
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(answers(&env, &env.dir), warm);
+    // And after a write through docket, warm and cold agree again.
+    let id = env.create("One more", &[]);
+    env.ok(&["comment", &id, "-m", "hello"]);
+    let warm = answers(&env, &env.dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(answers(&env, &env.dir), warm);
+}
