@@ -13,6 +13,9 @@
 //!   every case file (`rg` when installed, else `cat` through `find`);
 //! - `docket queue`, `mine`, `agents` and `report` against the same plain read, and
 //!   `docket route` over the unassigned tenth of the cases;
+//! - `list --open` and `sla` in a fresh clone with the cache restored and without it;
+//! - Fossil's tickets at the same size when `fossil` is installed (`ticket change …
+//!   icomment` vs `comment`, `ticket show 0` vs `list --format tsv`);
 //! - `docket search` (full build, warm, after one comment) and `similar` against `rg -i`
 //!   over the same files, and the similar-case precision on its fixture;
 //! - `docket verify` over a history of 5 commits per case (first run, and second run from
@@ -387,6 +390,158 @@ fn history(dir: &Path, n: usize, commits: usize) -> PathBuf {
     hist
 }
 
+/// A CI job's checkout: `list --open` and `sla` in a fresh clone with `.git/docket/`
+/// restored from a cache (its first run), and with no cache at all, next to the warm
+/// figures and the plain read of the same files.
+fn clone_rows(dir: &Path, scan: Duration, scan_name: &str, list: Duration, sla: Duration) {
+    let clone = dir.with_extension("clone");
+    let _ = std::fs::remove_dir_all(&clone);
+    git(
+        dir.parent().unwrap(),
+        &[
+            "clone",
+            "-q",
+            dir.to_str().unwrap(),
+            clone.to_str().unwrap(),
+        ],
+    );
+    std::fs::create_dir_all(clone.join(".git/docket")).unwrap();
+    for f in ["summaries.bin", "clocks.bin"] {
+        std::fs::copy(
+            dir.join(".git/docket").join(f),
+            clone.join(".git/docket").join(f),
+        )
+        .unwrap();
+    }
+    let list_restored = time(docket(&clone, &["list", "--open"]));
+    let sla_restored = time(docket(&clone, &["sla"]));
+    std::fs::remove_dir_all(clone.join(".git/docket")).unwrap();
+    let list_cold = time(docket(&clone, &["list", "--open"]));
+    let sla_cold = time(docket(&clone, &["sla"]));
+    let _ = std::fs::remove_dir_all(&clone);
+    let r = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+    println!(
+        "| list --open, fresh clone, cache restored (vs warm) | {} | {} | {:.2}× |",
+        ms(list_restored),
+        ms(list),
+        r(list_restored, list)
+    );
+    println!(
+        "| sla, fresh clone, cache restored (vs warm) | {} | {} | {:.2}× |",
+        ms(sla_restored),
+        ms(sla),
+        r(sla_restored, sla)
+    );
+    println!(
+        "| list --open, fresh clone, no cache (vs {scan_name}) | {} | {} | {:.2}× |",
+        ms(list_cold),
+        ms(scan),
+        r(list_cold, scan)
+    );
+    println!(
+        "| sla, fresh clone, no cache (vs {scan_name}) | {} | {} | {:.2}× |",
+        ms(sla_cold),
+        ms(scan),
+        r(sla_cold, scan)
+    );
+}
+
+/// Fossil's ticket tracker at the same size, when `fossil` is installed (the benchmark
+/// installs nothing): `fossil ticket change … icomment` next to `docket comment`, and
+/// `fossil ticket show 0` (every ticket) next to `docket list --format tsv`. Building
+/// takes one `fossil ticket add` per ticket (about 7 ms each), so sizes above 10,000 are
+/// skipped unless `DOCKET_BENCH_FOSSIL_ALL` is set.
+fn fossil_rows(base: &Path, n: usize, runs: usize, comment: Duration, list_tsv: Duration) {
+    let has = Command::new("fossil")
+        .arg("version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has {
+        println!(
+            "| Fossil tickets | skipped: `fossil` is not installed (apt-get install fossil) | | |"
+        );
+        return;
+    }
+    if n > 10_000 && std::env::var_os("DOCKET_BENCH_FOSSIL_ALL").is_none() {
+        println!(
+            "| Fossil tickets | skipped at {n}: building takes one process per ticket (set DOCKET_BENCH_FOSSIL_ALL) | | |"
+        );
+        return;
+    }
+    let dir = base.join(format!("fossil-{n}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("w")).unwrap();
+    let fossil = |args: &[&str]| {
+        let mut c = Command::new("fossil");
+        c.args(args).current_dir(dir.join("w")).env("USER", "bench");
+        c
+    };
+    let t = Instant::now();
+    let mut c = fossil(&["init", "t.fossil", "-A", "bench"]);
+    c.current_dir(&dir);
+    time(c);
+    time(fossil(&["open", "../t.fossil"]));
+    let mut rng = Rng(99);
+    for i in 0..n {
+        let title = format!("{} #{i}", rng.pick(TITLES));
+        time(fossil(&[
+            "ticket",
+            "add",
+            "title",
+            &title,
+            "status",
+            "Open",
+            "type",
+            "Code_Defect",
+            "comment",
+            "The customer wrote in",
+            "-q",
+        ]));
+    }
+    let built = t.elapsed();
+    let out = fossil(&["ticket", "show", "0"]).output().unwrap();
+    let uuids: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').nth(1).map(String::from))
+        .collect();
+    let change = median(
+        (0..runs)
+            .map(|i| {
+                let u = &uuids[rng.below(uuids.len() as u64) as usize];
+                time(fossil(&[
+                    "ticket",
+                    "change",
+                    u,
+                    "icomment",
+                    &format!("bench comment {i}"),
+                    "-q",
+                ]))
+            })
+            .collect(),
+    );
+    let show = median(
+        (0..runs)
+            .map(|_| time(fossil(&["ticket", "show", "0"])))
+            .collect(),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    println!(
+        "| comment vs fossil ticket change … icomment ({n} tickets, built in {:.0} s) | {} | {} | {:.2}× faster |",
+        built.as_secs_f64(),
+        ms(comment),
+        ms(change),
+        change.as_secs_f64() / comment.as_secs_f64()
+    );
+    println!(
+        "| list --format tsv vs fossil ticket show 0 (every ticket) | {} | {} | {:.2}× faster |",
+        ms(list_tsv),
+        ms(show),
+        show.as_secs_f64() / list_tsv.as_secs_f64()
+    );
+}
+
 /// `docket search` (full build, warm, after one comment) and `similar`, next to `rg -i`
 /// over the same files.
 fn search_rows(dir: &Path, ids: &[String], runs: usize, has_rg: bool) {
@@ -705,6 +860,13 @@ fn main() {
             "| sla, cold (first run, builds the cache) | {} | | |",
             ms(sla_cold)
         );
+        clone_rows(&dir, scan, scan_name, list, sla);
+        let list_tsv = median(
+            (0..a.runs)
+                .map(|_| time(docket(&dir, &["list", "--format", "tsv"])))
+                .collect(),
+        );
+        fossil_rows(&a.dir, n, a.runs, comment, list_tsv);
         let queue = median(
             (0..a.runs)
                 .map(|_| time(docket(&dir, &["queue", "--team", "support"])))
