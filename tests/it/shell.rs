@@ -620,7 +620,10 @@ fn regression_issue_12_ci_recipes_cache_docket_and_explain_the_url() {
         "the placeholder is explained"
     );
     assert!(recipes.contains("actions/cache@") && recipes.contains("~/.cargo/bin/docket"));
-    assert!(recipes.contains("cache: {") && recipes.contains(".cargo/bin/"));
+    assert!(recipes.contains("key: docket-v1, paths: [.cargo/bin/]"));
+    // Issue 17: both recipes keep docket's read cache between runs, per branch.
+    assert!(recipes.contains("path: .git/docket") && recipes.contains("github.ref_name"));
+    assert!(recipes.contains("paths: [.git/docket/]") && recipes.contains("CI_COMMIT_REF_SLUG"));
     assert!(
         recipes.contains("command -v docket ||"),
         "installs only when not cached"
