@@ -175,7 +175,6 @@ pub struct Updated {
 
 /// An open, up-to-date index.
 pub struct Search {
-    index: Index,
     reader: IndexReader,
     f: Fields,
     langs: Vec<frostem::Algorithm>,
@@ -274,7 +273,6 @@ impl Casebook {
             .try_into()
             .map_err(|e| io_err(&index_dir, e))?;
         Ok(Search {
-            index,
             reader,
             f,
             langs,
@@ -1067,11 +1065,6 @@ impl Search {
 
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
-    }
-
-    #[doc(hidden)]
-    pub fn index(&self) -> &Index {
-        &self.index
     }
 }
 
