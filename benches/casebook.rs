@@ -396,12 +396,14 @@ fn history(dir: &Path, n: usize, commits: usize) -> PathBuf {
 fn clone_rows(dir: &Path, scan: Duration, scan_name: &str, list: Duration, sla: Duration) {
     let clone = dir.with_extension("clone");
     let _ = std::fs::remove_dir_all(&clone);
+    // Through the transport (file://), not by copying .git/objects: a `git gc --auto`
+    // started by the earlier commits may be packing the objects under a local copy.
     git(
         dir.parent().unwrap(),
         &[
             "clone",
             "-q",
-            dir.to_str().unwrap(),
+            &format!("file://{}", dir.display()),
             clone.to_str().unwrap(),
         ],
     );
