@@ -320,3 +320,31 @@ fn a_settings_typo_in_search_is_named() {
     let err = env.fails(&["search", "x"], 2);
     assert!(err.contains("did you mean language"), "{err}");
 }
+
+#[test]
+fn kb_new_opens_the_editor_on_a_terminal() {
+    use expectrl::Expect;
+    let (env, id) = setup();
+    let run = |editor: &str, args: &[&str]| {
+        let mut cmd = env.std_docket(args);
+        cmd.env("EDITOR", editor);
+        let mut s = expectrl::Session::spawn(cmd).expect("a pseudo-terminal");
+        s.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+        s.expect(expectrl::Eof).unwrap();
+    };
+    // The editor gets the article as it would be written and may change any of it.
+    run(
+        "sh -c 'sleep 0.05; sed -i \"s/Raised the daily online limit/Raised it in the editor/\" \"$1\"' editor",
+        &["kb", "new", "--from", &id],
+    );
+    let text = std::fs::read_to_string(env.dir.join("kb/card-declined-at-checkout.md")).unwrap();
+    assert!(text.contains("Raised it in the editor"), "{text}");
+    // An article the editor broke is refused: nothing written.
+    let before = env.commit_count();
+    run(
+        "sh -c 'sleep 0.05; printf \"no header\\n\" > \"$1\"' editor",
+        &["kb", "new", "--title", "Broken"],
+    );
+    assert_eq!(env.commit_count(), before);
+    assert!(!env.dir.join("kb/broken.md").exists());
+}
