@@ -187,11 +187,11 @@ fn play(ui: &mut Ui, cb: &Casebook, story: &StoryCase, now: DateTime<Utc>) -> Re
             }
             (None, Some(slug)) => {
                 let article = cb.article(slug)?;
-                let text = super::kb::message(&cb.config, &article);
+                let text = crate::core::kb::message(&article, cb.config.kb.base_url.as_deref());
                 let session = cb.begin_write_as(Some(who))?;
                 let file = cb.load_case(&case.id)?;
                 super::write::write_with(ui, &session, file, "kb-send", ctx, |c, ctx| {
-                    super::kb::record_send(c, ctx, &text, &story.channel, slug)
+                    Ok(crate::core::kb::send(c, ctx, &text, &story.channel, slug)?)
                 })?
             }
             (None, None) => {

@@ -7,7 +7,6 @@ use serde_json::json;
 use crate::cli::{
     KbAudience, KbCheckArgs, KbCommand, KbListArgs, KbNewArgs, KbSearchArgs, KbSendArgs, KbShowArgs,
 };
-use crate::core::case::{Case, Visibility};
 use crate::core::kb::{self, Audience, Header, Status};
 use crate::error::{CmdError, Kind, Result};
 use crate::render::{self, Format};
@@ -24,32 +23,6 @@ pub fn run(env: &mut Env<'_>, cmd: KbCommand) -> Result<()> {
         KbCommand::Check(a) => check(env, a),
         KbCommand::Send(a) => send(env, a),
     }
-}
-
-/// The customer's first message (the symptom), and how the case was resolved.
-fn symptom_and_resolution(case: &Case) -> (String, String) {
-    let symptom = case
-        .timeline
-        .iter()
-        .find(|e| e.is_customer_message())
-        .or_else(|| {
-            case.timeline
-                .iter()
-                .find(|e| e.body.is_some() && e.visibility != Some(Visibility::Internal))
-        })
-        .and_then(|e| e.body.clone())
-        .unwrap_or_default();
-    let resolution = case
-        .resolution
-        .clone()
-        .or_else(|| {
-            case.timeline
-                .iter()
-                .rev()
-                .find_map(|e| e.resolution.clone())
-        })
-        .unwrap_or_default();
-    (symptom, resolution)
 }
 
 fn new(env: &mut Env<'_>, args: KbNewArgs) -> Result<()> {
@@ -111,28 +84,9 @@ fn new(env: &mut Env<'_>, args: KbNewArgs) -> Result<()> {
         },
         owner,
     };
-    let body = match (&args.body, &case) {
-        (Some(b), _) => b.clone(),
-        (None, Some(c)) => {
-            let (symptom, resolution) = symptom_and_resolution(c);
-            format!(
-                "## Symptom\n\n{}\n\n## Resolution\n\n{}\n\n<!-- From case {} -->\n",
-                if symptom.trim().is_empty() {
-                    "(what the customer sees)"
-                } else {
-                    symptom.trim()
-                },
-                if resolution.trim().is_empty() {
-                    "(how it was solved)"
-                } else {
-                    resolution.trim()
-                },
-                c.id
-            )
-        }
-        (None, None) => {
-            "## Symptom\n\n(what the customer sees)\n\n## Resolution\n\n(how to solve it)\n".into()
-        }
+    let body = match &args.body {
+        Some(b) => b.clone(),
+        None => kb::draft_body(case.as_ref()),
     };
     let mut text = kb::render(&header, &body);
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
@@ -327,38 +281,6 @@ fn check(env: &mut Env<'_>, _args: KbCheckArgs) -> Result<()> {
     }
 }
 
-/// What the customer gets: the article's title and text, or its title and URL under
-/// `kb.base_url`.
-pub fn message(config: &crate::core::config::Config, article: &kb::Article) -> String {
-    let h = &article.header;
-    match &config.kb.base_url {
-        Some(base) => format!(
-            "{}\n\n{}{}{}",
-            h.title,
-            base,
-            if base.ends_with('/') { "" } else { "/" },
-            article.slug
-        ),
-        None => format!("{}\n\n{}", h.title, article.body.trim()),
-    }
-}
-
-/// The customer-visible comment that sends an article, recording which one (`article`).
-pub fn record_send(
-    case: &mut Case,
-    ctx: &mut crate::core::lifecycle::Ctx,
-    text: &str,
-    channel: &str,
-    slug: &str,
-) -> Result<String> {
-    crate::core::lifecycle::comment(case, ctx, text, channel, Visibility::Public)?;
-    if let Some(e) = case.timeline.last_mut() {
-        e.extra
-            .insert("article".into(), toml::Value::String(slug.to_string()));
-    }
-    Ok(format!("article {slug} sent by {}", ctx.actor.name))
-}
-
 fn send(env: &mut Env<'_>, args: KbSendArgs) -> Result<()> {
     let cb = env.casebook()?;
     let article = cb.article(&args.slug)?;
@@ -379,9 +301,9 @@ fn send(env: &mut Env<'_>, args: KbSendArgs) -> Result<()> {
         Some(c) => cb.config.check_channel(c)?,
         None => cb.config.default_channel().to_string(),
     };
-    let text = message(&cb.config, &article);
+    let text = kb::message(&article, cb.config.kb.base_url.as_deref());
     let case = super::write::edit_case_with(env, &cb, &args.id, "kb-send", None, |case, ctx| {
-        record_send(case, ctx, &text, &channel, &article.slug)
+        Ok(kb::send(case, ctx, &text, &channel, &article.slug)?)
     })?;
     env.report_case(&case, format!("Sent {} to {}", article.slug, case.id))
 }

@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::case::{Case, Visibility};
 use super::keys::{Shape, unknown_keys};
+use super::lifecycle::{Ctx, LifecycleError};
 
 const STRINGS: Shape = Shape::Leaf;
 
@@ -259,6 +261,94 @@ pub fn check(article: &Article, slugs: &[&str], types: &[String]) -> Vec<Problem
     out
 }
 
+/// The customer's first message (the symptom), and how the case was resolved.
+pub fn symptom_and_resolution(case: &Case) -> (String, String) {
+    let symptom = case
+        .timeline
+        .iter()
+        .find(|e| e.is_customer_message())
+        .or_else(|| {
+            case.timeline
+                .iter()
+                .find(|e| e.body.is_some() && e.visibility != Some(Visibility::Internal))
+        })
+        .and_then(|e| e.body.clone())
+        .unwrap_or_default();
+    let resolution = case
+        .resolution
+        .clone()
+        .or_else(|| {
+            case.timeline
+                .iter()
+                .rev()
+                .find_map(|e| e.resolution.clone())
+        })
+        .unwrap_or_default();
+    (symptom, resolution)
+}
+
+/// A new article's text: the symptom and resolution of `case`, or placeholders.
+pub fn draft_body(case: Option<&Case>) -> String {
+    let Some(c) = case else {
+        return "## Symptom\n\n(what the customer sees)\n\n## Resolution\n\n(how to solve it)\n"
+            .into();
+    };
+    let (symptom, resolution) = symptom_and_resolution(c);
+    let or = |text: &str, placeholder: &'static str| {
+        if text.trim().is_empty() {
+            placeholder.to_string()
+        } else {
+            text.trim().to_string()
+        }
+    };
+    format!(
+        "## Symptom\n\n{}\n\n## Resolution\n\n{}\n\n<!-- From case {} -->\n",
+        or(&symptom, "(what the customer sees)"),
+        or(&resolution, "(how it was solved)"),
+        c.id
+    )
+}
+
+/// What the customer gets: the article's title and text, or its title and URL under
+/// `kb.base_url`.
+pub fn message(article: &Article, base_url: Option<&str>) -> String {
+    let h = &article.header;
+    match base_url {
+        Some(base) => format!(
+            "{}\n\n{}{}{}",
+            h.title,
+            base,
+            if base.ends_with('/') { "" } else { "/" },
+            article.slug
+        ),
+        None => format!("{}\n\n{}", h.title, article.body.trim()),
+    }
+}
+
+/// Sends an article: a customer-visible comment with `text` that records which article
+/// (`article = SLUG` on the event, what `kb show` and `search article:SLUG` find).
+/// Returns the commit summary.
+pub fn send(
+    case: &mut Case,
+    ctx: &mut Ctx,
+    text: &str,
+    channel: &str,
+    slug: &str,
+) -> Result<String, LifecycleError> {
+    let before = case.timeline.len();
+    super::lifecycle::comment(case, ctx, text, channel, Visibility::Public)?;
+    // The comment itself: a state change may come before it (new → open) or after it
+    // (awaiting-info → open).
+    if let Some(e) = case.timeline[before..]
+        .iter_mut()
+        .find(|e| e.kind == "comment")
+    {
+        e.extra
+            .insert("article".into(), toml::Value::String(slug.to_string()));
+    }
+    Ok(format!("article {slug} sent by {}", ctx.actor.name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,6 +397,50 @@ mod tests {
         assert!(found[1].message.contains("\"missing\""));
         let ok = check(&a, &["card-declined", "missing"], &["question".into()]);
         assert!(ok.is_empty(), "{ok:?}");
+    }
+
+    #[test]
+    fn drafts_and_messages() {
+        let mut case = crate::core::case::sample("DK-1", "Card declined");
+        let mut first = crate::core::case::Event::new(
+            "E1".into(),
+            case.created_at,
+            &crate::core::case::Actor::customer("Jane"),
+            "comment",
+        );
+        first.body = Some("My card fails".into());
+        case.timeline.push(first);
+        case.resolution = Some("Limit raised".into());
+        let body = draft_body(Some(&case));
+        assert!(body.contains("## Symptom\n\nMy card fails"), "{body}");
+        assert!(body.contains("## Resolution\n\nLimit raised"), "{body}");
+        assert!(draft_body(None).contains("(how to solve it)"));
+        let a = parse("reset-password", GOOD).unwrap();
+        assert!(message(&a, None).starts_with("Reset a password\n\nGo to"));
+        assert_eq!(
+            message(&a, Some("https://help.example.com/kb")),
+            "Reset a password\n\nhttps://help.example.com/kb/reset-password"
+        );
+        assert!(message(&a, Some("https://h.example/")).ends_with("h.example/reset-password"));
+    }
+
+    #[test]
+    fn sending_records_the_article_on_a_public_comment() {
+        let mut case = crate::core::case::sample("DK-1", "Card declined");
+        let mut ctx = Ctx::new(crate::core::case::Actor::agent("alice"), case.created_at, 7);
+        let summary = send(&mut case, &mut ctx, "Read this", "email", "limits").unwrap();
+        assert_eq!(summary, "article limits sent by alice");
+        // The sample case awaits information: the comment reopens it, and the article is
+        // recorded on the comment, not on the state change after it.
+        let e = case.timeline.iter().find(|e| e.kind == "comment").unwrap();
+        assert_eq!(e.visibility, Some(Visibility::Public));
+        assert_eq!(e.extra["article"].as_str(), Some("limits"));
+        assert_eq!(case.timeline.last().unwrap().kind, "state");
+        assert!(!case.timeline.last().unwrap().extra.contains_key("article"));
+        assert!(
+            send(&mut case, &mut ctx, "  ", "email", "limits").is_err(),
+            "empty text"
+        );
     }
 
     #[test]
