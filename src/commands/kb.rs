@@ -145,74 +145,8 @@ fn show(env: &mut Env<'_>, args: KbShowArgs) -> Result<()> {
     let index = cb.search_index()?;
     let helped = index.cases_sent(&article.slug)?;
     let ui = &mut *env.ui;
-    match ui.format {
-        Format::Json => {
-            let mut v =
-                serde_json::to_value(&article).map_err(|e| CmdError::internal(e.to_string()))?;
-            v["cases"] = json!(
-                helped
-                    .iter()
-                    .map(|h| json!({"id": h.id, "title": h.title, "state": h.state}))
-                    .collect::<Vec<_>>()
-            );
-            ui.print_json(&v)?;
-        }
-        Format::Tsv => {
-            let h = &article.header;
-            let line = format!(
-                "{}\t{}\t{}\t{}\t{}\n",
-                article.slug,
-                h.status.as_str(),
-                h.audience.as_str(),
-                h.title.replace(['\t', '\n'], " "),
-                helped
-                    .iter()
-                    .map(|h| h.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            );
-            ui.out().write_all(line.as_bytes())?;
-        }
-        _ => {
-            let style = ui.style;
-            let h = &article.header;
-            let mut out = format!(
-                "{}  {}\n",
-                style.bold(&article.slug),
-                render::safe(&h.title)
-            );
-            out.push_str(&format!(
-                "status: {}   audience: {}   owner: {}\n",
-                h.status.as_str(),
-                h.audience.as_str(),
-                h.owner.as_deref().unwrap_or("-")
-            ));
-            if !h.tags.is_empty() {
-                out.push_str(&format!("tags: {}\n", h.tags.join(", ")));
-            }
-            if !h.applies_to.is_empty() {
-                out.push_str(&format!("applies to: {}\n", h.applies_to.join(", ")));
-            }
-            out.push('\n');
-            out.push_str(&render::safe(&article.body));
-            if !out.ends_with('\n') {
-                out.push('\n');
-            }
-            out.push_str(&format!(
-                "\n{}\n",
-                style.bold(&format!("Sent to {} case(s):", helped.len()))
-            ));
-            for c in &helped {
-                out.push_str(&format!(
-                    "  {}  {}  {}\n",
-                    c.id,
-                    c.state,
-                    render::safe(&c.title)
-                ));
-            }
-            ui.out().write_all(out.as_bytes())?;
-        }
-    }
+    let (format, style) = (ui.format, ui.style);
+    render::search::article(ui.out(), format, &article, &helped, style)?;
     ui.flush()?;
     Ok(())
 }

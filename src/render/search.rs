@@ -248,3 +248,61 @@ pub fn articles(
         }
     }
 }
+
+/// `kb show`: the article (header, then its text) and the cases it was sent to.
+pub fn article(
+    out: &mut dyn Write,
+    format: Format,
+    article: &Article,
+    sent_to: &[Hit],
+    style: Style,
+) -> io::Result<()> {
+    let h = &article.header;
+    match format {
+        Format::Json => {
+            let mut v = serde_json::to_value(article).map_err(io::Error::other)?;
+            v["cases"] = json!(
+                sent_to
+                    .iter()
+                    .map(|c| json!({"id": c.id, "title": c.title, "state": c.state}))
+                    .collect::<Vec<_>>()
+            );
+            super::write_json(out, &v)
+        }
+        Format::Tsv => {
+            let ids: Vec<&str> = sent_to.iter().map(|c| c.id.as_str()).collect();
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}",
+                article.slug,
+                h.status.as_str(),
+                h.audience.as_str(),
+                tsv_clean(&h.title),
+                ids.join(",")
+            )
+        }
+        _ => {
+            writeln!(out, "{}  {}", style.bold(&article.slug), safe(&h.title))?;
+            writeln!(
+                out,
+                "status: {}   audience: {}   owner: {}",
+                h.status.as_str(),
+                h.audience.as_str(),
+                h.owner.as_deref().unwrap_or("-")
+            )?;
+            if !h.tags.is_empty() {
+                writeln!(out, "tags: {}", h.tags.join(", "))?;
+            }
+            if !h.applies_to.is_empty() {
+                writeln!(out, "applies to: {}", h.applies_to.join(", "))?;
+            }
+            writeln!(out, "\n{}", safe(article.body.trim_end()))?;
+            let head = format!("Sent to {} case(s):", sent_to.len());
+            writeln!(out, "\n{}", style.bold(&head))?;
+            for c in sent_to {
+                writeln!(out, "  {}  {}  {}", c.id, c.state, safe(&c.title))?;
+            }
+            Ok(())
+        }
+    }
+}
