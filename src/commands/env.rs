@@ -245,3 +245,16 @@ pub fn random_u64() -> u64 {
         }
     }
 }
+
+/// After the rows a command could print: each file it could not read, named on stderr;
+/// exit 2 when there was any (the readable ones were still shown).
+pub fn report_bad(ui: &mut crate::render::Ui, bad: &[crate::store::cases::BadCase]) -> Result<()> {
+    for b in bad {
+        ui.error_row(b.to_string());
+    }
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::error::CmdError::reported(crate::error::Kind::User))
+    }
+}

@@ -130,12 +130,7 @@ fn list(env: &mut Env<'_>, _args: KbListArgs) -> Result<()> {
     let (format, style) = (ui.format, ui.style);
     render::search::articles(ui.out(), format, &articles, style)?;
     ui.flush()?;
-    for b in &bad {
-        ui.error_row(b.to_string());
-    }
-    if !bad.is_empty() {
-        return Err(CmdError::reported(Kind::User));
-    }
+    super::env::report_bad(ui, &bad)?;
     Ok(())
 }
 

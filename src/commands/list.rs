@@ -3,7 +3,7 @@
 use crate::cli::{ListArgs, SortKey};
 use crate::core::case::Case;
 use crate::core::query::{self, CaseFilter, Sort};
-use crate::error::{CmdError, Kind, Result};
+use crate::error::Result;
 use crate::render;
 
 use super::Env;
@@ -54,12 +54,7 @@ pub fn run(env: &mut Env<'_>, args: ListArgs) -> Result<()> {
         render::list::write(ui.out(), format, &cases, config, width, style, args.header)?;
     }
     ui.flush()?;
-    for b in &bad {
-        ui.error_row(b.to_string());
-    }
-    if !bad.is_empty() {
-        return Err(CmdError::reported(Kind::User));
-    }
+    super::env::report_bad(ui, &bad)?;
     Ok(())
 }
 

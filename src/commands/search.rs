@@ -110,17 +110,14 @@ pub fn search(env: &mut Env<'_>, args: SearchArgs) -> Result<()> {
 
 /// Bad files are error rows and exit 2; no match is exit 1 (like `rg`).
 pub fn finish(ui: &mut render::Ui, index: &Search, none: bool, doc: Doc) -> Result<()> {
-    let mut bad = false;
-    for b in &index.bad {
-        let article = b.path.starts_with("kb/");
-        if article == (doc == Doc::Article) || !article {
-            ui.error_row(b.to_string());
-            bad = true;
-        }
-    }
-    if bad {
-        return Err(CmdError::reported(Kind::User));
-    }
+    // Case files always matter; a bad article only to `kb search`.
+    let bad: Vec<_> = index
+        .bad
+        .iter()
+        .filter(|b| !b.path.starts_with("kb/") || doc == Doc::Article)
+        .cloned()
+        .collect();
+    super::env::report_bad(ui, &bad)?;
     if none {
         ui.status("No matches.");
         return Err(CmdError::reported(Kind::Found));

@@ -104,12 +104,7 @@ pub fn run(env: &mut Env<'_>, args: SlaArgs) -> Result<()> {
         render::sla::write(ui.out(), format, &rows, policy, now, width, style, &file)?;
     }
     ui.flush()?;
-    for b in &bad {
-        ui.error_row(b.to_string());
-    }
-    if !bad.is_empty() {
-        return Err(CmdError::reported(Kind::User));
-    }
+    super::env::report_bad(ui, &bad)?;
     let breached = rows.iter().any(|(r, _)| r.stage == Stage::Breached);
     let warned = breached || rows.iter().any(|(r, _)| r.at_risk());
     let fail = match args.fail_on {

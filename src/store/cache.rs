@@ -566,7 +566,7 @@ pub(super) fn blob_of(content: &[u8]) -> [u8; 20] {
 }
 
 /// `f` over `items`, split over the cores (one thread for a few), in order.
-fn on_cores<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(super) fn on_cores<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = if items.len() < 64 {
         1
     } else {

@@ -32,7 +32,7 @@ use crate::core::search::query::{Clause, Term as QTerm};
 use crate::core::search::{self as text, Grams, Hit, Prose};
 
 /// The manifest's version stamp; a new one rebuilds every index.
-const MAGIC: &[u8; 8] = b"DKTSRCH2";
+const MAGIC: &[u8; 8] = b"DKTSRCH3";
 const PROSE: &str = "docket_prose";
 const GRAMS: &str = "docket_grams";
 const KEYWORD: &str = "docket_keyword";
@@ -131,7 +131,7 @@ struct Entry {
     mtime_ns: i128,
     ino: u64,
     ctime_ns: i128,
-    blob: String,
+    blob: [u8; 20],
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -420,7 +420,7 @@ struct Unreadable(String);
 fn read_many(
     cb: &Casebook,
     todo: &[(String, Stamp, Option<Entry>)],
-) -> Vec<std::result::Result<(String, Parsed), Unreadable>> {
+) -> Vec<std::result::Result<([u8; 20], Parsed), Unreadable>> {
     // Checked here: a Casebook (git2) does not cross threads.
     let checked: Vec<(&str, std::result::Result<PathBuf, Unreadable>)> = todo
         .iter()
@@ -436,11 +436,11 @@ fn read_many(
     let why = |e: &dyn std::fmt::Display| Unreadable(e.to_string());
     let one = |path: &str,
                abs: &std::result::Result<PathBuf, Unreadable>|
-     -> std::result::Result<(String, Parsed), Unreadable> {
+     -> std::result::Result<([u8; 20], Parsed), Unreadable> {
         let abs = abs.as_ref().map_err(|e| Unreadable(e.0.clone()))?;
         if path.starts_with("kb/") {
             let text = super::fsutil::read_regular(abs, 2 * 1024 * 1024).map_err(|e| why(&e))?;
-            let blob = super::guides::blob_id(text.as_bytes());
+            let blob = super::cache::blob_of(text.as_bytes());
             let slug = super::kb::slug_of(path);
             let a = crate::core::kb::parse(slug, &text).map_err(|p| {
                 Unreadable(
@@ -454,30 +454,12 @@ fn read_many(
         } else {
             let text = super::fsutil::read_regular(abs, super::cases::MAX_CASE_FILE)
                 .map_err(|e| why(&e))?;
-            let blob = super::guides::blob_id(text.as_bytes());
+            let blob = super::cache::blob_of(text.as_bytes());
             let case = super::casefile::parse(&text).map_err(|e| why(&e))?;
             Ok((blob, Parsed::Case(Box::new(case))))
         }
     };
-    let threads = if todo.len() < 64 {
-        1
-    } else {
-        std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8)
-    };
-    let chunk = checked.len().div_ceil(threads).max(1);
-    let one = &one;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = checked
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(|(p, a)| one(p, a)).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
+    super::cache::on_cores(&checked, |(path, abs)| one(path, abs))
 }
 
 fn open(index_dir: &std::path::Path, langs: &[frostem::Algorithm]) -> tantivy::Result<Index> {
