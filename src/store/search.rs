@@ -770,10 +770,15 @@ impl Search {
         }
         if qs.is_empty() {
             // Nothing starts so: a query that matches nothing.
-            qs.push(term_query(Term::from_field_text(self.f.doc, "\u{0}none")));
+            qs.push(self.nothing());
         }
         must.push((Occur::Must, any_of(qs)));
         Some(Box::new(BooleanQuery::new(must)))
+    }
+
+    /// A query no document matches.
+    fn nothing(&self) -> Box<dyn Query> {
+        term_query(Term::from_field_text(self.f.doc, "\u{0}none"))
     }
 
     /// The words in `field` that start with `prefix` (at most 256).
@@ -821,7 +826,14 @@ impl Search {
                     prefix,
                 } => Some(self.filter(name, value, *prefix)),
             };
-            let Some(q) = q else { continue };
+            let Some(q) = q else {
+                // Text that leaves no word to look for (a 100,000-letter "word" is not
+                // indexed): it matches nothing, rather than being dropped from the query.
+                if !c.negated {
+                    parts.push((Occur::Must, self.nothing()));
+                }
+                continue;
+            };
             if c.negated {
                 parts.push((Occur::MustNot, q));
             } else {

@@ -303,6 +303,9 @@ fn exit_codes_and_query_errors() {
     let err = env.fails(&["search", "\"unclosed"], 2);
     assert!(err.contains("not closed"), "{err}");
     env.fails(&["search", "priority:P9"], 2);
+    // A word too long to be indexed matches nothing (not everything).
+    env.fails(&["search", &"a".repeat(100_000)], 1);
+    env.fails(&["search", &format!("card {}", "b".repeat(200))], 1);
     // JSON on no match: an empty list, exit 1.
     let v = env.json_code(&["search", "nothingmatchesthis"], 1);
     assert_eq!(v, serde_json::json!([]));
