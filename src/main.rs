@@ -24,3 +24,10 @@ fn main() -> ExitCode {
     let _ = ui.flush();
     ExitCode::from(code)
 }
+
+/// mimalloc, not the system allocator: reads build tens of thousands of small strings
+/// (one cached case is a dozen allocations). Measured side by side at 10,000 cases
+/// (median of 21 interleaved runs): `list --open` 56.0 ms vs 81.6 ms with glibc's malloc
+/// (0.69×), `sla` 116.7 vs 179.2 ms (0.65×).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
