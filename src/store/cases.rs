@@ -38,42 +38,99 @@ impl Casebook {
     }
 
     /// Every case file in the casebook (path inside the casebook, in path order) with its
-    /// stat data, read with one `readdir` per shard and an `fstatat` per file, on two
-    /// threads.
+    /// stat data: an `lstat` per file, on two threads. Shard folders unchanged since the
+    /// last run are not read again (see [`super::listing`]).
     pub fn case_files(&self) -> Result<Vec<(String, std::io::Result<Stamp>)>> {
+        use super::listing::{DirStamp, Listing, Shard};
         let root = self.dir.join(CASES_DIR);
         if self.check_inside(&format!("{CASES_DIR}/x")).is_err() {
             return Ok(Vec::new());
         }
+        // Taken before any folder is looked at: a change after it gets a later time.
+        let now = super::listing::now_ns();
+        let root_meta = match std::fs::symlink_metadata(&root) {
+            Ok(m) if m.is_dir() => m,
+            Ok(_) => return Ok(Vec::new()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(StoreError::io(&root, e)),
+        };
+        let listing_path = self.private_dir().join("listing.bin");
+        let old = Listing::load(&listing_path);
+        let root_stamp = DirStamp::of(&root_meta, now);
         // Shard folders that are links (or files) are not read; see check_inside.
-        let shards = sorted_subdirs(&root)?;
-        let root = &root;
-        let read_shard = |shard: &String| -> Vec<(String, std::io::Result<Stamp>)> {
-            let Ok(entries) = std::fs::read_dir(root.join(shard)) else {
-                return Vec::new();
+        let shards = match old.shard_names(&root_stamp) {
+            Some(names) => names,
+            None => sorted_subdirs(&root)?,
+        };
+        let (root, old) = (&root, &old);
+        // One shard: its listing (stored or read again) and its files' stat data.
+        type Read = (Shard, bool, Vec<(String, std::io::Result<Stamp>)>);
+        let read_shard = |shard: &String| -> Option<Read> {
+            let folder = root.join(shard);
+            let meta = std::fs::symlink_metadata(&folder)
+                .ok()
+                .filter(|m| m.is_dir())?;
+            let stamp = DirStamp::of(&meta, now);
+            let stored = old.files(shard, &stamp);
+            let reread = stored.is_none();
+            let names = match stored {
+                Some(names) => names.to_vec(),
+                None => {
+                    let mut names: Vec<String> = std::fs::read_dir(&folder)
+                        .ok()?
+                        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                        .filter(|n| n.ends_with(".toml") && !n.starts_with('.'))
+                        .collect();
+                    names.sort_unstable();
+                    names
+                }
             };
-            let mut files: Vec<_> = entries
-                .filter_map(|e| e.ok())
-                .filter_map(|e| {
-                    let name = e.file_name();
-                    let name = name.to_str()?;
-                    if !name.ends_with(".toml") || name.starts_with('.') {
-                        return None;
-                    }
-                    let path = format!("{CASES_DIR}/{shard}/{name}");
-                    Some((path, e.metadata().map(|m| Stamp::of(&m))))
+            let files = names
+                .iter()
+                .map(|name| {
+                    let stamp = std::fs::symlink_metadata(folder.join(name)).map(|m| Stamp::of(&m));
+                    (format!("{CASES_DIR}/{shard}/{name}"), stamp)
                 })
                 .collect();
-            files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            files
+            let listed = Shard {
+                name: shard.clone(),
+                dir: stamp,
+                files: names,
+            };
+            Some((listed, reread, files))
         };
         let (first, second) = shards.split_at(shards.len() / 2);
-        Ok(std::thread::scope(|s| {
-            let other = s.spawn(|| second.iter().flat_map(read_shard).collect::<Vec<_>>());
-            let mut mine: Vec<_> = first.iter().flat_map(read_shard).collect();
+        let read = std::thread::scope(|s| {
+            let other = s.spawn(|| second.iter().filter_map(read_shard).collect::<Vec<_>>());
+            let mut mine: Vec<_> = first.iter().filter_map(read_shard).collect();
             mine.extend(other.join().expect("the stat thread does not panic"));
             mine
-        }))
+        });
+        let mut files = Vec::with_capacity(read.iter().map(|(_, _, f)| f.len()).sum());
+        let mut listing = Listing {
+            root: Some(root_stamp),
+            shards: Vec::with_capacity(read.len()),
+        };
+        let mut reread = 0;
+        for (shard, r, f) in read {
+            listing.shards.push(shard);
+            reread += usize::from(r);
+            files.extend(f);
+        }
+        if crate::vars::get("DOCKET_TRACE").is_some_and(|v| v.split(',').any(|t| t == "cache")) {
+            let mut err = std::io::stderr();
+            let _ = std::io::Write::write_fmt(
+                &mut err,
+                format_args!(
+                    "docket: listing: shards={} read={reread}\n",
+                    listing.shards.len()
+                ),
+            );
+        }
+        if listing != *old {
+            listing.save(&listing_path);
+        }
+        Ok(files)
     }
 
     fn shard_paths(&self, shard: &str) -> Result<Vec<String>> {

@@ -16,6 +16,7 @@ pub mod index;
 pub mod init;
 mod journal;
 pub mod kb;
+mod listing;
 pub mod remote;
 pub mod search;
 mod search_dir;

@@ -220,3 +220,70 @@ fn a_damaged_cache_is_rebuilt_and_answers_equal_a_cacheless_run() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(answers(&env, &env.dir), warm);
 }
+
+/// The `docket: listing` trace line: (shard folders, folders read).
+fn listing(env: &TestEnv, args: &[&str]) -> (String, usize, usize) {
+    let mut cmd = env.std_docket(args);
+    cmd.env("DOCKET_TRACE", "cache");
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("docket: listing:"))
+        .unwrap_or_else(|| panic!("no listing trace in {err}"))
+        .to_string();
+    let (shards, read) = (field(&line, "shards"), field(&line, "read"));
+    (String::from_utf8(out.stdout).unwrap(), shards, read)
+}
+
+#[test]
+fn unchanged_shard_folders_are_not_read_again_but_every_change_is_seen() {
+    let (env, ids) = casebook();
+    // Folder stat data count only once settled (two seconds older than the listing):
+    // before that, every folder is read on every run.
+    let (_, shards, read) = listing(&env, &["list"]);
+    assert_eq!(read, shards);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    listing(&env, &["list"]);
+    let (_, shards, read) = listing(&env, &["list", "--format", "tsv"]);
+    assert!(shards > 1);
+    assert_eq!(read, 0, "settled folders are not read again");
+
+    // A case file removed by hand: its folder changed, so it is read again.
+    let path = env.case_path(&ids[4]);
+    let aside = env.tmp.path().join("aside.toml");
+    std::fs::rename(&path, &aside).unwrap();
+    let (out, _, read) = listing(&env, &["list", "--format", "tsv"]);
+    assert_eq!(read, 1);
+    assert!(!out.contains(&ids[4]), "{out}");
+    // …and put back.
+    std::fs::rename(&aside, &path).unwrap();
+    let (out, _, read) = listing(&env, &["list", "--format", "tsv"]);
+    assert_eq!(read, 1);
+    assert!(out.contains(&ids[4]), "{out}");
+
+    // An edit in place changes no folder: the file's own stat data show it.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    listing(&env, &["list"]);
+    let path = env.case_path(&ids[6]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("Case number 06", "Changed in place")).unwrap();
+    let (out, _, read) = listing(&env, &["list", "--format", "tsv"]);
+    assert_eq!(read, 0);
+    assert!(out.contains("Changed in place"), "{out}");
+
+    // A damaged listing is read as none: every folder is read, the answer is the same.
+    let file = env.dir.join(".git/docket/listing.bin");
+    let mut bytes = std::fs::read(&file).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x55;
+    std::fs::write(&file, bytes).unwrap();
+    let (again, shards, read) = listing(&env, &["list", "--format", "tsv"]);
+    assert_eq!(read, shards);
+    assert_eq!(again, out);
+}
