@@ -5,12 +5,14 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 fn main() -> ExitCode {
+    docket::vars::mark("start");
     // Shell completion requests (`COMPLETE=bash docket -- …`) are answered here and exit.
     clap_complete::CompleteEnv::with_factory(docket::cli::Cli::command)
         .bin("docket")
         .completer("docket")
         .complete();
     let cli = docket::cli::Cli::parse_from(docket::cli::normalize_args(std::env::args_os()));
+    docket::vars::mark("arguments parsed");
     let color = docket::commands::color_when(cli.global.color);
     let mut ui = docket::render::Ui::stdio(color, cli.global.quiet, cli.format(), cli.global.utc);
     let result = docket::commands::run(cli, &mut ui);
@@ -22,6 +24,7 @@ fn main() -> ExitCode {
         }
     };
     let _ = ui.flush();
+    docket::vars::mark("done");
     ExitCode::from(code)
 }
 

@@ -30,3 +30,23 @@ pub fn get_os(name: &str) -> Option<OsString> {
 pub fn is_set(name: &str) -> bool {
     std::env::var_os(name).is_some()
 }
+
+/// Whether `DOCKET_TRACE` (a comma-separated list) names `topic`.
+pub fn trace(topic: &str) -> bool {
+    get("DOCKET_TRACE").is_some_and(|v| v.split(',').any(|t| t.trim() == topic))
+}
+
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// With `DOCKET_TRACE=time`, prints how long the command has run when it reaches `phase`
+/// (to stderr): where a command's time goes, for the benchmark and profiling. The first
+/// mark starts the clock (`main` makes it at once).
+pub fn mark(phase: &str) {
+    let start = *STARTED.get_or_init(std::time::Instant::now);
+    if trace("time") {
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        let mut err = std::io::stderr();
+        let _ =
+            std::io::Write::write_fmt(&mut err, format_args!("docket: time: {phase} {ms:.1} ms\n"));
+    }
+}

@@ -40,8 +40,10 @@ pub fn run(env: &mut Env<'_>, args: ListArgs) -> Result<()> {
     };
 
     let (cases, bad) = cb.summaries()?;
+    crate::vars::mark("summaries");
     let mut cases: Vec<&Case> = cases.iter().filter(|c| filter.matches(c)).collect();
     query::sort(&mut cases, sort_of(args.sort), config);
+    crate::vars::mark("filtered and sorted");
     if let Some(n) = args.limit {
         cases.truncate(n);
     }
@@ -54,6 +56,7 @@ pub fn run(env: &mut Env<'_>, args: ListArgs) -> Result<()> {
         render::list::write(ui.out(), format, &cases, config, width, style, args.header)?;
     }
     ui.flush()?;
+    crate::vars::mark("written");
     super::env::report_bad(ui, &bad)?;
     Ok(())
 }

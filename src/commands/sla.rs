@@ -33,6 +33,7 @@ pub fn run(env: &mut Env<'_>, args: SlaArgs) -> Result<()> {
         ..Default::default()
     };
     let (all, bad) = cb.clock_cases()?;
+    crate::vars::mark("clock cases");
     // The cache holds timelines of open cases only; closed ones asked for by ID are read
     // from their files (which also names the problem of an unreadable one).
     let mut loaded: Vec<Case> = Vec::new();
@@ -94,6 +95,7 @@ pub fn run(env: &mut Env<'_>, args: SlaArgs) -> Result<()> {
         rows.retain(|(r, _)| r.stage != Stage::Breached || r.breach_at.is_some_and(|b| b > since));
     }
     query::sort_clocks(&mut rows);
+    crate::vars::mark("clocks evaluated and sorted");
 
     let ui = &mut *env.ui;
     if rows.is_empty() && ui.format == Format::Table {
@@ -104,6 +106,7 @@ pub fn run(env: &mut Env<'_>, args: SlaArgs) -> Result<()> {
         render::sla::write(ui.out(), format, &rows, policy, now, width, style, &file)?;
     }
     ui.flush()?;
+    crate::vars::mark("written");
     super::env::report_bad(ui, &bad)?;
     let breached = rows.iter().any(|(r, _)| r.stage == Stage::Breached);
     let warned = breached || rows.iter().any(|(r, _)| r.at_risk());

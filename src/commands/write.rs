@@ -75,11 +75,14 @@ pub fn edit_case_with(
     from: Option<&str>,
     change: impl FnOnce(&mut Case, &mut Ctx) -> Result<String>,
 ) -> Result<Case> {
+    crate::vars::mark("casebook opened");
     let mut session = cb.begin_write()?;
     if let Some(handle) = &env.global.as_agent {
         session.acting_as(cb.agents.resolve(handle)?.0);
     }
+    crate::vars::mark("write session begun");
     let file = cb.load_for_write(query)?;
+    crate::vars::mark("case read");
     let actor = env.actor_for(cb, file.case.contact.as_deref(), from)?;
     // A person's uncommitted edit of the file goes into this commit, visibly: named in
     // the message, and each changed field recorded as a `set` event.

@@ -165,12 +165,10 @@ pub enum Sort {
 /// Sorts references (moving whole cases costs more than the rest of `list`).
 pub fn sort(cases: &mut [&Case], by: Sort, config: &Config) {
     match by {
-        Sort::Priority => cases.sort_by(|a, b| {
-            config
-                .priority_rank(&a.priority)
-                .cmp(&config.priority_rank(&b.priority))
-                .then(a.created_at.cmp(&b.created_at))
-        }),
+        // The rank looked up once per case, not twice per comparison.
+        Sort::Priority => {
+            cases.sort_by_cached_key(|c| (config.priority_rank(&c.priority), c.created_at))
+        }
         Sort::Created => cases.sort_by_key(|c| std::cmp::Reverse(c.created_at)),
         Sort::Updated => cases.sort_by_key(|c| std::cmp::Reverse(c.updated_at)),
         Sort::Id => cases.sort_by(|a, b| a.id.cmp(&b.id)),

@@ -74,21 +74,23 @@ pub fn human(secs: i64) -> String {
 }
 
 fn short(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
+    super::style::Zone::Utc.short(t)
 }
 
-fn left(r: &ClockReport) -> String {
+fn left(r: &ClockReport) -> std::borrow::Cow<'static, str> {
     match r.stage {
         Stage::Achieved | Stage::Cancelled => "-".into(),
-        _ if r.remaining_seconds <= 0 => format!("{} over", human(-r.remaining_seconds)),
-        _ => human(r.remaining_seconds),
+        _ if r.remaining_seconds <= 0 => format!("{} over", human(-r.remaining_seconds)).into(),
+        _ => human(r.remaining_seconds).into(),
     }
 }
 
-fn stage_label(r: &ClockReport) -> String {
+fn stage_label(r: &ClockReport) -> std::borrow::Cow<'static, str> {
     match (r.stage, r.warning) {
-        (Stage::InProgress | Stage::Paused, Some(w)) => format!("{} (≥{w}%)", r.stage.as_str()),
-        (s, _) => s.as_str().to_string(),
+        (Stage::InProgress | Stage::Paused, Some(w)) => {
+            format!("{} (≥{w}%)", r.stage.as_str()).into()
+        }
+        (s, _) => s.as_str().into(),
     }
 }
 
@@ -143,17 +145,24 @@ fn table(rows: &[(ClockReport, &Case)], width: Option<usize>, style: Style) -> S
         "BREACH AT (UTC)",
         "TITLE",
     ];
-    let cells: Vec<[String; 7]> = rows
+    use std::borrow::Cow;
+    // Borrowed where the report has the text: 10,000 clocks print in a blink.
+    let cells: Vec<[Cow<'_, str>; 7]> = rows
         .iter()
         .map(|(r, c)| {
             [
-                r.case.clone(),
-                r.sla.clone(),
+                Cow::Borrowed(r.case.as_str()),
+                Cow::Borrowed(r.sla.as_str()),
                 stage_label(r),
-                format!("{}/{}", human(r.elapsed_seconds), human(r.target_seconds)),
+                Cow::Owned(format!(
+                    "{}/{}",
+                    human(r.elapsed_seconds),
+                    human(r.target_seconds)
+                )),
                 left(r),
-                r.breach_at.map_or("-".into(), short),
-                super::safe(&c.title).into_owned(),
+                r.breach_at
+                    .map_or(Cow::Borrowed("-"), |t| Cow::Owned(short(t))),
+                super::safe(&c.title),
             ]
         })
         .collect();
@@ -166,34 +175,33 @@ fn table(rows: &[(ClockReport, &Case)], width: Option<usize>, style: Style) -> S
     // On a narrow terminal, drop the breach time, then elapsed/target, before squeezing
     // the title below 16 characters.
     let (shown, title_max) = super::fit_columns(&widths, width, &[5, 3], 16);
-    let mut out = String::new();
-    let mut line = |cells: &[String; 7], sgr: &str| {
-        let mut l = String::new();
+    let mut out = String::with_capacity((rows.len() + 1) * 100);
+    let mut line = |cells: [&str; 7], sgr: &str| {
+        let start = out.len();
         for &i in &shown {
-            let cell = &cells[i];
+            let cell = cells[i];
             if i == 6 {
-                let t = match title_max {
-                    Some(m) => super::truncate(cell, m),
-                    None => cell.clone(),
-                };
-                l.push_str(&t);
+                match title_max {
+                    Some(m) => out.push_str(&super::truncate(cell, m)),
+                    None => out.push_str(cell),
+                }
             } else {
                 let pad = widths[i] - super::width(cell) + 2;
-                let text = if i == 2 {
-                    style.paint(cell, sgr)
+                if i == 2 && style.enabled {
+                    out.push_str(&style.paint(cell, sgr));
                 } else {
-                    cell.clone()
-                };
-                l.push_str(&text);
-                l.extend(std::iter::repeat_n(' ', pad));
+                    out.push_str(cell);
+                }
+                out.extend(std::iter::repeat_n(' ', pad));
             }
         }
-        out.push_str(l.trim_end());
+        let kept = out[start..].trim_end().len();
+        out.truncate(start + kept);
         out.push('\n');
     };
-    line(&headers.map(String::from), "");
+    line(headers, "");
     for ((r, _), row) in rows.iter().zip(&cells) {
-        line(row, stage_sgr(r));
+        line(row.each_ref().map(|c| c.as_ref()), stage_sgr(r));
     }
     out
 }
@@ -346,7 +354,7 @@ fn markdown(rows: &[(ClockReport, &Case)], now: DateTime<Utc>) -> String {
         let stage = match r.stage {
             Stage::Breached => "🔴 breached".to_string(),
             _ if r.at_risk() => format!("🟠 {}", stage_label(r)),
-            _ => stage_label(r),
+            _ => stage_label(r).into_owned(),
         };
         out.push_str(&format!(
             "| {} | {} | {} | {} / {} | {} | {} | {} |\n",

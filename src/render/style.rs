@@ -38,14 +38,34 @@ impl Zone {
     }
 
     /// `2026-11-20 09:00` (UTC) or `2026-11-20 10:00 +0100` (local).
+    /// Written by hand, not through `format`'s pattern parser: a list of 10,000 cases
+    /// prints one per row.
     pub fn short(self, t: chrono::DateTime<chrono::Utc>) -> String {
-        match self {
-            Zone::Utc => t.format("%Y-%m-%d %H:%M").to_string(),
-            Zone::Local => t
-                .with_timezone(&chrono::Local)
-                .format("%Y-%m-%d %H:%M %z")
-                .to_string(),
+        use chrono::{Datelike, Offset, Timelike};
+        use std::fmt::Write;
+        let (local, offset) = match self {
+            Zone::Utc => (t.naive_utc(), None),
+            Zone::Local => {
+                let l = t.with_timezone(&chrono::Local);
+                (l.naive_local(), Some(l.offset().fix().local_minus_utc()))
+            }
+        };
+        let mut out = String::with_capacity(22);
+        let _ = write!(
+            out,
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            local.year(),
+            local.month(),
+            local.day(),
+            local.hour(),
+            local.minute()
+        );
+        if let Some(secs) = offset {
+            let sign = if secs < 0 { '-' } else { '+' };
+            let m = secs.unsigned_abs() / 60;
+            let _ = write!(out, " {sign}{:02}{:02}", m / 60, m % 60);
         }
+        out
     }
 
     /// `2026-11-20T09:00:00Z` (UTC) or `2026-11-20 10:00:00 +0100` (local).
@@ -137,6 +157,17 @@ impl Style {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The hand-written short time is what chrono's pattern prints, in both zones.
+        #[test]
+        fn short_times_match_chrono(secs in -5_000_000_000i64..10_000_000_000i64) {
+            let t = chrono::DateTime::from_timestamp(secs, 0).unwrap();
+            proptest::prop_assert_eq!(Zone::Utc.short(t), t.format("%Y-%m-%d %H:%M").to_string());
+            let local = t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M %z").to_string();
+            proptest::prop_assert_eq!(Zone::Local.short(t), local);
+        }
+    }
 
     #[test]
     fn paint_only_when_enabled() {

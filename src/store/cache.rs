@@ -219,13 +219,20 @@ pub(super) fn seal(magic: &[u8; 8], body: &[u8]) -> Vec<u8> {
 }
 
 /// The entries, or `None` for a cache of another version or a damaged one.
+/// Entry by entry into a vector of the stored length (the same bytes as a `Vec<Stored>`;
+/// no intermediate vector, no regrowth).
 fn decode(bytes: &[u8]) -> Option<Vec<Entry>> {
     let body = unseal(MAGIC, bytes)?;
-    let (stored, rest): (Vec<Stored>, _) = postcard::take_from_bytes(body).ok()?;
-    if !rest.is_empty() {
-        return None;
+    let (count, mut rest): (usize, _) = postcard::take_from_bytes(body).ok()?;
+    // Every entry takes more than 32 bytes: a larger count is damage, not a reason to
+    // reserve memory.
+    let mut entries = Vec::with_capacity(count.min(rest.len() / 32));
+    for _ in 0..count {
+        let (stored, more): (Stored, _) = postcard::take_from_bytes(rest).ok()?;
+        entries.push(stored.entry()?);
+        rest = more;
     }
-    stored.into_iter().map(Stored::entry).collect()
+    rest.is_empty().then_some(entries)
 }
 
 fn encode(entries: &[Entry]) -> Vec<u8> {
@@ -385,7 +392,9 @@ impl Casebook {
                 let written = std::fs::metadata(&cache_path)
                     .ok()
                     .map(|m| Stamp::of(&m).mtime_ns);
-                Some((decode(&bytes), written))
+                let entries = decode(&bytes);
+                crate::vars::mark("cache decoded");
+                Some((entries, written))
             });
             let files = self.case_files();
             (
@@ -394,6 +403,7 @@ impl Casebook {
             )
         });
         let files = files?;
+        crate::vars::mark("cache read and files stat'ed");
         let (cached, written) = match loaded {
             Some((Some(entries), written)) => (entries, written),
             Some((None, _)) => {
@@ -506,6 +516,7 @@ impl Casebook {
             // A cache that cannot be written only costs speed next time.
             let _ = super::fsutil::atomic_write(&cache_path, &encode(&fresh));
         }
+        crate::vars::mark("cache merged");
         trace.print(file);
         // In path order, which is ID order.
         Ok((fresh.into_iter().map(|e| *e.case).collect(), bad))
@@ -536,7 +547,7 @@ struct Trace {
 
 impl Trace {
     fn print(&self, file: &str) {
-        if crate::vars::get("DOCKET_TRACE").is_some_and(|v| v.split(',').any(|t| t == "cache")) {
+        if crate::vars::trace("cache") {
             let mut err = std::io::stderr();
             let _ = std::io::Write::write_fmt(
                 &mut err,

@@ -99,6 +99,7 @@ impl Casebook {
             };
             Some((listed, reread, files))
         };
+        crate::vars::mark("listing read");
         let (first, second) = shards.split_at(shards.len() / 2);
         let read = std::thread::scope(|s| {
             let other = s.spawn(|| second.iter().filter_map(read_shard).collect::<Vec<_>>());
@@ -117,7 +118,8 @@ impl Casebook {
             reread += usize::from(r);
             files.extend(f);
         }
-        if crate::vars::get("DOCKET_TRACE").is_some_and(|v| v.split(',').any(|t| t == "cache")) {
+        crate::vars::mark("files stat'ed");
+        if crate::vars::trace("cache") {
             let mut err = std::io::stderr();
             let _ = std::io::Write::write_fmt(
                 &mut err,

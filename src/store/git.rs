@@ -171,6 +171,12 @@ impl Casebook {
         };
         let committer = committer(&self.repo).unwrap_or_else(|_| author.clone());
         check_clean_state(&self.repo)?;
+        // A write inserts only objects it has just written into its trees: libgit2 need
+        // not look each one up again (a scan of the pack folder per miss), nor re-hash
+        // the trees it reads (zlib's own checksum still catches a damaged object). A
+        // third of the object-writing time of a `comment` at 10,000 cases.
+        git2::opts::strict_object_creation(false);
+        git2::opts::strict_hash_verification(false);
         // One lock per repository (not per casebook folder): HEAD and the index are shared.
         let lock = Lock::acquire(&self.repo.path().join("docket").join("lock"))?;
         // A write killed before it finished is finished or undone first.
@@ -311,6 +317,7 @@ impl WriteSession<'_> {
             journal.files.push(JournalFile { path, old, new });
         }
         journal.save(&git_dir)?;
+        crate::vars::mark("journal saved");
         let result = self.commit_journaled(files, message, now, parent.as_ref(), &mut journal);
         if result.is_err() {
             // Everything was put back before the error was returned.
@@ -347,6 +354,7 @@ impl WriteSession<'_> {
             root = Some(insert_path(repo, base.as_ref(), &parts, blob)?);
         }
         let tree = repo.find_tree(root.expect("at least one file is written"))?;
+        crate::vars::mark("blobs and trees written");
         let time = Time::new(now.timestamp(), 0);
         let author = Signature::new(&self.author.name, &self.author.email, &time)?;
         let committer = Signature::new(&self.committer.name, &self.committer.email, &time)?;
@@ -380,6 +388,7 @@ impl WriteSession<'_> {
             }
         };
         journal.commit = Some(oid);
+        crate::vars::mark("commit written");
         // Recorded before the index lock is taken (one write for both): a kill right after
         // taking it leaves a lock newer than the journal, which recovery knows for
         // docket's own.
@@ -419,6 +428,7 @@ impl WriteSession<'_> {
             .iter()
             .map(|j| (j.path.clone(), j.old))
             .collect();
+        crate::vars::mark("work tree written");
         let index_file = git_dir.join("index");
         let plan = match IndexLock::acquire(&index_file, Duration::from_secs(1)) {
             Ok(Acquired::Locked(mut lock)) => {
@@ -453,6 +463,7 @@ impl WriteSession<'_> {
             restore();
             return Err(e);
         }
+        crate::vars::mark("index prepared");
         let subject = message.lines().next().unwrap_or("");
         if let Err(e) = self.move_branch(oid, &format!("docket: {subject}")) {
             // Put everything back as it was: nothing of this action remains.
@@ -465,6 +476,7 @@ impl WriteSession<'_> {
             }
             return Err(e);
         }
+        crate::vars::mark("branch moved");
         // The commit has landed; publish the index that matches it.
         let warning = match plan {
             IndexPlan::Patched(lock) => lock.commit().err().map(|e| {
@@ -475,6 +487,7 @@ impl WriteSession<'_> {
             IndexPlan::External => None,
         };
         Journal::remove(&git_dir);
+        crate::vars::mark("index written");
         Ok(Commit {
             id: oid.to_string(),
             warning,

@@ -92,6 +92,7 @@ impl Casebook {
             }
         })?;
         let prefix = git::prefix_in_repo(&repo, dir)?;
+        crate::vars::mark("repository found");
         // A write killed before it finished is finished or undone before anything is read
         // (when no other docket process is writing right now).
         if journal::Journal::path(repo.path()).exists()
@@ -107,6 +108,7 @@ impl Casebook {
             file: config_path.clone(),
             source,
         })?;
+        crate::vars::mark("docket.toml read");
         let agents_path = dir.join(AGENTS_FILE);
         let agents = match std::fs::read_to_string(&agents_path) {
             Ok(text) => Agents::parse(&text).map_err(|source| StoreError::Settings {

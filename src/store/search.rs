@@ -257,7 +257,7 @@ impl Casebook {
             // A manifest that cannot be written only costs speed next time.
             let _ = super::fsutil::atomic_write(&manifest_path, &super::cache::seal(MAGIC, &body));
         }
-        if crate::vars::get("DOCKET_TRACE").is_some_and(|v| v.split(',').any(|t| t == "search")) {
+        if crate::vars::trace("search") {
             let mut err = std::io::stderr();
             let _ = std::io::Write::write_fmt(
                 &mut err,

@@ -287,3 +287,40 @@ fn unchanged_shard_folders_are_not_read_again_but_every_change_is_seen() {
     assert_eq!(read, shards);
     assert_eq!(again, out);
 }
+
+#[test]
+fn docket_trace_time_names_the_phases_of_a_read_and_a_write() {
+    let (env, ids) = casebook();
+    let phases = |args: &[&str]| -> Vec<String> {
+        let mut cmd = env.std_docket(args);
+        cmd.env("DOCKET_TRACE", "time");
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .lines()
+            .filter_map(|l| l.strip_prefix("docket: time: "))
+            .map(|l| l.rsplitn(3, ' ').nth(2).unwrap().to_string())
+            .collect()
+    };
+    let read = phases(&["list"]);
+    for phase in ["start", "files stat'ed", "cache merged", "written", "done"] {
+        assert!(read.iter().any(|p| p == phase), "{phase} in {read:?}");
+    }
+    let write = phases(&["comment", &ids[0], "-m", "traced"]);
+    for phase in [
+        "case read",
+        "blobs and trees written",
+        "branch moved",
+        "done",
+    ] {
+        assert!(write.iter().any(|p| p == phase), "{phase} in {write:?}");
+    }
+    // Without the variable, nothing is printed.
+    let out = env.std_docket(&["list"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("docket: time:"));
+}
