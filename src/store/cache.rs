@@ -469,6 +469,7 @@ impl Casebook {
         } else {
             self.blob_ids(&todo, &mut trace)
         };
+        crate::vars::mark("blob ids known");
         let mut blobs = blobs.into_iter();
         for slot in slots.iter_mut() {
             if let Slot::Check(path, st, before) = slot {
@@ -493,6 +494,7 @@ impl Casebook {
             .collect();
         trace.parsed = todo.len();
         let parsed = self.parse_many(&todo, &keep);
+        crate::vars::mark("changed files parsed");
         let mut fresh: Vec<Entry> = Vec::with_capacity(slots.len());
         let mut parsed = parsed.into_iter();
         for slot in slots {
@@ -515,6 +517,7 @@ impl Casebook {
         if dirty || trace.rebuilt {
             // A cache that cannot be written only costs speed next time.
             let _ = super::fsutil::atomic_write(&cache_path, &encode(&fresh));
+            crate::vars::mark("cache written");
         }
         crate::vars::mark("cache merged");
         trace.print(file);

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod casefile;
 pub mod cases;
 mod error;
+mod fastcase;
 pub mod fsutil;
 pub mod git;
 pub mod guides;
