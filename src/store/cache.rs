@@ -516,7 +516,7 @@ impl Casebook {
         trace.files = fresh.len() + bad.len();
         if dirty || trace.rebuilt {
             // A cache that cannot be written only costs speed next time.
-            let _ = super::fsutil::atomic_write(&cache_path, &encode(&fresh));
+            let _ = super::fsutil::replace_cache(&cache_path, &encode(&fresh));
             crate::vars::mark("cache written");
         }
         crate::vars::mark("cache merged");

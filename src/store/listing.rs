@@ -90,7 +90,7 @@ impl Listing {
     pub(super) fn save(&self, path: &std::path::Path) {
         let body = postcard::to_stdvec(self).expect("the listing serialises");
         // A listing that cannot be written only costs a read of every folder next time.
-        let _ = super::fsutil::atomic_write(path, &super::cache::seal(MAGIC, &body));
+        let _ = super::fsutil::replace_cache(path, &super::cache::seal(MAGIC, &body));
     }
 
     /// The stored shard names, if the `cases/` folder still holds the same entries.

@@ -255,7 +255,7 @@ impl Casebook {
             };
             let body = postcard::to_stdvec(&m).expect("the manifest serialises");
             // A manifest that cannot be written only costs speed next time.
-            let _ = super::fsutil::atomic_write(&manifest_path, &super::cache::seal(MAGIC, &body));
+            let _ = super::fsutil::replace_cache(&manifest_path, &super::cache::seal(MAGIC, &body));
         }
         if crate::vars::trace("search") {
             let mut err = std::io::stderr();

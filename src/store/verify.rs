@@ -245,7 +245,7 @@ fn save(path: &Path, stored: &Stored) {
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        let _ = super::fsutil::atomic_write(path, &super::cache::seal(MAGIC, &body));
+        let _ = super::fsutil::replace_cache(path, &super::cache::seal(MAGIC, &body));
     }
 }
 
