@@ -41,9 +41,18 @@ impl State {
         }
     }
 
+    /// A state name in any ASCII case, with `_` for `-` (`Awaiting_Info`). Compared in
+    /// place: clocks read the state of every state event of every open case.
     pub fn parse(text: &str) -> Option<State> {
-        let t = text.trim().to_ascii_lowercase().replace('_', "-");
-        State::ALL.into_iter().find(|s| s.as_str() == t)
+        let t = text.trim().as_bytes();
+        State::ALL.into_iter().find(|s| {
+            let name = s.as_str().as_bytes();
+            name.len() == t.len()
+                && name
+                    .iter()
+                    .zip(t)
+                    .all(|(n, c)| *n == c.to_ascii_lowercase() || (*n == b'-' && *c == b'_'))
+        })
     }
 
     /// Open means "not closed and not cancelled" (what `docket list --open` shows).
@@ -346,6 +355,27 @@ mod tests {
         }
         assert_eq!(State::parse("Awaiting_Info"), Some(State::AwaitingInfo));
         assert_eq!(State::parse("done"), None);
+    }
+
+    proptest::proptest! {
+        /// Parsing in place agrees with lower-casing, `_` → `-` and comparing.
+        #[test]
+        fn state_parse_agrees_with_normalising(text in "[ \\t]?[a-zA-Z_\\-é]{0,14}[ ]?") {
+            let t = text.trim().to_ascii_lowercase().replace('_', "-");
+            let expected = State::ALL.into_iter().find(|s| s.as_str() == t);
+            proptest::prop_assert_eq!(State::parse(&text), expected);
+        }
+
+        #[test]
+        fn state_names_in_any_case_parse(i in 0usize..6, flips in proptest::collection::vec(proptest::bool::ANY, 13)) {
+            let s = State::ALL[i];
+            let text: String = s.as_str().chars().zip(flips.iter().cycle()).map(|(c, up)| match (c, up) {
+                ('-', true) => '_',
+                (c, true) => c.to_ascii_uppercase(),
+                (c, false) => c,
+            }).collect();
+            proptest::prop_assert_eq!(State::parse(&text), Some(s));
+        }
     }
 
     #[test]

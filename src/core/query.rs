@@ -189,15 +189,24 @@ impl ClockFilter {
     }
 }
 
-/// Most urgent first: by stage (breached first), then time left, case and SLA.
-pub fn sort_clocks(rows: &mut [(ClockReport, &Case)]) {
-    rows.sort_by(|(a, ca), (b, cb)| {
+/// Most urgent first: by stage (breached first), then time left, case and SLA. The
+/// order is found on indices and the rows moved once (a report is a few hundred bytes;
+/// a sort moving them was a twentieth of `docket sla` at 10,000 cases).
+pub fn sort_clocks<T>(rows: &mut Vec<(ClockReport, T)>)
+where
+    T: std::ops::Deref<Target = Case>,
+{
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&i, &j| {
+        let ((a, ca), (b, cb)) = (&rows[i], &rows[j]);
         a.stage
             .cmp(&b.stage)
             .then(a.remaining_seconds.cmp(&b.remaining_seconds))
             .then(ca.id.cmp(&cb.id))
             .then(a.sla.cmp(&b.sla))
     });
+    let mut slots: Vec<Option<(ClockReport, T)>> = rows.drain(..).map(Some).collect();
+    rows.extend(order.into_iter().filter_map(|i| slots[i].take()));
 }
 
 #[cfg(test)]
@@ -368,6 +377,53 @@ mod tests {
                     prop_assert!(ordered);
                 }
             }
+        }
+    }
+
+    proptest! {
+        /// Sorting on indices gives the order a plain sort of the rows gives.
+        #[test]
+        fn clocks_sort_as_a_plain_sort_would(
+            rows in proptest::collection::vec((0usize..5, -50i64..50, 0usize..4, 0usize..3), 0..40)
+        ) {
+            use crate::core::sla::{ClockReport, Stage};
+            let stages = [Stage::Breached, Stage::InProgress, Stage::Paused, Stage::Achieved, Stage::Cancelled];
+            let cases: Vec<Case> = (0..4).map(|i| case(&format!("DK-{i}"), "P2", 0)).collect();
+            let t = DateTime::from_timestamp(0, 0).unwrap();
+            let mut built: Vec<(ClockReport, &Case)> = rows
+                .iter()
+                .map(|&(stage, left, c, sla)| {
+                    let r = ClockReport {
+                        case: cases[c].id.clone(),
+                        sla: format!("sla-{sla}"),
+                        kind: "response".into(),
+                        stage: stages[stage],
+                        started_at: t,
+                        stopped_at: None,
+                        breach_at: None,
+                        target_seconds: 100,
+                        elapsed_seconds: 0,
+                        remaining_seconds: left,
+                        percent: 0.0,
+                        calendar: "24x7".into(),
+                        external: true,
+                        warning: None,
+                        intervals: Vec::new(),
+                    };
+                    (r, &cases[c])
+                })
+                .collect();
+            let mut expected: Vec<(Stage, i64, String, String)> = built
+                .iter()
+                .map(|(r, c)| (r.stage, r.remaining_seconds, c.id.clone(), r.sla.clone()))
+                .collect();
+            expected.sort();
+            sort_clocks(&mut built);
+            let got: Vec<(Stage, i64, String, String)> = built
+                .iter()
+                .map(|(r, c)| (r.stage, r.remaining_seconds, c.id.clone(), r.sla.clone()))
+                .collect();
+            prop_assert_eq!(got, expected);
         }
     }
 }
