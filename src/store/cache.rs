@@ -40,7 +40,7 @@ struct Entry {
 /// What the cache stores per file: derived (serde + postcard), so adding a field is one
 /// line here and a new [`MAGIC`]. Times are whole seconds; custom field values are kept
 /// as JSON text (a TOML value needs a self-describing format).
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Stored {
     path: String,
     blob: [u8; 20],
@@ -68,7 +68,7 @@ struct Stored {
     timeline: Vec<StoredEvent>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct StoredEvent {
     id: String,
     at: i64,
@@ -84,30 +84,76 @@ struct StoredEvent {
     csat: Option<u8>,
 }
 
-impl Stored {
-    fn of(e: &Entry) -> Stored {
+/// [`Stored`] borrowed from an entry, for writing: the same fields in the same order, so
+/// postcard writes the same bytes, without copying every string of every case first.
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    path: &'a str,
+    blob: [u8; 20],
+    size: u64,
+    mtime_ns: i128,
+    ino: u64,
+    ctime_ns: i128,
+    id: &'a str,
+    title: &'a str,
+    kind: &'a str,
+    state: State,
+    priority: &'a str,
+    account: Option<&'a str>,
+    contact: Option<&'a str>,
+    assignee: Option<&'a str>,
+    team: Option<&'a str>,
+    parent: Option<&'a str>,
+    resolution: Option<&'a str>,
+    escalation_level: u32,
+    csat: Option<u8>,
+    tags: &'a [String],
+    created_at: i64,
+    updated_at: i64,
+    fields: Vec<(&'a str, String)>,
+    timeline: Vec<StoredEventRef<'a>>,
+}
+
+#[derive(Serialize)]
+struct StoredEventRef<'a> {
+    id: &'a str,
+    at: i64,
+    actor: &'a str,
+    actor_kind: ActorKind,
+    kind: &'a str,
+    visibility: Option<Visibility>,
+    field: Option<&'a str>,
+    from: Option<&'a str>,
+    to: Option<&'a str>,
+    team: Option<&'a str>,
+    channel: Option<&'a str>,
+    csat: Option<u8>,
+}
+
+impl<'a> StoredRef<'a> {
+    fn of(e: &'a Entry) -> StoredRef<'a> {
         let c = &e.case;
-        Stored {
-            path: e.path.clone(),
+        StoredRef {
+            path: &e.path,
             blob: e.blob,
             size: e.stamp.size,
             mtime_ns: e.stamp.mtime_ns,
             ino: e.stamp.ino,
             ctime_ns: e.stamp.ctime_ns,
-            id: c.id.clone(),
-            title: c.title.clone(),
-            kind: c.kind.clone(),
+            id: &c.id,
+            title: &c.title,
+            kind: &c.kind,
             state: c.state,
-            priority: c.priority.clone(),
-            account: c.account.clone(),
-            contact: c.contact.clone(),
-            assignee: c.assignee.clone(),
-            team: c.team.clone(),
-            parent: c.parent.clone(),
-            resolution: c.resolution.clone(),
+            priority: &c.priority,
+            account: c.account.as_deref(),
+            contact: c.contact.as_deref(),
+            assignee: c.assignee.as_deref(),
+            team: c.team.as_deref(),
+            parent: c.parent.as_deref(),
+            resolution: c.resolution.as_deref(),
             escalation_level: c.escalation_level,
             csat: c.csat,
-            tags: c.tags.clone(),
+            tags: &c.tags,
             created_at: c.created_at.timestamp(),
             updated_at: c.updated_at.timestamp(),
             fields: c
@@ -115,30 +161,32 @@ impl Stored {
                 .iter()
                 .map(|(k, v)| {
                     let json = serde_json::to_string(v).expect("a TOML value serialises");
-                    (k.clone(), json)
+                    (k.as_str(), json)
                 })
                 .collect(),
             timeline: c
                 .timeline
                 .iter()
-                .map(|e| StoredEvent {
-                    id: e.id.clone(),
+                .map(|e| StoredEventRef {
+                    id: &e.id,
                     at: e.at.timestamp(),
-                    actor: e.actor.clone(),
+                    actor: &e.actor,
                     actor_kind: e.actor_kind,
-                    kind: e.kind.clone(),
+                    kind: &e.kind,
                     visibility: e.visibility,
-                    field: e.field.clone(),
-                    from: e.from.clone(),
-                    to: e.to.clone(),
-                    team: e.team.clone(),
-                    channel: e.channel.clone(),
+                    field: e.field.as_deref(),
+                    from: e.from.as_deref(),
+                    to: e.to.as_deref(),
+                    team: e.team.as_deref(),
+                    channel: e.channel.as_deref(),
                     csat: e.csat,
                 })
                 .collect(),
         }
     }
+}
 
+impl Stored {
     /// Back to an entry; `None` when a value is out of range (the cache is then rebuilt).
     fn entry(self) -> Option<Entry> {
         let time = |t: i64| DateTime::<Utc>::from_timestamp(t, 0);
@@ -235,9 +283,13 @@ fn decode(bytes: &[u8]) -> Option<Vec<Entry>> {
     rest.is_empty().then_some(entries)
 }
 
+/// The bytes of a `Vec<Stored>`, written entry by entry from borrowed fields.
 fn encode(entries: &[Entry]) -> Vec<u8> {
-    let stored: Vec<Stored> = entries.iter().map(Stored::of).collect();
-    let body = postcard::to_stdvec(&stored).expect("the cache serialises");
+    let mut body = Vec::with_capacity(entries.len() * 256);
+    body = postcard::to_extend(&entries.len(), body).expect("the cache serialises");
+    for e in entries {
+        body = postcard::to_extend(&StoredRef::of(e), body).expect("the cache serialises");
+    }
     seal(MAGIC, &body)
 }
 
