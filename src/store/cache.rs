@@ -317,7 +317,10 @@ impl Casebook {
     /// Summaries (cases without their timelines) of every case in ID order, and the files
     /// that could not be read. Uses and refreshes the cache.
     pub fn summaries(&self) -> super::Result<(Vec<Case>, Vec<BadCase>)> {
-        self.cached("summaries.bin", Case::summary)
+        self.cached("summaries.bin", |mut c: Case| {
+            c.timeline = Vec::new();
+            c
+        })
     }
 
     /// Every case, with the timeline events clocks need for open cases (no ids, actor
@@ -325,13 +328,12 @@ impl Casebook {
     /// their files when asked for them), for `docket sla`. A cache of its own, so `list`
     /// does not pay for timelines.
     pub fn clock_cases(&self) -> super::Result<(Vec<Case>, Vec<BadCase>)> {
-        self.cached("clocks.bin", |c: &Case| {
-            let mut lite = c.summary();
-            if !c.state.is_open() {
-                return lite;
+        self.cached("clocks.bin", |mut c: Case| {
+            let timeline = std::mem::take(&mut c.timeline);
+            if c.state.is_open() {
+                c.timeline = timeline.iter().map(lite_event).collect();
             }
-            lite.timeline = c.timeline.iter().map(lite_event).collect();
-            lite
+            c
         })
     }
 
@@ -339,10 +341,9 @@ impl Casebook {
     /// visibility, state changes, fields, teams, channels, CSAT; no ids, names, bodies or
     /// reasons), from `.git/docket/report.bin`.
     pub fn report_cases(&self) -> super::Result<(Vec<Case>, Vec<BadCase>)> {
-        self.cached("report.bin", |c: &Case| {
-            let mut lite = c.summary();
-            lite.timeline = c
-                .timeline
+        self.cached("report.bin", |mut c: Case| {
+            let timeline = std::mem::take(&mut c.timeline);
+            c.timeline = timeline
                 .iter()
                 .map(|e| {
                     let mut l = lite_event(e);
@@ -351,7 +352,7 @@ impl Casebook {
                     l
                 })
                 .collect();
-            lite
+            c
         })
     }
 
@@ -360,7 +361,7 @@ impl Casebook {
     fn parse_many(
         &self,
         todo: &[&str],
-        keep: &(impl Fn(&Case) -> Case + Sync),
+        keep: &(impl Fn(Case) -> Case + Sync),
     ) -> Vec<std::result::Result<([u8; 20], Case), BadCase>> {
         let checked: Vec<_> = todo
             .iter()
@@ -368,7 +369,7 @@ impl Casebook {
             .collect();
         on_cores(&checked, |(path, abs)| match abs {
             Ok(abs) => super::cases::parse_file(abs, path)
-                .map(|f| (blob_of(f.text.as_bytes()), keep(&f.case))),
+                .map(|f| (blob_of(f.text.as_bytes()), keep(f.case))),
             Err(e) => Err(BadCase {
                 path: path.to_string(),
                 problem: e.to_string(),
@@ -430,7 +431,7 @@ impl Casebook {
     fn cached(
         &self,
         file: &str,
-        keep: impl Fn(&Case) -> Case + Sync,
+        keep: impl Fn(Case) -> Case + Sync,
     ) -> super::Result<(Vec<Case>, Vec<BadCase>)> {
         let cache_path = self.private_dir().join(file);
         let mut trace = Trace::default();
