@@ -438,31 +438,50 @@ impl Casebook {
     /// racily clean (the file's time not before the index's own, Git's rule), else by
     /// hashing the file. `None`: unreadable.
     fn blob_ids(&self, todo: &[(&str, Stamp)], trace: &mut Trace) -> Vec<Option<[u8; 20]>> {
-        let index = self.repo.index().ok();
-        let index_written = std::fs::metadata(self.repo.path().join("index"))
+        let index_path = self.repo.path().join("index");
+        let index_written = std::fs::metadata(&index_path)
             .ok()
             .map(|m| Stamp::of(&m).mtime_ns);
+        // Read directly when docket can (versions 2 and 3), else through libgit2.
+        let direct = super::index::IndexFile::read(&index_path);
+        let libgit2 = if direct.is_none() {
+            self.repo.index().ok()
+        } else {
+            None
+        };
+        let lookup = |path: &str| -> Option<super::index::IndexStat> {
+            let full = format!("{}{path}", self.prefix);
+            if let Some(ix) = &direct {
+                return ix.find(&full);
+            }
+            let e = libgit2.as_ref()?.get_path(std::path::Path::new(&full), 0)?;
+            let ns = |t: git2::IndexTime| {
+                i128::from(t.seconds() as u32) * 1_000_000_000 + i128::from(t.nanoseconds())
+            };
+            let mut oid = [0u8; 20];
+            oid.copy_from_slice(e.id.as_bytes());
+            Some(super::index::IndexStat {
+                ctime_ns: ns(e.ctime),
+                mtime_ns: ns(e.mtime),
+                ino: e.ino,
+                size: e.file_size,
+                oid,
+            })
+        };
         let mut out = vec![None; todo.len()];
         let mut hash: Vec<(usize, &str)> = Vec::new();
         for (i, (path, stamp)) in todo.iter().enumerate() {
-            let entry = index.as_ref().and_then(|ix| {
-                ix.get_path(std::path::Path::new(&format!("{}{path}", self.prefix)), 0)
-            });
-            let trusted = entry.filter(|e| {
-                let ns = |t: git2::IndexTime| {
-                    i128::from(t.seconds()) * 1_000_000_000 + i128::from(t.nanoseconds())
-                };
-                u64::from(e.file_size) == stamp.size
-                    && ns(e.mtime) == stamp.mtime_ns
-                    && ns(e.ctime) == stamp.ctime_ns
+            // Git's rule: stat data equal to the file's, and not racily clean.
+            let trusted = lookup(path).filter(|e| {
+                u64::from(e.size) == stamp.size
+                    && e.mtime_ns == stamp.mtime_ns
+                    && e.ctime_ns == stamp.ctime_ns
                     && u64::from(e.ino) == stamp.ino & 0xffff_ffff
-                    && index_written.is_some_and(|w| ns(e.mtime) < w)
+                    && index_written.is_some_and(|w| e.mtime_ns < w)
             });
             match trusted {
                 Some(e) => {
-                    let mut b = [0u8; 20];
-                    b.copy_from_slice(e.id.as_bytes());
-                    out[i] = Some(b);
+                    out[i] = Some(e.oid);
                     trace.by_index += 1;
                 }
                 None => hash.push((i, path)),
