@@ -131,15 +131,14 @@ struct StoredEventRef<'a> {
 }
 
 impl<'a> StoredRef<'a> {
-    fn of(e: &'a Entry) -> StoredRef<'a> {
-        let c = &e.case;
+    fn of(path: &'a str, stamp: Stamp, blob: [u8; 20], c: &'a Case) -> StoredRef<'a> {
         StoredRef {
-            path: &e.path,
-            blob: e.blob,
-            size: e.stamp.size,
-            mtime_ns: e.stamp.mtime_ns,
-            ino: e.stamp.ino,
-            ctime_ns: e.stamp.ctime_ns,
+            path,
+            blob,
+            size: stamp.size,
+            mtime_ns: stamp.mtime_ns,
+            ino: stamp.ino,
+            ctime_ns: stamp.ctime_ns,
             id: &c.id,
             title: &c.title,
             kind: &c.kind,
@@ -320,31 +319,47 @@ impl Decoded {
             .collect()
     }
 
-    /// Whether every file is the one an entry was made from, by stat data, and none is
-    /// racily clean: then the cases are the answer as they are (the usual warm run).
-    fn answers_for(
+    /// When the cache has an entry for exactly these files (same paths, each readable):
+    /// the files whose stat data do not prove their entry (changed, or racily clean), with
+    /// their new stat data. `None` otherwise.
+    fn unproven<'f>(
         &self,
-        files: &[(String, std::io::Result<Stamp>)],
+        files: &'f [(String, std::io::Result<Stamp>)],
         written: Option<i128>,
-    ) -> bool {
-        let Some(written) = written else {
-            return false;
-        };
-        self.keys.len() == files.len()
-            && self.keys.iter().zip(files).all(|(k, (path, st))| {
-                k.path == *path
-                    && st.as_ref().is_ok_and(|st| *st == k.stamp)
-                    && k.stamp.mtime_ns < written
-            })
+    ) -> Option<Vec<(usize, &'f str, Stamp)>> {
+        if self.keys.len() != files.len() {
+            return None;
+        }
+        let mut out = Vec::new();
+        for (i, (k, (path, st))) in self.keys.iter().zip(files).enumerate() {
+            if k.path != *path {
+                return None;
+            }
+            let st = st.as_ref().ok()?;
+            let racy = written.is_none_or(|w| k.stamp.mtime_ns >= w);
+            if *st != k.stamp || racy {
+                out.push((i, path.as_str(), *st));
+            }
+        }
+        Some(out)
     }
 }
 
 /// The bytes of a `Vec<Stored>`, written entry by entry from borrowed fields.
 fn encode(entries: &[Entry]) -> Vec<u8> {
-    let mut body = Vec::with_capacity(entries.len() * 256);
-    body = postcard::to_extend(&entries.len(), body).expect("the cache serialises");
-    for e in entries {
-        body = postcard::to_extend(&StoredRef::of(e), body).expect("the cache serialises");
+    encode_each(
+        entries.len(),
+        entries
+            .iter()
+            .map(|e| StoredRef::of(&e.path, e.stamp, e.blob, &e.case)),
+    )
+}
+
+fn encode_each<'a>(count: usize, stored: impl Iterator<Item = StoredRef<'a>>) -> Vec<u8> {
+    let mut body = Vec::with_capacity(count * 256);
+    body = postcard::to_extend(&count, body).expect("the cache serialises");
+    for s in stored {
+        body = postcard::to_extend(&s, body).expect("the cache serialises");
     }
     seal(MAGIC, &body)
 }
@@ -539,12 +554,51 @@ impl Casebook {
                 (None, None)
             }
         };
-        if let Some(d) = decoded.as_ref().filter(|d| d.answers_for(&files, written)) {
-            trace.files = d.keys.len();
-            trace.by_stat = d.keys.len();
-            trace.print(file);
-            crate::vars::mark("cache merged");
-            return Ok((decoded.map(|d| d.cases).unwrap_or_default(), Vec::new()));
+        // The same files as the cache's entries: the usual warm run (every entry proven by
+        // its stat data) or a fresh clone with a restored cache (stat data all new, blobs
+        // the same) is answered with the decoded cases as they are.
+        let mut decoded = decoded;
+        if let Some(d) = decoded.as_mut()
+            && let Some(unproven) = d.unproven(&files, written)
+        {
+            let blobs = if unproven.is_empty() {
+                Vec::new()
+            } else {
+                let todo: Vec<(&str, Stamp)> =
+                    unproven.iter().map(|(_, p, st)| (*p, *st)).collect();
+                self.blob_ids(&todo, &mut trace)
+            };
+            let same = unproven
+                .iter()
+                .zip(&blobs)
+                .all(|((i, _, _), b)| *b == Some(d.keys[*i].blob));
+            if same {
+                for (i, _, st) in &unproven {
+                    d.keys[*i].stamp = *st;
+                }
+                trace.files = d.keys.len();
+                trace.by_stat = d.keys.len() - unproven.len();
+                trace.by_blob = unproven.len();
+                if !unproven.is_empty() {
+                    let bytes = encode_each(
+                        d.keys.len(),
+                        d.keys
+                            .iter()
+                            .zip(&d.cases)
+                            .map(|(k, c)| StoredRef::of(&k.path, k.stamp, k.blob, c)),
+                    );
+                    // A cache that cannot be written only costs speed next time.
+                    let _ = super::fsutil::replace_cache(&cache_path, &bytes);
+                }
+                trace.print(file);
+                crate::vars::mark("cache merged");
+                return Ok((decoded.map(|d| d.cases).unwrap_or_default(), Vec::new()));
+            }
+            // Some content changed: the general merge below (which asks again).
+            trace = Trace {
+                rebuilt: trace.rebuilt,
+                ..Trace::default()
+            };
         }
         let cached = decoded.map(Decoded::entries).unwrap_or_default();
         let mut dirty = cached.len() != files.len();
