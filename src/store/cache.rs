@@ -434,6 +434,10 @@ impl Casebook {
         todo: &[&str],
         keep: &(impl Fn(Case) -> Case + Sync),
     ) -> Vec<std::result::Result<([u8; 20], Case), BadCase>> {
+        #[cfg(unix)]
+        if let Some(parsed) = self.parse_by_folder(todo, keep) {
+            return parsed;
+        }
         let checked: Vec<_> = todo
             .iter()
             .map(|path| (*path, self.check_inside(path).map(|()| self.abs(path))))
@@ -446,6 +450,64 @@ impl Casebook {
                 problem: e.to_string(),
             }),
         })
+    }
+
+    /// [`Casebook::parse_many`] through open folders (see [`super::fsutil::Folder`]): the
+    /// files grouped by shard, each shard folder opened once. `None` when a path is not
+    /// `cases/<shard>/<file>` or `cases/` cannot be opened as a folder (then each file is
+    /// checked and read by path, which names the problem).
+    #[cfg(unix)]
+    #[allow(clippy::type_complexity)]
+    fn parse_by_folder(
+        &self,
+        todo: &[&str],
+        keep: &(impl Fn(Case) -> Case + Sync),
+    ) -> Option<Vec<std::result::Result<([u8; 20], Case), BadCase>>> {
+        use super::fsutil::{FileProblem, Folder};
+        let mut groups: Vec<(&str, Vec<(usize, &str, &str)>)> = Vec::new();
+        for (i, path) in todo.iter().enumerate() {
+            let rest = path.strip_prefix(super::CASES_DIR)?.strip_prefix('/')?;
+            let (shard, name) = rest.split_once('/')?;
+            if name.contains('/') || shard.is_empty() || name.is_empty() {
+                return None;
+            }
+            match groups.last_mut() {
+                Some((s, files)) if *s == shard => files.push((i, name, path)),
+                _ => groups.push((shard, vec![(i, name, path)])),
+            }
+        }
+        let cases = Folder::open(None, &self.dir.join(super::CASES_DIR))?;
+        let parsed = on_cores(&groups, |(shard, files)| {
+            let folder = Folder::open(Some(&cases), std::path::Path::new(shard));
+            files
+                .iter()
+                .map(|(i, name, path)| {
+                    let bad = |problem: String| BadCase {
+                        path: path.to_string(),
+                        problem,
+                    };
+                    let read = match &folder {
+                        Some(f) => f
+                            .read_regular(name, super::cases::MAX_CASE_FILE)
+                            .map_err(|e| bad(e.to_string())),
+                        None => Err(bad(FileProblem::Outside(format!(
+                            "{}/{shard}",
+                            super::CASES_DIR
+                        ))
+                        .to_string())),
+                    };
+                    let parsed = read
+                        .and_then(|text| super::cases::parse_text(text, path))
+                        .map(|f| (blob_of(f.text.as_bytes()), keep(f.case)));
+                    (*i, parsed)
+                })
+                .collect::<Vec<_>>()
+        });
+        let mut out: Vec<Option<_>> = (0..todo.len()).map(|_| None).collect();
+        for (i, r) in parsed.into_iter().flatten() {
+            out[i] = Some(r);
+        }
+        out.into_iter().collect()
     }
 
     /// The blob id of each file of `todo`: from the Git index when its entry's stat data

@@ -327,6 +327,15 @@ pub(super) fn parse_file(
         problem,
     };
     let text = super::fsutil::read_regular(abs, MAX_CASE_FILE).map_err(|e| bad(e.to_string()))?;
+    parse_text(text, path)
+}
+
+/// Parses the text of the case file `path` (named in messages).
+pub(super) fn parse_text(text: String, path: &str) -> std::result::Result<CaseFile, BadCase> {
+    let bad = |problem: String| BadCase {
+        path: path.to_string(),
+        problem,
+    };
     let case = casefile::parse(&text).map_err(|e| bad(e.to_string()))?;
     let expected = file_id(path);
     if case.id != expected {

@@ -191,6 +191,79 @@ pub fn read_regular(path: &Path, max: u64) -> std::result::Result<String, FilePr
     String::from_utf8(bytes).map_err(|_| FileProblem::NotText)
 }
 
+/// A folder opened without following a link, to read the files in it by name: the
+/// cold read of a casebook opens `cases/`, then each shard folder inside it, then each
+/// file inside that, every step refusing a link — so a file read is inside the casebook
+/// with no separate check of its folders (two `stat`s per file) and no window between
+/// check and read. Four system calls per file (open, `fstat`, read, close) instead of
+/// nine.
+#[cfg(unix)]
+pub struct Folder(File);
+
+#[cfg(unix)]
+impl Folder {
+    /// The folder `name` inside `parent` (or at the path `name`), not following a link;
+    /// `None` when it is a link, a file or missing.
+    pub fn open(parent: Option<&Folder>, name: &Path) -> Option<Folder> {
+        use std::os::fd::{AsRawFd, FromRawFd};
+        use std::os::unix::ffi::OsStrExt;
+        let c = std::ffi::CString::new(name.as_os_str().as_bytes()).ok()?;
+        let at = parent.map_or(libc::AT_FDCWD, |p| p.0.as_raw_fd());
+        // SAFETY: a valid folder descriptor (or AT_FDCWD) and a NUL-terminated name; the
+        // descriptor returned is owned by the File made from it.
+        let fd = unsafe {
+            libc::openat(
+                at,
+                c.as_ptr(),
+                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+            )
+        };
+        // SAFETY: a descriptor just opened and not owned elsewhere.
+        (fd >= 0).then(|| Folder(unsafe { File::from_raw_fd(fd) }))
+    }
+
+    /// The regular file `name` in this folder as text, at most `max` bytes; a link, FIFO,
+    /// device or folder is refused without being followed or waited on.
+    pub fn read_regular(&self, name: &str, max: u64) -> std::result::Result<String, FileProblem> {
+        use std::io::Read;
+        use std::os::fd::{AsRawFd, FromRawFd};
+        let io = |e: std::io::Error| FileProblem::Io(e.to_string());
+        let c = std::ffi::CString::new(name).map_err(|_| FileProblem::NotRegular)?;
+        // SAFETY: as in `open`. O_NONBLOCK: opening a FIFO must not wait for a writer.
+        let fd = unsafe {
+            libc::openat(
+                self.0.as_raw_fd(),
+                c.as_ptr(),
+                libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK,
+            )
+        };
+        if fd < 0 {
+            let e = std::io::Error::last_os_error();
+            // A link (O_NOFOLLOW) is not a regular file.
+            return Err(if e.raw_os_error() == Some(libc::ELOOP) {
+                FileProblem::NotRegular
+            } else {
+                io(e)
+            });
+        }
+        // SAFETY: a descriptor just opened and not owned elsewhere.
+        let file = unsafe { File::from_raw_fd(fd) };
+        let meta = file.metadata().map_err(io)?;
+        if !meta.is_file() {
+            return Err(FileProblem::NotRegular);
+        }
+        if meta.len() > max {
+            return Err(FileProblem::TooLarge(max / (1024 * 1024)));
+        }
+        let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+        (&file).take(max + 1).read_to_end(&mut bytes).map_err(io)?;
+        if bytes.len() as u64 > max {
+            return Err(FileProblem::TooLarge(max / (1024 * 1024)));
+        }
+        String::from_utf8(bytes).map_err(|_| FileProblem::NotText)
+    }
+}
+
 /// An absolute, normalised path (symlinks resolved when the path exists).
 pub fn absolute(path: &Path) -> Result<PathBuf> {
     match path.canonicalize() {
