@@ -36,6 +36,15 @@ pub fn trace(topic: &str) -> bool {
     get("DOCKET_TRACE").is_some_and(|v| v.split(',').any(|t| t.trim() == topic))
 }
 
+/// With `DOCKET_TRACE` naming `topic`, prints `docket: ` and `line` to stderr (what a
+/// cache or index refresh did: for tests, benchmarks and people profiling).
+pub fn trace_line(topic: &str, line: std::fmt::Arguments<'_>) {
+    if trace(topic) {
+        let mut err = std::io::stderr();
+        let _ = std::io::Write::write_fmt(&mut err, format_args!("docket: {line}\n"));
+    }
+}
+
 static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
 
 /// With `DOCKET_TRACE=time`, prints how long the command has run when it reaches `phase`
@@ -43,10 +52,6 @@ static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::n
 /// mark starts the clock (`main` makes it at once).
 pub fn mark(phase: &str) {
     let start = *STARTED.get_or_init(std::time::Instant::now);
-    if trace("time") {
-        let ms = start.elapsed().as_secs_f64() * 1000.0;
-        let mut err = std::io::stderr();
-        let _ =
-            std::io::Write::write_fmt(&mut err, format_args!("docket: time: {phase} {ms:.1} ms\n"));
-    }
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    trace_line("time", format_args!("time: {phase} {ms:.1} ms"));
 }

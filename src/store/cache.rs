@@ -798,22 +798,19 @@ struct Trace {
 
 impl Trace {
     fn print(&self, file: &str) {
-        if crate::vars::trace("cache") {
-            let mut err = std::io::stderr();
-            let _ = std::io::Write::write_fmt(
-                &mut err,
-                format_args!(
-                    "docket: cache {file}: files={} stat={} blob={} index={} hashed={} parsed={} rebuilt={}\n",
-                    self.files,
-                    self.by_stat,
-                    self.by_blob,
-                    self.by_index,
-                    self.hashed,
-                    self.parsed,
-                    self.rebuilt
-                ),
-            );
-        }
+        crate::vars::trace_line(
+            "cache",
+            format_args!(
+                "cache {file}: files={} stat={} blob={} index={} hashed={} parsed={} rebuilt={}",
+                self.files,
+                self.by_stat,
+                self.by_blob,
+                self.by_index,
+                self.hashed,
+                self.parsed,
+                self.rebuilt
+            ),
+        );
     }
 }
 

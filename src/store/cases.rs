@@ -119,16 +119,10 @@ impl Casebook {
             files.extend(f);
         }
         crate::vars::mark("files stat'ed");
-        if crate::vars::trace("cache") {
-            let mut err = std::io::stderr();
-            let _ = std::io::Write::write_fmt(
-                &mut err,
-                format_args!(
-                    "docket: listing: shards={} read={reread}\n",
-                    listing.shards.len()
-                ),
-            );
-        }
+        crate::vars::trace_line(
+            "cache",
+            format_args!("listing: shards={} read={reread}", listing.shards.len()),
+        );
         if listing != *old {
             listing.save(&listing_path);
         }

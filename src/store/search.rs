@@ -257,16 +257,13 @@ impl Casebook {
             // A manifest that cannot be written only costs speed next time.
             let _ = super::fsutil::replace_cache(&manifest_path, &super::cache::seal(MAGIC, &body));
         }
-        if crate::vars::trace("search") {
-            let mut err = std::io::stderr();
-            let _ = std::io::Write::write_fmt(
-                &mut err,
-                format_args!(
-                    "docket: search index: rebuilt={} indexed={} rehashed={} deleted={}\n",
-                    updated.rebuilt, updated.indexed, updated.rehashed, updated.deleted
-                ),
-            );
-        }
+        crate::vars::trace_line(
+            "search",
+            format_args!(
+                "search index: rebuilt={} indexed={} rehashed={} deleted={}",
+                updated.rebuilt, updated.indexed, updated.rehashed, updated.deleted
+            ),
+        );
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
