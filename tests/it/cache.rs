@@ -33,23 +33,31 @@ fn casebook() -> (TestEnv, Vec<String>) {
     (env, ids)
 }
 
-/// Runs docket in `dir` with `DOCKET_TRACE=cache`: (stdout, the trace lines).
-fn traced(env: &TestEnv, dir: &Path, args: &[&str]) -> (String, String) {
+/// Runs docket in `dir` with `DOCKET_TRACE=topic`, which must succeed: (stdout, stderr).
+fn run_traced(env: &TestEnv, dir: &Path, topic: &str, args: &[&str]) -> (String, String) {
     let mut cmd = env.std_docket(args);
-    cmd.current_dir(dir).env("DOCKET_TRACE", "cache");
+    cmd.current_dir(dir).env("DOCKET_TRACE", topic);
     let out = cmd.output().unwrap();
     assert!(
         out.status.success(),
         "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let err = String::from_utf8(out.stderr).unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Runs docket in `dir` with `DOCKET_TRACE=cache`: (stdout, the cache trace lines).
+fn traced(env: &TestEnv, dir: &Path, args: &[&str]) -> (String, String) {
+    let (out, err) = run_traced(env, dir, "cache", args);
     let trace = err
         .lines()
         .filter(|l| l.starts_with("docket: cache"))
         .collect::<Vec<_>>()
         .join("\n");
-    (String::from_utf8(out.stdout).unwrap(), trace)
+    (out, trace)
 }
 
 fn field(trace: &str, name: &str) -> usize {
@@ -223,22 +231,14 @@ fn a_damaged_cache_is_rebuilt_and_answers_equal_a_cacheless_run() {
 
 /// The `docket: listing` trace line: (shard folders, folders read).
 fn listing(env: &TestEnv, args: &[&str]) -> (String, usize, usize) {
-    let mut cmd = env.std_docket(args);
-    cmd.env("DOCKET_TRACE", "cache");
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let err = String::from_utf8(out.stderr).unwrap();
+    let (out, err) = run_traced(env, &env.dir, "cache", args);
     let line = err
         .lines()
         .find(|l| l.starts_with("docket: listing:"))
         .unwrap_or_else(|| panic!("no listing trace in {err}"))
         .to_string();
     let (shards, read) = (field(&line, "shards"), field(&line, "read"));
-    (String::from_utf8(out.stdout).unwrap(), shards, read)
+    (out, shards, read)
 }
 
 #[test]
@@ -292,16 +292,8 @@ fn unchanged_shard_folders_are_not_read_again_but_every_change_is_seen() {
 fn docket_trace_time_names_the_phases_of_a_read_and_a_write() {
     let (env, ids) = casebook();
     let phases = |args: &[&str]| -> Vec<String> {
-        let mut cmd = env.std_docket(args);
-        cmd.env("DOCKET_TRACE", "time");
-        let out = cmd.output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stderr)
-            .unwrap()
+        run_traced(&env, &env.dir, "time", args)
+            .1
             .lines()
             .filter_map(|l| l.strip_prefix("docket: time: "))
             .map(|l| l.rsplitn(3, ' ').nth(2).unwrap().to_string())
