@@ -53,5 +53,18 @@ static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::n
 pub fn mark(phase: &str) {
     let start = *STARTED.get_or_init(std::time::Instant::now);
     let ms = start.elapsed().as_secs_f64() * 1000.0;
-    trace_line("time", format_args!("time: {phase} {ms:.1} ms"));
+    if !trace("time") {
+        return;
+    }
+    // And the memory written so far (resident, not file-backed): on virtual machines a
+    // fresh page can cost more than the work done in it.
+    let rss = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let kb = s.lines().find_map(|l| l.strip_prefix("RssAnon:"))?;
+            let kb: u64 = kb.trim().trim_end_matches("kB").trim().parse().ok()?;
+            Some(format!(" ({:.1} MB of memory)", kb as f64 / 1000.0))
+        })
+        .unwrap_or_default();
+    trace_line("time", format_args!("time: {phase} {ms:.1} ms{rss}"));
 }
