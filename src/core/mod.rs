@@ -18,6 +18,7 @@ pub mod kb;
 pub mod keys;
 pub mod lifecycle;
 pub mod merge;
+pub mod par;
 pub mod query;
 pub mod report;
 pub mod routing;

@@ -442,7 +442,7 @@ impl Casebook {
             .iter()
             .map(|path| (*path, self.check_inside(path).map(|()| self.abs(path))))
             .collect();
-        on_cores(&checked, |(path, abs)| match abs {
+        crate::core::par::on_cores(&checked, |(path, abs)| match abs {
             Ok(abs) => super::cases::parse_file(abs, path)
                 .map(|f| (blob_of(f.text.as_bytes()), keep(f.case))),
             Err(e) => Err(BadCase {
@@ -477,7 +477,7 @@ impl Casebook {
             }
         }
         let cases = Folder::open(None, &self.dir.join(super::CASES_DIR))?;
-        let parsed = on_cores(&groups, |(shard, files)| {
+        let parsed = crate::core::par::on_cores(&groups, |(shard, files)| {
             let folder = Folder::open(Some(&cases), std::path::Path::new(shard));
             files
                 .iter()
@@ -568,7 +568,7 @@ impl Casebook {
             .iter()
             .map(|(i, path)| (*i, self.check_inside(path).ok().map(|()| self.abs(path))))
             .collect();
-        let hashed = on_cores(&checked, |(i, abs)| {
+        let hashed = crate::core::par::on_cores(&checked, |(i, abs)| {
             let text =
                 super::fsutil::read_regular(abs.as_ref()?, super::cases::MAX_CASE_FILE).ok()?;
             Some((*i, blob_of(text.as_bytes())))
@@ -587,27 +587,42 @@ impl Casebook {
     ) -> super::Result<(Vec<Case>, Vec<BadCase>)> {
         let cache_path = self.private_dir().join(file);
         let mut trace = Trace::default();
-        // Decode the cache while the case files are listed and stat'ed.
-        let (loaded, files) = std::thread::scope(|s| {
+        // Decode the cache while the case files are listed and stat'ed; the decoder then
+        // helps with the stat'ing (the walk is shared shard by shard).
+        let walk = std::sync::OnceLock::new();
+        let loaded = std::thread::scope(|s| {
             let loader = s.spawn(|| {
-                let bytes = std::fs::read(&cache_path).ok()?;
-                // Entries whose file changed at the cache's own modification time or
-                // later are racily clean: file times come from a coarse clock (a second
-                // on some file systems), so their stat data do not prove their content.
-                let written = std::fs::metadata(&cache_path)
-                    .ok()
-                    .map(|m| Stamp::of(&m).mtime_ns);
-                let entries = decode(&bytes);
-                crate::vars::mark("cache decoded");
-                Some((entries, written))
+                let load = || {
+                    let bytes = std::fs::read(&cache_path).ok()?;
+                    // Entries whose file changed at the cache's own modification time or
+                    // later are racily clean: file times come from a coarse clock (a
+                    // second on some file systems), so their stat data do not prove their
+                    // content.
+                    let written = std::fs::metadata(&cache_path)
+                        .ok()
+                        .map(|m| Stamp::of(&m).mtime_ns);
+                    let entries = decode(&bytes);
+                    crate::vars::mark("cache decoded");
+                    Some((entries, written))
+                };
+                let loaded = load();
+                if let Some(Ok(w)) = walk.get() {
+                    super::cases::CaseWalk::work(w);
+                }
+                loaded
             });
-            let files = self.case_files();
-            (
-                loader.join().expect("the cache decoder does not panic"),
-                files,
-            )
+            if let Ok(w) = walk.get_or_init(|| self.case_walk()) {
+                for _ in 2..w.threads {
+                    s.spawn(|| w.work());
+                }
+                w.work();
+            }
+            loader.join().expect("the cache decoder does not panic")
         });
-        let files = files?;
+        let files = match walk.into_inner() {
+            Some(w) => w?.finish(),
+            None => Vec::new(),
+        };
         crate::vars::mark("cache read and files stat'ed");
         let (decoded, written) = match loaded {
             Some((Some(d), written)) => (Some(d), written),
@@ -822,29 +837,6 @@ pub(super) fn blob_of(content: &[u8]) -> [u8; 20] {
     h.update(format!("blob {}\0", content.len()).as_bytes());
     h.update(content);
     h.finalize().into()
-}
-
-/// `f` over `items`, split over the cores (one thread for a few), in order.
-pub(super) fn on_cores<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = if items.len() < 64 {
-        1
-    } else {
-        std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8)
-    };
-    let chunk = items.len().div_ceil(threads).max(1);
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a cache worker does not panic"))
-            .collect()
-    })
 }
 
 #[cfg(test)]

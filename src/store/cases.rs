@@ -38,23 +38,48 @@ impl Casebook {
     }
 
     /// Every case file in the casebook (path inside the casebook, in path order) with its
-    /// stat data: an `lstat` per file, on two threads. Shard folders unchanged since the
+    /// stat data: an `lstat` per file, on every core. Shard folders unchanged since the
     /// last run are not read again (see [`super::listing`]).
     pub fn case_files(&self) -> Result<Vec<(String, std::io::Result<Stamp>)>> {
-        use super::listing::{DirStamp, Listing, Shard};
+        let walk = self.case_walk()?;
+        std::thread::scope(|s| {
+            for _ in 1..walk.threads {
+                s.spawn(|| walk.work());
+            }
+            walk.work();
+        });
+        Ok(walk.finish())
+    }
+
+    /// The walk behind [`Casebook::case_files`], for threads to share: the stored listing
+    /// and the shard folders to look at. Any thread with nothing better to do calls
+    /// [`CaseWalk::work`] (the cache's decoder does when it is done).
+    pub(super) fn case_walk(&self) -> Result<CaseWalk> {
+        use super::listing::{DirStamp, Listing};
         let root = self.dir.join(CASES_DIR);
+        let listing_path = self.private_dir().join("listing.bin");
+        let none = |root: PathBuf| CaseWalk {
+            root,
+            now: 0,
+            root_stamp: None,
+            old: Listing::default(),
+            shards: Vec::new(),
+            listing_path: None,
+            threads: 1,
+            next: std::sync::atomic::AtomicUsize::new(0),
+            done: std::sync::Mutex::new(Vec::new()),
+        };
         if self.check_inside(&format!("{CASES_DIR}/x")).is_err() {
-            return Ok(Vec::new());
+            return Ok(none(root));
         }
         // Taken before any folder is looked at: a change after it gets a later time.
         let now = super::listing::now_ns();
         let root_meta = match std::fs::symlink_metadata(&root) {
             Ok(m) if m.is_dir() => m,
-            Ok(_) => return Ok(Vec::new()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Ok(_) => return Ok(none(root)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(none(root)),
             Err(e) => return Err(StoreError::io(&root, e)),
         };
-        let listing_path = self.private_dir().join("listing.bin");
         let old = Listing::load(&listing_path);
         let root_stamp = DirStamp::of(&root_meta, now);
         // Shard folders that are links (or files) are not read; see check_inside.
@@ -62,71 +87,23 @@ impl Casebook {
             Some(names) => names,
             None => sorted_subdirs(&root)?,
         };
-        let (root, old) = (&root, &old);
-        // One shard: its listing (stored or read again) and its files' stat data.
-        type Read = (Shard, bool, Vec<(String, std::io::Result<Stamp>)>);
-        let read_shard = |shard: &String| -> Option<Read> {
-            let folder = root.join(shard);
-            let meta = std::fs::symlink_metadata(&folder)
-                .ok()
-                .filter(|m| m.is_dir())?;
-            let stamp = DirStamp::of(&meta, now);
-            let stored = old.files(shard, &stamp);
-            let reread = stored.is_none();
-            let names = match stored {
-                Some(names) => names.to_vec(),
-                None => {
-                    let mut names: Vec<String> = std::fs::read_dir(&folder)
-                        .ok()?
-                        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-                        .filter(|n| n.ends_with(".toml") && !n.starts_with('.'))
-                        .collect();
-                    names.sort_unstable();
-                    names
-                }
-            };
-            let files = names
-                .iter()
-                .map(|name| {
-                    let stamp = std::fs::symlink_metadata(folder.join(name)).map(|m| Stamp::of(&m));
-                    (format!("{CASES_DIR}/{shard}/{name}"), stamp)
-                })
-                .collect();
-            let listed = Shard {
-                name: shard.clone(),
-                dir: stamp,
-                files: names,
-            };
-            Some((listed, reread, files))
-        };
         crate::vars::mark("listing read");
-        let (first, second) = shards.split_at(shards.len() / 2);
-        let read = std::thread::scope(|s| {
-            let other = s.spawn(|| second.iter().filter_map(read_shard).collect::<Vec<_>>());
-            let mut mine: Vec<_> = first.iter().filter_map(read_shard).collect();
-            mine.extend(other.join().expect("the stat thread does not panic"));
-            mine
-        });
-        let mut files = Vec::with_capacity(read.iter().map(|(_, _, f)| f.len()).sum());
-        let mut listing = Listing {
-            root: Some(root_stamp),
-            shards: Vec::with_capacity(read.len()),
+        let threads = if shards.len() < 8 {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
         };
-        let mut reread = 0;
-        for (shard, r, f) in read {
-            listing.shards.push(shard);
-            reread += usize::from(r);
-            files.extend(f);
-        }
-        crate::vars::mark("files stat'ed");
-        crate::vars::trace_line(
-            "cache",
-            format_args!("listing: shards={} read={reread}", listing.shards.len()),
-        );
-        if listing != *old {
-            listing.save(&listing_path);
-        }
-        Ok(files)
+        Ok(CaseWalk {
+            root,
+            now,
+            root_stamp: Some(root_stamp),
+            old,
+            shards,
+            listing_path: Some(listing_path),
+            threads,
+            next: std::sync::atomic::AtomicUsize::new(0),
+            done: std::sync::Mutex::new(Vec::new()),
+        })
     }
 
     fn shard_paths(&self, shard: &str) -> Result<Vec<String>> {
@@ -380,4 +357,118 @@ fn sorted_dir(dir: &std::path::Path) -> Result<Vec<String>> {
         .collect();
     names.sort();
     Ok(names)
+}
+
+/// One shard: its listing (stored or read again), whether it was read, and its files'
+/// stat data.
+type ShardRead = (
+    super::listing::Shard,
+    bool,
+    Vec<(String, std::io::Result<Stamp>)>,
+);
+
+/// The shared walk over the case files (see [`Casebook::case_walk`]).
+pub(super) struct CaseWalk {
+    root: PathBuf,
+    now: i128,
+    root_stamp: Option<super::listing::DirStamp>,
+    old: super::listing::Listing,
+    shards: Vec<String>,
+    /// Where the listing is stored; `None` when there is nothing to walk.
+    listing_path: Option<PathBuf>,
+    /// How many threads are worth starting (the cores, or one for a small casebook).
+    pub(super) threads: usize,
+    next: std::sync::atomic::AtomicUsize,
+    done: std::sync::Mutex<Vec<(usize, Option<ShardRead>)>>,
+}
+
+impl CaseWalk {
+    /// Takes the next shard folder, until none are left.
+    pub(super) fn work(&self) {
+        use std::sync::atomic::Ordering;
+        let mut mine = Vec::new();
+        loop {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(shard) = self.shards.get(i) else {
+                break;
+            };
+            mine.push((i, self.read_shard(shard)));
+        }
+        if !mine.is_empty() {
+            // A poisoned lock only means another walker panicked; its shards are missing
+            // and `finish` is never reached.
+            let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+            done.extend(mine);
+        }
+    }
+
+    fn read_shard(&self, shard: &str) -> Option<ShardRead> {
+        use super::listing::{DirStamp, Shard};
+        let mut folder = self.root.join(shard);
+        let meta = std::fs::symlink_metadata(&folder)
+            .ok()
+            .filter(|m| m.is_dir())?;
+        let stamp = DirStamp::of(&meta, self.now);
+        let stored = self.old.files(shard, &stamp);
+        let reread = stored.is_none();
+        let names = match stored {
+            Some(names) => names.to_vec(),
+            None => {
+                let mut names: Vec<String> = std::fs::read_dir(&folder)
+                    .ok()?
+                    .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                    .filter(|n| n.ends_with(".toml") && !n.starts_with('.'))
+                    .collect();
+                names.sort_unstable();
+                names
+            }
+        };
+        let files = names
+            .iter()
+            .map(|name| {
+                folder.push(name);
+                let stamp = std::fs::symlink_metadata(&folder).map(|m| Stamp::of(&m));
+                folder.pop();
+                (format!("{CASES_DIR}/{shard}/{name}"), stamp)
+            })
+            .collect();
+        let listed = Shard {
+            name: shard.to_string(),
+            dir: stamp,
+            files: names,
+        };
+        Some((listed, reread, files))
+    }
+
+    /// Every file found, in path order; stores the listing when it changed. Call when
+    /// every walker is done.
+    pub(super) fn finish(self) -> Vec<(String, std::io::Result<Stamp>)> {
+        use super::listing::Listing;
+        let mut read = self.done.into_inner().unwrap_or_else(|e| e.into_inner());
+        let Some(listing_path) = self.listing_path else {
+            return Vec::new();
+        };
+        read.sort_unstable_by_key(|(i, _)| *i);
+        let read: Vec<ShardRead> = read.into_iter().filter_map(|(_, r)| r).collect();
+        let mut files = Vec::with_capacity(read.iter().map(|(_, _, f)| f.len()).sum());
+        let mut listing = Listing {
+            root: self.root_stamp,
+            shards: Vec::with_capacity(read.len()),
+        };
+        let mut reread = 0;
+        for (shard, r, f) in read {
+            listing.shards.push(shard);
+            reread += usize::from(r);
+            files.extend(f);
+        }
+        crate::vars::mark("files stat'ed");
+        crate::vars::trace_line(
+            "cache",
+            format_args!("listing: shards={} read={reread}", listing.shards.len()),
+        );
+        if listing != self.old {
+            listing.save(&listing_path);
+        }
+        files
+    }
 }

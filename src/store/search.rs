@@ -456,7 +456,7 @@ fn read_many(
             Ok((blob, Parsed::Case(Box::new(case))))
         }
     };
-    super::cache::on_cores(&checked, |(path, abs)| one(path, abs))
+    crate::core::par::on_cores(&checked, |(path, abs)| one(path, abs))
 }
 
 fn open(index_dir: &std::path::Path, langs: &[frostem::Algorithm]) -> tantivy::Result<Index> {
