@@ -41,6 +41,13 @@ impl Zone {
     /// Written by hand, not through `format`'s pattern parser: a list of 10,000 cases
     /// prints one per row.
     pub fn short(self, t: chrono::DateTime<chrono::Utc>) -> String {
+        let mut out = String::with_capacity(22);
+        self.push_short(&mut out, t);
+        out
+    }
+
+    /// [`Zone::short`] onto the end of `out`.
+    pub fn push_short(self, out: &mut String, t: chrono::DateTime<chrono::Utc>) {
         use chrono::{Datelike, Offset, Timelike};
         use std::fmt::Write;
         let (local, offset) = match self {
@@ -50,7 +57,6 @@ impl Zone {
                 (l.naive_local(), Some(l.offset().fix().local_minus_utc()))
             }
         };
-        let mut out = String::with_capacity(22);
         let _ = write!(
             out,
             "{:04}-{:02}-{:02} {:02}:{:02}",
@@ -65,7 +71,6 @@ impl Zone {
             let m = secs.unsigned_abs() / 60;
             let _ = write!(out, " {sign}{:02}{:02}", m / 60, m % 60);
         }
-        out
     }
 
     /// `2026-11-20T09:00:00Z` (UTC) or `2026-11-20 10:00:00 +0100` (local).
