@@ -262,6 +262,41 @@ impl Folder {
         }
         String::from_utf8(bytes).map_err(|_| FileProblem::NotText)
     }
+
+    /// The folder's own stat data.
+    pub fn metadata(&self) -> std::io::Result<std::fs::Metadata> {
+        self.0.metadata()
+    }
+
+    /// The stat data of `name` in this folder, not following a link (`lstat` relative to
+    /// the open folder: one name looked up, not every folder of the path).
+    pub fn stamp(&self, name: &str) -> std::io::Result<super::cases::Stamp> {
+        use std::os::fd::AsRawFd;
+        let c = std::ffi::CString::new(name)
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+        let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+        // SAFETY: a valid folder descriptor, a NUL-terminated name and room for the
+        // result, which is read only when the call succeeded.
+        let st = unsafe {
+            if libc::fstatat(
+                self.0.as_raw_fd(),
+                c.as_ptr(),
+                st.as_mut_ptr(),
+                libc::AT_SYMLINK_NOFOLLOW,
+            ) != 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            st.assume_init()
+        };
+        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+        Ok(super::cases::Stamp {
+            size: st.st_size as u64,
+            mtime_ns: ns(st.st_mtime, st.st_mtime_nsec),
+            ino: st.st_ino,
+            ctime_ns: ns(st.st_ctime, st.st_ctime_nsec),
+        })
+    }
 }
 
 /// An absolute, normalised path (symlinks resolved when the path exists).
