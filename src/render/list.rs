@@ -159,21 +159,26 @@ pub fn tsv(out: &mut dyn Write, cases: &[&Case], header: bool) -> io::Result<()>
 /// [`format_time`] into `buf` without a pattern parser: `2026-11-20T09:00:00Z`.
 fn push_time(buf: &mut String, t: chrono::DateTime<chrono::Utc>) {
     use chrono::{Datelike, Timelike};
-    use std::fmt::Write;
     let year = t.year();
-    if (0..=9999).contains(&year) {
-        let _ = write!(
-            buf,
-            "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            t.month(),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        );
-    } else {
+    if !(0..=9999).contains(&year) {
         buf.push_str(&format_time(t));
+        return;
     }
+    let two = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
+    let y = year as u32;
+    let [y1, y2] = two(y / 100);
+    let [y3, y4] = two(y % 100);
+    let [mo1, mo2] = two(t.month());
+    let [d1, d2] = two(t.day());
+    let [h1, h2] = two(t.hour());
+    let [mi1, mi2] = two(t.minute());
+    let [s1, s2] = two(t.second());
+    let bytes = [
+        y1, y2, y3, y4, b'-', mo1, mo2, b'-', d1, d2, b'T', h1, h2, b':', mi1, mi2, b':', s1, s2,
+        b'Z',
+    ];
+    // ASCII digits and separators only.
+    buf.push_str(std::str::from_utf8(&bytes).unwrap_or_default());
 }
 
 #[cfg(test)]

@@ -177,6 +177,12 @@ impl Casebook {
         // third of the object-writing time of a `comment` at 10,000 cases.
         git2::opts::strict_object_creation(false);
         git2::opts::strict_hash_verification(false);
+        // Keep trees up to 1 MiB in libgit2's object cache (its default stops at 4 KiB):
+        // the `cases` tree of a large casebook (1,024 shard entries, ~31 KB) is otherwise
+        // read and inflated again by each step of a write, four times per `comment`.
+        // SAFETY: a process-wide libgit2 setting, changed before this session's
+        // repository work starts and while no other thread uses libgit2.
+        let _ = unsafe { git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 1 << 20) };
         // One lock per repository (not per casebook folder): HEAD and the index are shared.
         let lock = Lock::acquire(&self.repo.path().join("docket").join("lock"))?;
         // A write killed before it finished is finished or undone first.
