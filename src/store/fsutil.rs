@@ -68,6 +68,41 @@ pub fn replace_cache(path: &Path, content: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Puts the file `from` in place of the existing file `to` atomically, as a rename does:
+/// a reader of `to` sees the old file or the new one, never neither. On Linux the two
+/// names are exchanged (`renameat2` with `RENAME_EXCHANGE`) and the old file, now at
+/// `from`, is then removed: a rename over an existing file makes ext4 write the new one
+/// out at once (`auto_da_alloc`), which for a 9 MB Git index took 7–10 ms here, the
+/// exchange 0.1 ms. Where exchanging is not supported (another system, a file system
+/// without it, no `to` yet), a plain rename. Like a rename without `fsync`, this guards
+/// against a killed process, not a power cut.
+pub fn replace_by_exchange(from: &Path, to: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes());
+        if let (Ok(a), Ok(b)) = (c(from), c(to)) {
+            // SAFETY: two NUL-terminated paths relative to the working folder; the call
+            // only renames.
+            let r = unsafe {
+                libc::syscall(
+                    libc::SYS_renameat2,
+                    libc::AT_FDCWD,
+                    a.as_ptr(),
+                    libc::AT_FDCWD,
+                    b.as_ptr(),
+                    libc::RENAME_EXCHANGE,
+                )
+            };
+            if r == 0 {
+                // `to` is the new file; the old one is left at `from`.
+                return std::fs::remove_file(from);
+            }
+        }
+    }
+    std::fs::rename(from, to)
+}
+
 /// [`atomic_write`] with the temporary file made in `tmp_dir` (under `.git/`, where
 /// `git status` does not see it if docket is killed), renamed into place; falls back to
 /// the file's own folder when `tmp_dir` is on another file system.
@@ -310,6 +345,23 @@ pub fn absolute(path: &Path) -> Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replace_by_exchange_puts_the_new_file_in_place_and_leaves_no_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let (new, target) = (dir.path().join("index.lock"), dir.path().join("index"));
+        std::fs::write(&target, "old").unwrap();
+        std::fs::write(&new, "new").unwrap();
+        replace_by_exchange(&new, &target).unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        assert!(!new.exists(), "the old file is removed");
+        // No file to replace yet: a plain rename.
+        let fresh = dir.path().join("fresh");
+        std::fs::write(&new, "first").unwrap();
+        replace_by_exchange(&new, &fresh).unwrap();
+        assert_eq!(std::fs::read_to_string(&fresh).unwrap(), "first");
+        assert!(!new.exists());
+    }
 
     /// A file replaced by rename (what every docket write does) while it is read is still
     /// a regular file: the reader sees the old or the new content, never an error.

@@ -226,27 +226,48 @@ impl IndexLock {
 
     /// Reads the index (under the lock) and writes the patched one into the lock file.
     /// `Ok(false)`: the index uses something this writer does not handle (nothing written).
+    /// The index is mapped, not copied, and written out as it is read: the unchanged
+    /// stretches go from the mapping to the lock file (an index of 100,000 entries is
+    /// 9 MB; copying it twice through fresh memory took a third of a `comment`).
     pub fn prepare(&mut self, workdir: &Path, updates: &[Update<'_>]) -> std::io::Result<bool> {
-        let bytes = match std::fs::read(&self.index) {
-            Ok(b) => b,
+        let index = match std::fs::File::open(&self.index) {
+            Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
             Err(e) => return Err(e),
         };
-        let Some(out) = rewrite(&bytes, workdir, updates)? else {
+        if index.metadata()?.len() < 32 {
+            return Ok(false);
+        }
+        // SAFETY: the mapping is only read, while docket holds `index.lock`: Git and
+        // libgit2 replace the index by renaming a new file over it (this mapping keeps
+        // the old one) and never change it in place.
+        let bytes = unsafe { memmap2::Mmap::map(&index)? };
+        let Some(pieces) = rewrite(&bytes, workdir, updates)? else {
             return Ok(false);
         };
         let file = self
             .file
             .as_mut()
             .expect("the lock file is open until commit");
-        file.write_all(&out)?;
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+        let mut sha = Sha1::new();
+        for piece in &pieces {
+            let part = match piece {
+                Piece::Old(range) => &bytes[range.clone()],
+                Piece::New(new) => new.as_slice(),
+            };
+            sha.update(part);
+            out.write_all(part)?;
+        }
+        out.write_all(&sha.finalize())?;
+        out.flush()?;
         Ok(true)
     }
 
     /// Renames the prepared lock file over the index.
     pub fn commit(mut self) -> std::io::Result<()> {
         self.file.take();
-        std::fs::rename(&self.lock, &self.index)?;
+        super::fsutil::replace_by_exchange(&self.lock, &self.index)?;
         self.done = true;
         Ok(())
     }
@@ -276,11 +297,46 @@ pub fn update(index_file: &Path, workdir: &Path, updates: &[Update<'_>]) -> std:
     Ok(true)
 }
 
+/// A stretch of the new index: unchanged bytes of the old one, or new bytes.
+enum Piece {
+    Old(std::ops::Range<usize>),
+    New(Vec<u8>),
+}
+
+/// The new index as pieces, adjacent unchanged stretches joined into one.
+#[derive(Default)]
+struct Pieces(Vec<Piece>);
+
+impl Pieces {
+    fn old(&mut self, range: std::ops::Range<usize>) {
+        if let Some(Piece::Old(last)) = self.0.last_mut()
+            && last.end == range.start
+        {
+            last.end = range.end;
+            return;
+        }
+        self.0.push(Piece::Old(range));
+    }
+
+    /// The new bytes at the end, to append to.
+    fn new_bytes(&mut self) -> &mut Vec<u8> {
+        if !matches!(self.0.last(), Some(Piece::New(_))) {
+            self.0.push(Piece::New(Vec::new()));
+        }
+        match self.0.last_mut() {
+            Some(Piece::New(v)) => v,
+            _ => unreachable!("a new piece was just pushed"),
+        }
+    }
+}
+
+/// The index `bytes` with `updates` applied, as pieces (without the checksum); `None`
+/// when the index uses something this writer does not handle.
 fn rewrite(
     bytes: &[u8],
     workdir: &Path,
     updates: &[Update<'_>],
-) -> std::io::Result<Option<Vec<u8>>> {
+) -> std::io::Result<Option<Vec<Piece>>> {
     if bytes.len() < 32 || &bytes[..4] != b"DIRC" {
         return Ok(None);
     }
@@ -292,8 +348,9 @@ fn rewrite(
     let body_end = bytes.len() - 20;
     let mut pending: Vec<&Update<'_>> = updates.iter().collect();
     pending.sort_by(|a, b| a.path.cmp(b.path));
-    let mut out = Vec::with_capacity(bytes.len() + 256);
-    out.extend_from_slice(&bytes[..12]);
+    let mut out = Pieces::default();
+    // The header, with the new count set at the end.
+    out.new_bytes().extend_from_slice(&bytes[..12]);
     let mut new_count = count;
     let mut at = 12;
     let new_head = |u: &Update<'_>| {
@@ -322,7 +379,7 @@ fn rewrite(
         // Insert the pending paths that sort before this entry.
         while let Some(u) = pending.first().copied() {
             if u.path.as_bytes() < name {
-                push_entry(&mut out, &new_head(u)?, u.path.as_bytes());
+                push_entry(out.new_bytes(), &new_head(u)?, u.path.as_bytes());
                 new_count += 1;
                 pending.remove(0);
             } else {
@@ -335,18 +392,26 @@ fn rewrite(
             if stage != 0 || extended {
                 return Ok(None);
             }
-            push_entry(&mut out, &new_head(u)?, name);
+            push_entry(out.new_bytes(), &new_head(u)?, name);
             pending.remove(0);
         } else {
-            out.extend_from_slice(&bytes[at..at + size]);
+            if at + size > body_end {
+                return Ok(None);
+            }
+            out.old(at..at + size);
         }
         at += size;
     }
     for u in pending {
-        push_entry(&mut out, &new_head(u)?, u.path.as_bytes());
+        push_entry(out.new_bytes(), &new_head(u)?, u.path.as_bytes());
         new_count += 1;
     }
-    out[8..12].copy_from_slice(&(new_count as u32).to_be_bytes());
+    match out.0.first_mut() {
+        Some(Piece::New(header)) => {
+            header[8..12].copy_from_slice(&(new_count as u32).to_be_bytes())
+        }
+        _ => unreachable!("the header is the first piece"),
+    }
     // Extensions: keep TREE (invalidated along the touched paths) and REUC; drop the
     // optional caches that would go stale; give up on required (lower-case) ones.
     while at + 8 <= body_end {
@@ -363,11 +428,12 @@ fn rewrite(
                 let Some(tree) = invalidate_tree(data, updates) else {
                     return Ok(None);
                 };
-                out.extend_from_slice(b"TREE");
-                out.extend_from_slice(&(tree.len() as u32).to_be_bytes());
-                out.extend_from_slice(&tree);
+                let new = out.new_bytes();
+                new.extend_from_slice(b"TREE");
+                new.extend_from_slice(&(tree.len() as u32).to_be_bytes());
+                new.extend_from_slice(&tree);
             }
-            b"REUC" => out.extend_from_slice(&bytes[at..at + 8 + size]),
+            b"REUC" => out.old(at..at + 8 + size),
             _ => {}
         }
         at += 8 + size;
@@ -375,9 +441,7 @@ fn rewrite(
     if at != body_end {
         return Ok(None);
     }
-    let digest = Sha1::digest(&out);
-    out.extend_from_slice(&digest);
-    Ok(Some(out))
+    Ok(Some(out.0))
 }
 
 /// The cache-tree extension with every node on the touched paths marked invalid.

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use git2::{Oid, Repository};
 
+use super::cases::Stamp;
 use super::{Result, StoreError};
 
 /// One file of a write: its path in the repository, the blob before, the blob after.
@@ -150,13 +151,19 @@ pub fn recover(repo: &Repository) -> Result<()> {
         let _ = std::fs::remove_file(&ref_lock);
     }
     // index.lock is docket's if it is not older than the journal's last write (which
-    // said it was about to be taken); an older one belongs to someone else.
-    let journal_time = std::fs::metadata(Journal::path(&git_dir)).and_then(|m| m.modified());
+    // said it was about to be taken); an older one belongs to someone else. Its change
+    // time, not its modification time: a kill just after the new index was exchanged
+    // into place leaves the old index under the lock's name, with its old contents'
+    // time but a new change time.
+    let journal_time = std::fs::metadata(Journal::path(&git_dir)).map(|m| Stamp::of(&m).mtime_ns);
     let index_lock = git_dir.join("index.lock");
     if j.index_locked
         && let (Ok(written), Ok(locked)) = (
             journal_time,
-            std::fs::metadata(&index_lock).and_then(|m| m.modified()),
+            std::fs::symlink_metadata(&index_lock).map(|m| {
+                let s = Stamp::of(&m);
+                if cfg!(unix) { s.ctime_ns } else { s.mtime_ns }
+            }),
         )
         && locked >= written
     {

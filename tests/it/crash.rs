@@ -19,6 +19,23 @@ impl Rng {
     }
 }
 
+/// A committed case's path in the repository, the commit at HEAD and the case's blob in it.
+fn committed(env: &TestEnv, id: &str) -> (String, String, String) {
+    let rel = env.case_path(id);
+    let rel = rel
+        .strip_prefix(&env.dir)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let head = env.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let blob = env
+        .git(&["rev-parse", &format!("HEAD:{rel}")])
+        .trim()
+        .to_string();
+    (rel, head, blob)
+}
+
 fn porcelain(env: &TestEnv) -> String {
     env.git(&["status", "--porcelain", "--untracked-files=all"])
 }
@@ -351,18 +368,7 @@ fn regression_issue_10_a_stale_work_tree_is_not_committed_over_newer_history() {
 fn regression_issue_10_a_branch_lock_left_by_a_killed_docket_is_recovered() {
     let env = TestEnv::new();
     let id = env.create("Interrupted", &[]);
-    let rel = env.case_path(&id);
-    let rel = rel
-        .strip_prefix(&env.dir)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
-    let head = env.git(&["rev-parse", "HEAD"]).trim().to_string();
-    let old_blob = env
-        .git(&["rev-parse", &format!("HEAD:{rel}")])
-        .trim()
-        .to_string();
+    let (rel, head, old_blob) = committed(&env, &id);
     let original = env.case_text(&id);
     // What the killed write had done: a new blob, a commit, the file, the lock.
     let changed = format!("{original}\n# half-done\n");
@@ -401,6 +407,59 @@ fn regression_issue_10_a_branch_lock_left_by_a_killed_docket_is_recovered() {
         head,
         "the branch did not move"
     );
+    assert_eq!(porcelain(&env), "");
+    env.ok(&["comment", &id, "-m", "writes work again"]);
+    assert_eq!(porcelain(&env), "");
+}
+
+/// The index is put in place by exchanging it with `index.lock` (no rename over a 9 MB
+/// file, which ext4 writes out at once); a kill right after the exchange leaves the *old*
+/// index under the lock's name, with its old modification time. Recovery still knows the
+/// lock for docket's own (by its change time) and the next command works.
+#[test]
+fn a_kill_after_the_index_exchange_leaves_no_lock_behind() {
+    let env = TestEnv::new();
+    let id = env.create("Exchanged", &[]);
+    let (rel, head, old_blob) = committed(&env, &id);
+    // The old index, as the exchange leaves it: contents and times from before.
+    let old_index = env.dir.join(".git/docket/tmp/old-index");
+    std::fs::copy(env.dir.join(".git/index"), &old_index).unwrap();
+    let past = std::time::SystemTime::now() - Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&old_index)
+        .unwrap()
+        .set_modified(past)
+        .unwrap();
+    // What the killed write had done: the commit landed, the file and index are new.
+    let original = env.case_text(&id);
+    let changed = format!("{original}\n# landed\n");
+    std::fs::write(env.case_path(&id), &changed).unwrap();
+    let new_blob = env.git(&["hash-object", "-w", &rel]).trim().to_string();
+    env.git(&["add", &rel]);
+    let tree = env.git(&["write-tree"]).trim().to_string();
+    let commit = env
+        .git(&["commit-tree", &tree, "-p", &head, "-m", "landed"])
+        .trim()
+        .to_string();
+    env.git(&["update-ref", "refs/heads/main", &commit]);
+    std::fs::write(
+        env.dir.join(".git/docket/journal"),
+        format!(
+            "branch refs/heads/main\nhead {head}\ncommit {commit}\nindex-locked true\nfile {old_blob}\t{new_blob}\t{rel}\n"
+        ),
+    )
+    .unwrap();
+    // The journal was written before the exchange: make sure the clock has moved on.
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::rename(&old_index, env.dir.join(".git/index.lock")).unwrap();
+    env.ok(&["list", "-q"]);
+    assert!(
+        !env.dir.join(".git/index.lock").exists(),
+        "docket's own index.lock is gone"
+    );
+    assert!(!env.dir.join(".git/docket/journal").exists());
+    assert_eq!(env.case_text(&id), changed, "the landed change is kept");
     assert_eq!(porcelain(&env), "");
     env.ok(&["comment", &id, "-m", "writes work again"]);
     assert_eq!(porcelain(&env), "");
