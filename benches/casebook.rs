@@ -519,6 +519,8 @@ fn fossil_rows(base: &Path, n: usize, runs: usize, comment: Duration, list_tsv: 
         ]));
     }
     let built = t.elapsed();
+    // As for docket's reads: the build's writes flushed before anything is timed.
+    let _ = Command::new("sync").status();
     let out = fossil(&["ticket", "show", "0"]).output().unwrap();
     let uuids: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -770,6 +772,9 @@ fn main() {
             "## {n} cases (generated and committed in {:.1} s)",
             t.elapsed().as_secs_f64()
         );
+        // The generated casebook's writes flushed, so that the kernel writing them out
+        // in the background is not timed as part of the first writes below.
+        let _ = Command::new("sync").status();
 
         let mut rng = Rng(42);
         let comment = median(
@@ -824,6 +829,10 @@ fn main() {
                     .collect(),
             )
         };
+        // The writes above (and generating the casebook) leave megabytes of dirty pages;
+        // the kernel writing them out in the background would be timed as part of the
+        // first reads. Flush them first, so every read row measures reading.
+        let _ = Command::new("sync").status();
         let list_cold = cold("summaries.bin", &["list", "--open"]);
         let list = median(
             (0..a.runs)

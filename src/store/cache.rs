@@ -41,13 +41,31 @@ struct Entry {
 /// line here and a new [`MAGIC`]. Times are whole seconds; custom field values are kept
 /// as JSON text (a TOML value needs a self-describing format).
 #[derive(Deserialize)]
-struct Stored {
+struct StoredKey {
     path: String,
     blob: [u8; 20],
     size: u64,
     mtime_ns: i128,
     ino: u64,
     ctime_ns: i128,
+}
+
+/// The key as written (the first fields of a [`StoredRef`], in its order): a restored
+/// cache's new stat data are written with it before the entry's unchanged case bytes.
+#[derive(Serialize)]
+struct StoredKeyRef<'a> {
+    path: &'a str,
+    blob: [u8; 20],
+    size: u64,
+    mtime_ns: i128,
+    ino: u64,
+    ctime_ns: i128,
+}
+
+/// An entry's case, after its key (postcard writes a struct's fields one after another,
+/// so a key and then this read exactly what a [`StoredRef`] wrote).
+#[derive(Deserialize)]
+struct Stored {
     id: String,
     title: String,
     kind: String,
@@ -88,12 +106,8 @@ struct StoredEvent {
 /// postcard writes the same bytes, without copying every string of every case first.
 #[derive(Serialize)]
 struct StoredRef<'a> {
-    path: &'a str,
-    blob: [u8; 20],
-    size: u64,
-    mtime_ns: i128,
-    ino: u64,
-    ctime_ns: i128,
+    /// Written field by field, as if its fields were this struct's own.
+    key: StoredKeyRef<'a>,
     id: &'a str,
     title: &'a str,
     kind: &'a str,
@@ -130,15 +144,23 @@ struct StoredEventRef<'a> {
     csat: Option<u8>,
 }
 
-impl<'a> StoredRef<'a> {
-    fn of(path: &'a str, stamp: Stamp, blob: [u8; 20], c: &'a Case) -> StoredRef<'a> {
-        StoredRef {
+impl<'a> StoredKeyRef<'a> {
+    fn of(path: &'a str, stamp: Stamp, blob: [u8; 20]) -> StoredKeyRef<'a> {
+        StoredKeyRef {
             path,
             blob,
             size: stamp.size,
             mtime_ns: stamp.mtime_ns,
             ino: stamp.ino,
             ctime_ns: stamp.ctime_ns,
+        }
+    }
+}
+
+impl<'a> StoredRef<'a> {
+    fn of(path: &'a str, stamp: Stamp, blob: [u8; 20], c: &'a Case) -> StoredRef<'a> {
+        StoredRef {
+            key: StoredKeyRef::of(path, stamp, blob),
             id: &c.id,
             title: &c.title,
             kind: &c.kind,
@@ -188,7 +210,7 @@ impl<'a> StoredRef<'a> {
 impl Stored {
     /// Back to a file's key and its case; `None` when a value is out of range (the cache
     /// is then rebuilt).
-    fn split(self) -> Option<(Key, Case)> {
+    fn split(self, k: StoredKey) -> Option<(Key, Case)> {
         let time = |t: i64| DateTime::<Utc>::from_timestamp(t, 0);
         let mut fields = std::collections::BTreeMap::new();
         for (k, v) in self.fields {
@@ -211,13 +233,13 @@ impl Stored {
             timeline.push(e);
         }
         let key = Key {
-            path: self.path,
-            blob: self.blob,
+            path: k.path,
+            blob: k.blob,
             stamp: Stamp {
-                size: self.size,
-                mtime_ns: self.mtime_ns,
-                ino: self.ino,
-                ctime_ns: self.ctime_ns,
+                size: k.size,
+                mtime_ns: k.mtime_ns,
+                ino: k.ino,
+                ctime_ns: k.ctime_ns,
             },
         };
         Some((
@@ -281,12 +303,18 @@ fn decode(bytes: &[u8]) -> Option<Decoded> {
     let mut d = Decoded {
         keys: Vec::with_capacity(room),
         cases: Vec::with_capacity(room),
+        case_bytes: Vec::with_capacity(room),
     };
     for _ in 0..count {
-        let (stored, more): (Stored, _) = postcard::take_from_bytes(rest).ok()?;
-        let (key, case) = stored.split()?;
+        let (key, after_key): (StoredKey, _) = postcard::take_from_bytes(rest).ok()?;
+        let (stored, more): (Stored, _) = postcard::take_from_bytes(after_key).ok()?;
+        // Where this entry's case bytes are in `body`.
+        let start = body.len() - after_key.len();
+        let end = body.len() - more.len();
+        let (key, case) = stored.split(key)?;
         d.keys.push(key);
         d.cases.push(case);
+        d.case_bytes.push((start, end));
         rest = more;
     }
     rest.is_empty().then_some(d)
@@ -299,13 +327,29 @@ struct Key {
     blob: [u8; 20],
 }
 
-/// A decoded cache: each file's key and, at the same place, its case.
+/// A decoded cache: each file's key and, at the same place, its case and where the
+/// case's bytes are in the cache's body.
 struct Decoded {
     keys: Vec<Key>,
     cases: Vec<Case>,
+    case_bytes: Vec<(usize, usize)>,
 }
 
 impl Decoded {
+    /// The cache again with each entry's key as it is now and its case bytes copied
+    /// from `body` (the cache this was decoded from): what a restored cache whose files
+    /// all kept their content is rewritten as, without encoding any case again.
+    fn restamped(&self, body: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(body.len() + self.keys.len() * 8);
+        out = postcard::to_extend(&self.keys.len(), out).expect("the cache serialises");
+        for (k, &(start, end)) in self.keys.iter().zip(&self.case_bytes) {
+            let key = StoredKeyRef::of(&k.path, k.stamp, k.blob);
+            out = postcard::to_extend(&key, out).expect("the cache serialises");
+            out.extend_from_slice(&body[start..end]);
+        }
+        seal(MAGIC, &out)
+    }
+
     fn entries(self) -> Vec<Entry> {
         self.keys
             .into_iter()
@@ -603,7 +647,7 @@ impl Casebook {
                         .map(|m| Stamp::of(&m).mtime_ns);
                     let entries = decode(&bytes);
                     crate::vars::mark("cache decoded");
-                    Some((entries, written))
+                    Some((entries, written, bytes))
                 };
                 let loaded = load();
                 if let Some(Ok(w)) = walk.get() {
@@ -624,11 +668,12 @@ impl Casebook {
             None => Vec::new(),
         };
         crate::vars::mark("cache read and files stat'ed");
-        let (decoded, written) = match loaded {
-            Some((Some(d), written)) => (Some(d), written),
-            Some((None, _)) | None => {
+        // The cache's bytes are kept: a restored cache is rewritten from them.
+        let (decoded, written, bytes) = match loaded {
+            Some((Some(d), written, bytes)) => (Some(d), written, Some(bytes)),
+            Some((None, _, _)) | None => {
                 trace.rebuilt = true;
-                (None, None)
+                (None, None, None)
             }
         };
         // The same files as the cache's entries: the usual warm run (every entry proven by
@@ -656,16 +701,11 @@ impl Casebook {
                 trace.files = d.keys.len();
                 trace.by_stat = d.keys.len() - unproven.len();
                 trace.by_blob = unproven.len();
-                if !unproven.is_empty() {
-                    let bytes = encode_each(
-                        d.keys.len(),
-                        d.keys
-                            .iter()
-                            .zip(&d.cases)
-                            .map(|(k, c)| StoredRef::of(&k.path, k.stamp, k.blob, c)),
-                    );
+                if !unproven.is_empty()
+                    && let Some(body) = bytes.as_deref().and_then(|b| unseal(MAGIC, b))
+                {
                     // A cache that cannot be written only costs speed next time.
-                    let _ = super::fsutil::replace_cache(&cache_path, &bytes);
+                    let _ = super::fsutil::replace_cache(&cache_path, &d.restamped(body));
                 }
                 trace.print(file);
                 crate::vars::mark("cache merged");
@@ -901,7 +941,23 @@ mod tests {
             },
             case: Box::new(case.clone()),
         };
-        let bytes = encode(&[entry]);
+        let bytes = encode(std::slice::from_ref(&entry));
+        // A restored cache (new stat data, same content) is rewritten by copying each
+        // case's bytes: exactly what encoding it afresh writes.
+        let mut restored = decode(&bytes).unwrap();
+        let later = Stamp {
+            size: 10,
+            mtime_ns: 1_800_000_000_123_456_789,
+            ino: 123_456,
+            ctime_ns: 1_800_000_000_987_654_321,
+        };
+        restored.keys[0].stamp = later;
+        let body = unseal(MAGIC, &bytes).unwrap();
+        let afresh = encode(&[Entry {
+            stamp: later,
+            ..entry
+        }]);
+        assert_eq!(restored.restamped(body), afresh);
         let back = decode(&bytes).unwrap().entries();
         assert_eq!(*back[0].case, case);
         assert!(

@@ -421,9 +421,15 @@ impl CaseWalk {
         let names = match stored {
             Some(names) => names.to_vec(),
             None => {
-                let mut names: Vec<String> = std::fs::read_dir(&folder)
+                #[cfg(unix)]
+                let all = open.names().ok()?;
+                #[cfg(not(unix))]
+                let all: Vec<String> = std::fs::read_dir(&folder)
                     .ok()?
                     .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                    .collect();
+                let mut names: Vec<String> = all
+                    .into_iter()
                     .filter(|n| n.ends_with(".toml") && !n.starts_with('.'))
                     .collect();
                 names.sort_unstable();
