@@ -181,12 +181,15 @@ fn is_unsafe(c: char) -> bool {
 /// cursor, recolour, retitle the window or reorder the text is shown escaped (`\u{1b}`)
 /// instead. JSON, TSV and report formats keep the exact text; this is for people.
 pub fn safe(text: &str) -> Cow<'_, str> {
-    let clean = if text.is_ascii() {
-        !text
-            .bytes()
-            .any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f)
-    } else {
-        !text.chars().any(is_unsafe)
+    // One pass over the bytes; the characters are looked at only past the first
+    // non-ASCII byte (titles are mostly ASCII, and every cell of a list passes here).
+    let clean = match text
+        .bytes()
+        .position(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b >= 0x7f)
+    {
+        None => true,
+        Some(i) if text.as_bytes()[i] < 0x80 => false,
+        Some(i) => !text[i..].chars().any(is_unsafe),
     };
     if clean {
         return Cow::Borrowed(text);
@@ -280,6 +283,21 @@ pub fn truncate(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The one-pass check finds text clean exactly when no character is unsafe.
+        #[test]
+        fn safe_borrows_exactly_the_clean_text(
+            text in "(\\PC|[\u{0}-\u{1f}\u{7f}-\u{9f}\u{202a}-\u{202e}\u{2066}-\u{2069}]){0,40}"
+        ) {
+            let clean = !text.chars().any(is_unsafe);
+            let out = safe(&text);
+            proptest::prop_assert_eq!(matches!(out, Cow::Borrowed(_)), clean);
+            if clean {
+                proptest::prop_assert_eq!(out.as_ref(), text.as_str());
+            }
+        }
+    }
 
     #[test]
     fn truncation_adds_an_ellipsis_only_when_cut() {
