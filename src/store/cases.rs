@@ -421,9 +421,9 @@ impl CaseWalk {
         let names = match stored {
             Some(names) => names.to_vec(),
             None => {
-                #[cfg(unix)]
+                #[cfg(target_os = "linux")]
                 let all = open.names().ok()?;
-                #[cfg(not(unix))]
+                #[cfg(not(target_os = "linux"))]
                 let all: Vec<String> = std::fs::read_dir(&folder)
                     .ok()?
                     .filter_map(|e| e.ok()?.file_name().into_string().ok())

@@ -299,59 +299,49 @@ impl Folder {
     }
 
     /// The names in this folder (read once, from the start: a folder is listed right
-    /// after it is opened). On Linux straight from `getdents64` on the open folder, not
-    /// by opening it again by path.
+    /// after it is opened), straight from `getdents64` on the open folder rather than by
+    /// opening it again by path.
+    #[cfg(target_os = "linux")]
     pub fn names(&self) -> std::io::Result<Vec<String>> {
-        #[cfg(target_os = "linux")]
-        {
-            use std::os::fd::AsRawFd;
-            let mut names = Vec::new();
-            let mut buf = vec![0u8; 32 * 1024];
-            loop {
-                // SAFETY: an open folder descriptor and a buffer of the length given; the
-                // kernel writes at most that many bytes.
-                let n = unsafe {
-                    libc::syscall(
-                        libc::SYS_getdents64,
-                        self.0.as_raw_fd(),
-                        buf.as_mut_ptr(),
-                        buf.len(),
-                    )
-                };
-                if n < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                if n == 0 {
-                    return Ok(names);
-                }
-                // Each record: inode (8), offset (8), record length (2), type (1), name
-                // (NUL-terminated), padding.
-                let mut at = 0usize;
-                let end = n as usize;
-                while at + 19 <= end {
-                    let len = usize::from(u16::from_ne_bytes([buf[at + 16], buf[at + 17]]));
-                    if len == 0 || at + len > end {
-                        break;
-                    }
-                    let name = &buf[at + 19..at + len];
-                    let name = &name[..name.iter().position(|b| *b == 0).unwrap_or(name.len())];
-                    if name != b"."
-                        && name != b".."
-                        && let Ok(name) = std::str::from_utf8(name)
-                    {
-                        names.push(name.to_string());
-                    }
-                    at += len;
-                }
+        use std::os::fd::AsRawFd;
+        let mut names = Vec::new();
+        let mut buf = vec![0u8; 32 * 1024];
+        loop {
+            // SAFETY: an open folder descriptor and a buffer of the length given; the
+            // kernel writes at most that many bytes.
+            let n = unsafe {
+                libc::syscall(
+                    libc::SYS_getdents64,
+                    self.0.as_raw_fd(),
+                    buf.as_mut_ptr(),
+                    buf.len(),
+                )
+            };
+            if n < 0 {
+                return Err(std::io::Error::last_os_error());
             }
-        }
-        #[cfg(not(target_os = "linux"))]
-        {
-            use std::os::fd::AsRawFd;
-            let path = format!("/dev/fd/{}", self.0.as_raw_fd());
-            Ok(std::fs::read_dir(path)?
-                .filter_map(|e| e.ok()?.file_name().into_string().ok())
-                .collect())
+            if n == 0 {
+                return Ok(names);
+            }
+            // Each record: inode (8), offset (8), record length (2), type (1), name
+            // (NUL-terminated), padding.
+            let mut at = 0usize;
+            let end = n as usize;
+            while at + 19 <= end {
+                let len = usize::from(u16::from_ne_bytes([buf[at + 16], buf[at + 17]]));
+                if len == 0 || at + len > end {
+                    break;
+                }
+                let name = &buf[at + 19..at + len];
+                let name = &name[..name.iter().position(|b| *b == 0).unwrap_or(name.len())];
+                if name != b"."
+                    && name != b".."
+                    && let Ok(name) = std::str::from_utf8(name)
+                {
+                    names.push(name.to_string());
+                }
+                at += len;
+            }
         }
     }
 
@@ -403,7 +393,7 @@ pub fn absolute(path: &Path) -> Result<PathBuf> {
 mod tests {
     use super::*;
 
-    #[cfg(unix)]
+    #[cfg(target_os = "linux")]
     #[test]
     fn a_folder_lists_every_name_once_however_many() {
         let dir = tempfile::tempdir().unwrap();
