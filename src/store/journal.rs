@@ -186,6 +186,15 @@ pub fn recover(repo: &Repository) -> Result<()> {
         }
         entries.push((f.path.clone(), want));
     }
+    // The index is about to be locked by this recovery: say so first, so that a kill
+    // during it leaves a lock the next recovery knows for docket's own.
+    if !j.index_locked {
+        Journal {
+            index_locked: true,
+            ..j.clone()
+        }
+        .save(&git_dir)?;
+    }
     super::git::set_index_entries(repo, &entries)?;
     Journal::remove(&git_dir);
     sweep(&git_dir);
