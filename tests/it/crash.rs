@@ -36,6 +36,19 @@ fn committed(env: &TestEnv, id: &str) -> (String, String, String) {
     (rel, head, blob)
 }
 
+/// What a recovered casebook looks like: no `index.lock`, no journal, a clean work tree.
+fn assert_recovered(env: &TestEnv, when: &str) {
+    assert!(
+        !env.dir.join(".git/index.lock").exists(),
+        "{when}: index.lock left behind"
+    );
+    assert!(
+        !env.dir.join(".git/docket/journal").exists(),
+        "{when}: journal left behind"
+    );
+    assert_eq!(porcelain(env), "", "{when}");
+}
+
 fn porcelain(env: &TestEnv) -> String {
     env.git(&["status", "--porcelain", "--untracked-files=all"])
 }
@@ -454,13 +467,8 @@ fn a_kill_after_the_index_exchange_leaves_no_lock_behind() {
     std::thread::sleep(Duration::from_millis(20));
     std::fs::rename(&old_index, env.dir.join(".git/index.lock")).unwrap();
     env.ok(&["list", "-q"]);
-    assert!(
-        !env.dir.join(".git/index.lock").exists(),
-        "docket's own index.lock is gone"
-    );
-    assert!(!env.dir.join(".git/docket/journal").exists());
+    assert_recovered(&env, "after the exchange");
     assert_eq!(env.case_text(&id), changed, "the landed change is kept");
-    assert_eq!(porcelain(&env), "");
     env.ok(&["comment", &id, "-m", "writes work again"]);
     assert_eq!(porcelain(&env), "");
 }
@@ -480,12 +488,10 @@ fn a_kill_during_recovery_is_recovered_too() {
         kill_after(&env, &["comment", &id, "-m", "killed"], first);
         kill_after(&env, &["comment", &id, "-m", "killed again"], second);
         env.ok(&["list", "-q"]);
-        assert!(
-            !env.dir.join(".git/index.lock").exists(),
-            "round {round}: killed after {first} and {second} ms left index.lock"
+        assert_recovered(
+            &env,
+            &format!("round {round}: killed after {first} and {second} ms"),
         );
-        assert!(!env.dir.join(".git/docket/journal").exists());
-        assert_eq!(porcelain(&env), "", "round {round}");
     }
     env.ok(&["comment", &id, "-m", "after the kills"]);
     assert_eq!(porcelain(&env), "");
