@@ -118,7 +118,7 @@ fn generate(dir: &Path, n: usize) -> Vec<String> {
     assert!(status.success());
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ n as u64);
     let base = Utc.with_ymd_and_hms(2026, 1, 1, 8, 0, 0).unwrap();
-    let mut ids = Vec::with_capacity(n);
+    let mut ids: Vec<String> = Vec::with_capacity(n);
     for i in 0..n {
         let start = base + Span::minutes(i as i64 * 17 % 400_000);
         let mut case = customer_case(&mut rng, i, start);
@@ -134,7 +134,7 @@ fn generate(dir: &Path, n: usize) -> Vec<String> {
             let path = dir.join(casefile::path_for(&case.id));
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, casefile::render_new(&case)).unwrap();
-            ids.push(case.id);
+            ids.push(case.id.to_string());
             continue;
         }
         lifecycle::assign(&mut case, &mut step(&mut rng), Some((agent, None))).unwrap();
@@ -179,7 +179,7 @@ fn generate(dir: &Path, n: usize) -> Vec<String> {
         let path = dir.join(casefile::path_for(&case.id));
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, casefile::render_new(&case)).unwrap();
-        ids.push(case.id);
+        ids.push(case.id.to_string());
     }
     // Room for everyone: the template's capacities (20) are for a small team.
     let agents = dir.join("agents.toml");

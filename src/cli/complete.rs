@@ -50,11 +50,11 @@ pub fn case_ids(current: &OsStr) -> Vec<CompletionCandidate> {
         .filter(|c| typed.is_empty() || crate::core::id::matches(&c.id, &typed))
         .map(|c| {
             let value = if typed.is_empty() || c.id.starts_with(&typed) {
-                c.id.clone()
+                c.id.to_string()
             } else {
                 crate::core::id::random_part(&c.id).to_string()
             };
-            CompletionCandidate::new(value).help(Some(c.title.clone().into()))
+            CompletionCandidate::new(value).help(Some(c.title.to_string().into()))
         })
         .collect()
 }

@@ -67,7 +67,7 @@ pub fn create_case_with(
     } else if let Some(team) = crate::core::routing::team_of(&case, &cb.config) {
         // A new case starts in its type's team, and goes to an agent at once when the
         // team assigns automatically.
-        case.team = Some(team.clone());
+        case.team = Some(team.clone().into());
         if let Some(agent) = super::routing::auto_pick(cb, &case, &team, now)? {
             let mut router = Ctx::new(Actor::system(), now, random_u64());
             lifecycle::assign(&mut case, &mut router, Some((&agent, Some(&team))))?;

@@ -33,7 +33,7 @@ fn new(env: &mut Env<'_>, args: KbNewArgs) -> Result<()> {
     };
     let title = match (&args.title, &case) {
         (Some(t), _) => t.trim().to_string(),
-        (None, Some(c)) => c.title.clone(),
+        (None, Some(c)) => c.title.to_string(),
         (None, None) => {
             return Err(CmdError::user(
                 "a new article needs --title (or --from ID to start from a case)",
@@ -61,7 +61,7 @@ fn new(env: &mut Env<'_>, args: KbNewArgs) -> Result<()> {
     if applies_to.is_empty()
         && let Some(c) = &case
     {
-        applies_to.push(c.kind.clone());
+        applies_to.push(c.kind.to_string());
     }
     let tags = if args.tag.is_empty() {
         case.as_ref().map(|c| c.tags.clone()).unwrap_or_default()

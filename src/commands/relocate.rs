@@ -44,8 +44,8 @@ pub fn run(env: &mut Env<'_>, args: MoveArgs) -> Result<()> {
     let before = moved.timeline.len();
     let mut ctx = env.ctx(actor.clone());
     let mut e = ctx.event("moved");
-    e.from = Some(here.clone());
-    e.reason = Some(format!("moved here from {here}"));
+    e.from = Some(here.clone().into());
+    e.reason = Some(format!("moved here from {here}").into());
     moved.timeline.push(e);
     crate::core::merge::ensure_unique_ids(&mut moved, before);
     crate::core::merge::stamp_clocks(&mut moved, before);
@@ -96,8 +96,8 @@ fn stub(
     stub.csat = None;
     stub.fields.clear();
     let mut e = ctx.event("moved");
-    e.to = Some(there.to_string());
-    e.reason = Some(format!("moved to another casebook: {there}"));
+    e.to = Some(there.into());
+    e.reason = Some(format!("moved to another casebook: {there}").into());
     e.extra
         .insert("clock".into(), toml::Value::Integer(last_clock as i64 + 1));
     stub.timeline = vec![e];

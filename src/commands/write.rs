@@ -114,9 +114,9 @@ pub fn edit_case_with(
     write_with(env.ui, &session, file, action, ctx, |case, ctx| {
         for (field, from, to) in &hand_edits {
             let mut e = ctx.event("set");
-            e.field = Some(field.clone());
-            e.from = from.clone();
-            e.to = to.clone();
+            e.field = Some(field.clone().into());
+            e.from = from.clone().map(Into::into);
+            e.to = to.clone().map(Into::into);
             e.reason = Some("edited by hand in the file; committed with this change".into());
             case.timeline.push(e);
         }

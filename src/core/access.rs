@@ -240,7 +240,7 @@ pub fn check(
         return Err(Box::new(Denied::NotCovered {
             who: who.to_string(),
             team: team.to_string(),
-            case: after.id.clone(),
+            case: after.id.to_string(),
             rules: mine
                 .iter()
                 .map(|(i, r)| r.label(*i))
@@ -255,7 +255,7 @@ pub fn check(
                 who: who.to_string(),
                 team: team.to_string(),
                 action: action.to_string(),
-                case: after.id.clone(),
+                case: after.id.to_string(),
                 rule: r.label(i),
                 allowed: if r.allow.is_empty() {
                     "nothing".into()

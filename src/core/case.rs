@@ -8,6 +8,10 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
+/// Text of a case or event field: short values (IDs, priorities, names, kinds) are kept
+/// inline, without an allocation of their own.
+pub type Text = compact_str::CompactString;
+
 /// The lifecycle states. The set is fixed; docket.toml may only rename them for display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
@@ -136,33 +140,33 @@ impl Visibility {
 /// `escalated`, `set`; kinds and keys this version does not know are kept as they are.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Event {
-    pub id: String,
+    pub id: Text,
     #[serde(with = "utc")]
     pub at: DateTime<Utc>,
-    pub actor: String,
+    pub actor: Text,
     #[serde(default)]
     pub actor_kind: ActorKind,
-    pub kind: String,
+    pub kind: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<String>,
+    pub channel: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<Visibility>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
+    pub field: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
+    pub from: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
+    pub to: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
+    pub team: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csat: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<String>,
+    pub resolution: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     #[serde(flatten)]
@@ -170,13 +174,13 @@ pub struct Event {
 }
 
 impl Event {
-    pub fn new(id: String, at: DateTime<Utc>, actor: &Actor, kind: &str) -> Event {
+    pub fn new(id: impl Into<Text>, at: DateTime<Utc>, actor: &Actor, kind: &str) -> Event {
         Event {
-            id,
+            id: id.into(),
             at,
-            actor: actor.name.clone(),
+            actor: Text::from(actor.name.as_str()),
             actor_kind: actor.kind,
-            kind: kind.to_string(),
+            kind: Text::from(kind),
             channel: None,
             visibility: None,
             field: None,
@@ -200,28 +204,28 @@ impl Event {
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Case {
-    pub id: String,
-    pub title: String,
+    pub id: Text,
+    pub title: Text,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: Text,
     pub state: State,
-    pub priority: String,
+    pub priority: Text,
     #[serde(default, deserialize_with = "empty_none")]
-    pub account: Option<String>,
+    pub account: Option<Text>,
     #[serde(default, deserialize_with = "empty_none")]
-    pub contact: Option<String>,
+    pub contact: Option<Text>,
     #[serde(default, deserialize_with = "empty_none")]
-    pub assignee: Option<String>,
+    pub assignee: Option<Text>,
     #[serde(default, deserialize_with = "empty_none")]
-    pub team: Option<String>,
+    pub team: Option<Text>,
     #[serde(default)]
     pub escalation_level: u32,
     #[serde(default, deserialize_with = "empty_none")]
-    pub parent: Option<String>,
+    pub parent: Option<Text>,
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default, deserialize_with = "empty_none")]
-    pub resolution: Option<String>,
+    pub resolution: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csat: Option<u8>,
     #[serde(with = "utc")]
@@ -250,8 +254,8 @@ impl Case {
 }
 
 /// Reads an optional text field; an empty string (how the file says "none") is `None`.
-fn empty_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let v: Option<String> = Option::deserialize(d)?;
+fn empty_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Text>, D::Error> {
+    let v: Option<Text> = Option::deserialize(d)?;
     Ok(v.filter(|s| !s.is_empty()))
 }
 

@@ -284,7 +284,7 @@ pub fn symptom_and_resolution(case: &Case) -> (String, String) {
                 .find_map(|e| e.resolution.clone())
         })
         .unwrap_or_default();
-    (symptom, resolution)
+    (symptom, resolution.to_string())
 }
 
 /// A new article's text: the symptom and resolution of `case`, or placeholders.
@@ -403,7 +403,7 @@ mod tests {
     fn drafts_and_messages() {
         let mut case = crate::core::case::sample("DK-1", "Card declined");
         let mut first = crate::core::case::Event::new(
-            "E1".into(),
+            "E1",
             case.created_at,
             &crate::core::case::Actor::customer("Jane"),
             "comment",

@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, SubsecRound, Utc};
 
-use super::case::{Actor, ActorKind, Case, Event, State, Visibility};
+use super::case::{Actor, ActorKind, Case, Event, State, Text, Visibility};
 use super::id;
 
 /// Why an action cannot be applied to a case.
@@ -186,8 +186,8 @@ fn push_state(case: &mut Case, ctx: &mut Ctx, to: State, details: TransitionDeta
     let mut e = ctx.event("state");
     e.from = Some(case.state.as_str().into());
     e.to = Some(to.as_str().into());
-    e.reason = details.reason;
-    e.resolution = details.resolution.clone();
+    e.reason = details.reason.map(Into::into);
+    e.resolution = details.resolution.clone().map(Into::into);
     e.csat = details.csat;
     case.timeline.push(e);
     case.state = to;
@@ -207,7 +207,7 @@ fn refuse_if_ended(case: &Case, action: &'static str) -> Result<(), LifecycleErr
         Err(LifecycleError::Ended {
             action,
             state: case.state,
-            id: case.id.clone(),
+            id: case.id.to_string(),
         })
     }
 }
@@ -226,7 +226,7 @@ pub fn transition(
         return Err(LifecycleError::Csat(csat));
     }
     match t {
-        Transition::Resolve => case.resolution = details.resolution.clone(),
+        Transition::Resolve => case.resolution = details.resolution.clone().map(Into::into),
         Transition::Reject | Transition::Reopen => {
             case.resolution = None;
             case.csat = None;
@@ -250,15 +250,15 @@ pub fn assign(
     agent: Option<(&str, Option<&str>)>,
 ) -> Result<(), LifecycleError> {
     refuse_if_ended(case, "assign")?;
-    let to = agent.map(|(h, _)| h.to_string());
+    let to: Option<Text> = agent.map(|(h, _)| h.into());
     if to == case.assignee {
         return Err(match to {
             Some(agent) => LifecycleError::AlreadyAssigned {
-                id: case.id.clone(),
-                agent,
+                id: case.id.to_string(),
+                agent: agent.to_string(),
             },
             None => LifecycleError::NotAssigned {
-                id: case.id.clone(),
+                id: case.id.to_string(),
             },
         });
     }
@@ -267,8 +267,8 @@ pub fn assign(
     e.from = case.assignee.clone();
     e.to = to.clone();
     if let Some((_, Some(team))) = agent {
-        e.team = Some(team.to_string());
-        case.team = Some(team.to_string());
+        e.team = Some(team.into());
+        case.team = Some(team.into());
     }
     case.timeline.push(e);
     case.assignee = to;
@@ -293,7 +293,7 @@ pub fn comment(
     }
     open_if_new(case, ctx);
     let mut e = ctx.event("comment");
-    e.channel = Some(channel.to_string());
+    e.channel = Some(channel.into());
     e.visibility = Some(visibility);
     e.body = Some(body.to_string());
     case.timeline.push(e);
@@ -342,23 +342,23 @@ pub fn escalate(
     }
     if case.escalation_level >= max_level {
         return Err(LifecycleError::MaxEscalation {
-            id: case.id.clone(),
+            id: case.id.to_string(),
             max: max_level,
         });
     }
     open_if_new(case, ctx);
     let mut e = ctx.event("escalated");
-    e.from = Some(case.escalation_level.to_string());
+    e.from = Some(case.escalation_level.to_string().into());
     case.escalation_level += 1;
     e.level = Some(case.escalation_level);
-    e.reason = Some(reason.to_string());
+    e.reason = Some(reason.into());
     if let Some(team) = team {
         if let Some(old) = case.team.as_deref().filter(|o| *o != team) {
             e.extra
                 .insert("from_team".into(), toml::Value::String(old.to_string()));
         }
-        e.team = Some(team.to_string());
-        case.team = Some(team.to_string());
+        e.team = Some(team.into());
+        case.team = Some(team.into());
     }
     case.timeline.push(e);
     touch(case, ctx);
@@ -377,16 +377,16 @@ pub fn deescalate(
         return Err(LifecycleError::NoReason);
     }
     let mut e = ctx.event("deescalated");
-    e.from = Some(case.escalation_level.to_string());
+    e.from = Some(case.escalation_level.to_string().into());
     case.escalation_level = case.escalation_level.saturating_sub(1);
     e.level = Some(case.escalation_level);
-    e.reason = Some(reason.to_string());
+    e.reason = Some(reason.into());
     if let Some(old) = &case.team {
         e.extra
-            .insert("from_team".into(), toml::Value::String(old.clone()));
+            .insert("from_team".into(), toml::Value::String(old.to_string()));
     }
-    e.team = Some(team.to_string());
-    case.team = Some(team.to_string());
+    e.team = Some(team.into());
+    case.team = Some(team.into());
     case.timeline.push(e);
     touch(case, ctx);
     Ok(())
@@ -417,26 +417,29 @@ pub fn set(case: &mut Case, ctx: &mut Ctx, changes: Vec<Change>) -> Result<usize
                 if t.trim().is_empty() {
                     return Err(LifecycleError::EmptyTitle);
                 }
-                let old = std::mem::replace(&mut case.title, t.clone());
-                ("title".to_string(), Some(old), Some(t))
+                let old = std::mem::replace(&mut case.title, t.clone().into());
+                ("title".to_string(), Some(old), Some(t.into()))
             }
             Change::Type(t) => {
-                let old = std::mem::replace(&mut case.kind, t.clone());
-                ("type".into(), Some(old), Some(t))
+                let old = std::mem::replace(&mut case.kind, t.clone().into());
+                ("type".into(), Some(old), Some(t.into()))
             }
             Change::Priority(p) => {
-                let old = std::mem::replace(&mut case.priority, p.clone());
-                ("priority".into(), Some(old), Some(p))
+                let old = std::mem::replace(&mut case.priority, p.clone().into());
+                ("priority".into(), Some(old), Some(p.into()))
             }
             Change::Account(a) => {
+                let a: Option<Text> = a.map(Into::into);
                 let old = std::mem::replace(&mut case.account, a.clone());
                 ("account".into(), old, a)
             }
             Change::Contact(c) => {
+                let c: Option<Text> = c.map(Into::into);
                 let old = std::mem::replace(&mut case.contact, c.clone());
                 ("contact".into(), old, c)
             }
             Change::Team(t) => {
+                let t: Option<Text> = t.map(Into::into);
                 let old = std::mem::replace(&mut case.team, t.clone());
                 ("team".into(), old, t)
             }
@@ -444,8 +447,8 @@ pub fn set(case: &mut Case, ctx: &mut Ctx, changes: Vec<Change>) -> Result<usize
                 let old = std::mem::replace(&mut case.tags, dedup(tags));
                 (
                     "tags".into(),
-                    Some(old.join(",")),
-                    Some(case.tags.join(",")),
+                    Some(old.join(",").into()),
+                    Some(case.tags.join(",").into()),
                 )
             }
             Change::AddTag(tag) => {
@@ -453,12 +456,20 @@ pub fn set(case: &mut Case, ctx: &mut Ctx, changes: Vec<Change>) -> Result<usize
                 if !case.tags.contains(&tag) {
                     case.tags.push(tag);
                 }
-                ("tags".into(), Some(old), Some(case.tags.join(",")))
+                (
+                    "tags".into(),
+                    Some(old.into()),
+                    Some(case.tags.join(",").into()),
+                )
             }
             Change::RemoveTag(tag) => {
                 let old = case.tags.join(",");
                 case.tags.retain(|t| *t != tag);
-                ("tags".into(), Some(old), Some(case.tags.join(",")))
+                (
+                    "tags".into(),
+                    Some(old.into()),
+                    Some(case.tags.join(",").into()),
+                )
             }
             Change::Field(key, value) => {
                 let old = match &value {
@@ -467,8 +478,8 @@ pub fn set(case: &mut Case, ctx: &mut Ctx, changes: Vec<Change>) -> Result<usize
                 };
                 (
                     format!("fields.{key}"),
-                    old.as_ref().map(super::case::value_text),
-                    value.as_ref().map(super::case::value_text),
+                    old.as_ref().map(|v| super::case::value_text(v).into()),
+                    value.as_ref().map(|v| super::case::value_text(v).into()),
                 )
             }
         };
@@ -479,7 +490,7 @@ pub fn set(case: &mut Case, ctx: &mut Ctx, changes: Vec<Change>) -> Result<usize
             open_if_new(case, ctx);
         }
         let mut e = ctx.event("set");
-        e.field = Some(field);
+        e.field = Some(field.into());
         e.from = from;
         e.to = to;
         case.timeline.push(e);
@@ -542,19 +553,19 @@ pub fn create(new: NewCase, ctx: &mut Ctx) -> Result<Case, LifecycleError> {
         return Err(LifecycleError::NoTitle);
     }
     let mut e = ctx.event("created");
-    e.channel = Some(new.channel);
+    e.channel = Some(new.channel.into());
     if let Some(body) = new.body.filter(|b| !b.trim().is_empty()) {
         e.body = Some(body);
         e.visibility = Some(Visibility::Public);
     }
     Ok(Case {
-        id: new.id,
-        title: new.title,
-        kind: new.kind,
+        id: new.id.into(),
+        title: new.title.into(),
+        kind: new.kind.into(),
         state: State::New,
-        priority: new.priority,
-        account: new.account,
-        contact: new.contact,
+        priority: new.priority.into(),
+        account: new.account.map(Into::into),
+        contact: new.contact.map(Into::into),
         assignee: None,
         team: None,
         escalation_level: 0,

@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use super::case::{Actor, ActorKind, Case, Event, State, Visibility};
+use super::case::{Actor, ActorKind, Case, Event, State, Text, Visibility};
 
 /// What a merge did that people should know about.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -67,12 +67,12 @@ pub fn stamp_clocks(case: &mut Case, from: usize) {
 /// the old one, so a case never holds two events with one id.
 pub fn ensure_unique_ids(case: &mut Case, from: usize) {
     let from = from.min(case.timeline.len());
-    let mut seen: HashSet<String> = case.timeline[..from].iter().map(|e| e.id.clone()).collect();
+    let mut seen: HashSet<Text> = case.timeline[..from].iter().map(|e| e.id.clone()).collect();
     for e in &mut case.timeline[from..] {
         let mut n = 0u32;
         while seen.contains(&e.id) {
             n += 1;
-            e.id = derived_id(&format!("{} {n}", e.id));
+            e.id = derived_id(&format!("{} {n}", e.id)).into();
         }
         seen.insert(e.id.clone());
     }
@@ -174,7 +174,7 @@ pub fn merge(base: Option<&Case>, ours: &Case, theirs: &Case) -> (Case, Report) 
     let (a, b) = (Side::new(ours, &base_ids), Side::new(theirs, &base_ids));
 
     // The timeline: union by id; a clash keeps both, the later text re-identified.
-    let mut by_id: BTreeMap<String, Event> = BTreeMap::new();
+    let mut by_id: BTreeMap<Text, Event> = BTreeMap::new();
     for e in ours.timeline.iter().chain(&theirs.timeline) {
         match by_id.get(&e.id) {
             None => {
@@ -187,9 +187,9 @@ pub fn merge(base: Option<&Case>, ours: &Case, theirs: &Case) -> (Case, Report) 
                 } else {
                     (e.clone(), existing.clone())
                 };
-                report.clashing_events.push(keep.id.clone());
+                report.clashing_events.push(keep.id.to_string());
                 let mut moved = moved;
-                moved.id = derived_id(&event_text(&moved));
+                moved.id = derived_id(&event_text(&moved)).into();
                 by_id.insert(keep.id.clone(), keep);
                 by_id.insert(moved.id.clone(), moved);
             }
@@ -200,49 +200,50 @@ pub fn merge(base: Option<&Case>, ours: &Case, theirs: &Case) -> (Case, Report) 
     let mut merged = ours.clone();
     let mut merge_events = Vec::new();
     let mut next_clock = timeline.iter().map(clock).max().unwrap_or(0);
-    let mut resolve_conflict = |field: &str, ov: String, tv: String, merged_at: &mut Vec<Event>| {
-        let (la, lb) = (a.latest(field), b.latest(field));
-        let theirs_wins = match (la, lb) {
-            (Some(x), Some(y)) => later(y, x).then(tv.cmp(&ov)).is_gt(),
-            (None, Some(_)) => true,
-            (Some(_), None) => false,
-            (None, None) => tv > ov,
-        };
-        let (win, lose, wev, lev) = if theirs_wins {
-            (tv, ov, lb, la)
-        } else {
-            (ov, tv, la, lb)
-        };
-        let at = wev
-            .map(|e| e.at)
-            .max(lev.map(|e| e.at))
-            .unwrap_or(ours.updated_at);
-        next_clock += 1;
-        let mut e = Event::new(
-            derived_id(&format!("merge {field} {win} {lose}")),
-            at,
-            &Actor {
-                name: "docket".into(),
-                kind: ActorKind::System,
-            },
-            "merge",
-        );
-        e.field = Some(field.to_string());
-        e.to = Some(win.clone());
-        e.from = Some(lose.clone());
-        e.reason = Some(format!(
+    let mut resolve_conflict =
+        |field: &str, ov: String, tv: String, merged_at: &mut Vec<Event>| {
+            let (la, lb) = (a.latest(field), b.latest(field));
+            let theirs_wins = match (la, lb) {
+                (Some(x), Some(y)) => later(y, x).then(tv.cmp(&ov)).is_gt(),
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (None, None) => tv > ov,
+            };
+            let (win, lose, wev, lev) = if theirs_wins {
+                (tv, ov, lb, la)
+            } else {
+                (ov, tv, la, lb)
+            };
+            let at = wev
+                .map(|e| e.at)
+                .max(lev.map(|e| e.at))
+                .unwrap_or(ours.updated_at);
+            next_clock += 1;
+            let mut e = Event::new(
+                derived_id(&format!("merge {field} {win} {lose}")),
+                at,
+                &Actor {
+                    name: "docket".into(),
+                    kind: ActorKind::System,
+                },
+                "merge",
+            );
+            e.field = Some(field.into());
+            e.to = Some(win.clone().into());
+            e.from = Some(lose.clone().into());
+            e.reason = Some(format!(
             "changed in two clones: {win:?} by {} won over {lose:?} by {} (the later change)",
             wev.map_or("?", |e| e.actor.as_str()),
             lev.map_or("?", |e| e.actor.as_str())
-        ));
-        e.extra
-            .insert("clock".into(), toml::Value::Integer(next_clock as i64));
-        merged_at.push(e);
-        report
-            .conflicts
-            .push((field.to_string(), win.clone(), lose));
-        win
-    };
+        ).into());
+            e.extra
+                .insert("clock".into(), toml::Value::Integer(next_clock as i64));
+            merged_at.push(e);
+            report
+                .conflicts
+                .push((field.to_string(), win.clone(), lose));
+            win
+        };
 
     macro_rules! field {
         ($name:literal, $f:ident, $show:expr) => {{
@@ -256,8 +257,8 @@ pub fn merge(base: Option<&Case>, ours: &Case, theirs: &Case) -> (Case, Report) 
             };
         }};
     }
-    let text = |s: &String| s.clone();
-    let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+    let text = |s: &Text| s.to_string();
+    let opt = |s: &Option<Text>| s.as_deref().unwrap_or_default().to_string();
     field!("title", title, text);
     field!("type", kind, text);
     field!("priority", priority, text);
@@ -329,7 +330,7 @@ pub fn merge(base: Option<&Case>, ours: &Case, theirs: &Case) -> (Case, Report) 
     // clone after the other resolved the case (or asked and waited) reopens it.
     if matches!(merged.state, State::Resolved | State::AwaitingInfo) {
         let ids =
-            |c: &'_ Case| -> HashSet<String> { c.timeline.iter().map(|e| e.id.clone()).collect() };
+            |c: &'_ Case| -> HashSet<Text> { c.timeline.iter().map(|e| e.id.clone()).collect() };
         let (in_a, in_b) = (ids(ours), ids(theirs));
         let last_state = timeline
             .iter()
@@ -337,7 +338,7 @@ pub fn merge(base: Option<&Case>, ours: &Case, theirs: &Case) -> (Case, Report) 
         if let Some(i) = last_state {
             let s = &timeline[i].id;
             // A reply recorded on a side that had not seen the state change.
-            let unseen = |r: &String| {
+            let unseen = |r: &Text| {
                 (in_a.contains(r) && !in_a.contains(s)) || (in_b.contains(r) && !in_b.contains(s))
             };
             let reply = timeline[i + 1..].iter().find(|e| {
@@ -365,10 +366,13 @@ pub fn merge(base: Option<&Case>, ours: &Case, theirs: &Case) -> (Case, Report) 
                 );
                 e.from = Some(was.as_str().into());
                 e.to = Some(State::Open.as_str().into());
-                e.reason = Some(format!(
-                    "merged clones: {} replied after the case became {was}",
-                    reply.actor
-                ));
+                e.reason = Some(
+                    format!(
+                        "merged clones: {} replied after the case became {was}",
+                        reply.actor
+                    )
+                    .into(),
+                );
                 e.extra
                     .insert("clock".into(), toml::Value::Integer(next_clock as i64));
                 timeline.push(e);

@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
+#[cfg(test)]
+use super::case::Text;
 use super::case::{Case, State};
 use super::config::Config;
 use super::duration::{self, DurationError};
@@ -124,7 +126,7 @@ pub struct CaseFilter {
 impl CaseFilter {
     pub fn matches(&self, c: &Case) -> bool {
         (self.states.is_empty() || self.states.contains(&c.state))
-            && (self.priorities.is_empty() || self.priorities.contains(&c.priority))
+            && (self.priorities.is_empty() || self.priorities.iter().any(|p| *p == c.priority))
             && self
                 .assignee
                 .as_ref()
@@ -143,7 +145,7 @@ impl CaseFilter {
             && self
                 .team
                 .as_ref()
-                .is_none_or(|t| c.team.as_ref() == Some(t))
+                .is_none_or(|t| c.team.as_deref() == Some(t.as_str()))
             && (!self.open || c.state.is_open())
     }
 }
@@ -425,7 +427,7 @@ mod tests {
                 .iter()
                 .map(|&(stage, left, c, sla)| {
                     let r = ClockReport {
-                        case: cases[c].id.clone(),
+                        case: cases[c].id.to_string(),
                         sla: format!("sla-{sla}"),
                         kind: "response".into(),
                         stage: stages[stage],
@@ -444,13 +446,13 @@ mod tests {
                     (r, &cases[c])
                 })
                 .collect();
-            let mut expected: Vec<(Stage, i64, String, String)> = built
+            let mut expected: Vec<(Stage, i64, Text, String)> = built
                 .iter()
                 .map(|(r, c)| (r.stage, r.remaining_seconds, c.id.clone(), r.sla.clone()))
                 .collect();
             expected.sort();
             sort_clocks(&mut built);
-            let got: Vec<(Stage, i64, String, String)> = built
+            let got: Vec<(Stage, i64, Text, String)> = built
                 .iter()
                 .map(|(r, c)| (r.stage, r.remaining_seconds, c.id.clone(), r.sla.clone()))
                 .collect();

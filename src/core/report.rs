@@ -28,7 +28,7 @@ use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use serde::Serialize;
 
 use super::calendar::{Calendar, Clock};
-use super::case::{ActorKind, Case, Event, State, Visibility};
+use super::case::{ActorKind, Case, Event, State, Text, Visibility};
 use super::sla::{Clocks, Stage};
 
 /// How to split the report.
@@ -394,7 +394,7 @@ pub fn week_start(t: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 fn group_key(case: &Case, by: GroupBy) -> String {
-    let or_none = |v: Option<&String>| v.cloned().unwrap_or_else(|| "(none)".into());
+    let or_none = |v: Option<&Text>| v.map_or_else(|| "(none)".into(), |v| v.to_string());
     match by {
         GroupBy::Team => or_none(case.team.as_ref()),
         GroupBy::Agent => or_none(case.assignee.as_ref()),
@@ -402,10 +402,11 @@ fn group_key(case: &Case, by: GroupBy) -> String {
             .timeline
             .iter()
             .find(|e| e.kind == "created")
-            .and_then(|e| e.channel.clone())
-            .unwrap_or_else(|| "(none)".into()),
-        GroupBy::Type => case.kind.clone(),
-        GroupBy::Priority => case.priority.clone(),
+            .and_then(|e| e.channel.as_deref())
+            .unwrap_or("(none)")
+            .to_string(),
+        GroupBy::Type => case.kind.to_string(),
+        GroupBy::Priority => case.priority.to_string(),
         GroupBy::Account => or_none(case.account.as_ref()),
         GroupBy::Week => {
             let w = case.created_at.iso_week();

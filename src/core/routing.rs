@@ -27,10 +27,10 @@ pub struct Need {
 
 /// The team a case belongs to: its own, else its type's (`[types.NAME] team`).
 pub fn team_of(case: &Case, config: &Config) -> Option<String> {
-    case.team.clone().or_else(|| {
+    case.team.as_deref().map(str::to_string).or_else(|| {
         config
             .type_routes
-            .get(&case.kind)
+            .get(case.kind.as_str())
             .and_then(|r| r.team.clone())
     })
 }
@@ -42,7 +42,7 @@ pub fn need(case: &Case, config: &Config, agents: &Agents, team: &str) -> Need {
     if let Some(t) = agents.teams.get(team) {
         skills.extend(t.skills.iter().cloned());
     }
-    if let Some(r) = config.type_routes.get(&case.kind) {
+    if let Some(r) = config.type_routes.get(case.kind.as_str()) {
         skills.extend(r.skills.iter().cloned());
     }
     for (field, def) in &config.fields {
@@ -168,11 +168,11 @@ pub fn rank(
             let affinity = case
                 .account
                 .as_ref()
-                .is_some_and(|a| load.accounts.contains(a))
+                .is_some_and(|a| load.accounts.contains(a.as_str()))
                 || case
                     .contact
                     .as_ref()
-                    .is_some_and(|c| load.contacts.contains(c));
+                    .is_some_and(|c| load.contacts.contains(c.as_str()));
             let dropped = unfit(agent, need, load, now, working);
             Candidate {
                 agent: handle.to_string(),
@@ -223,22 +223,22 @@ pub fn loads(cases: &[&Case]) -> HashMap<String, Load> {
     let mut out: HashMap<String, Load> = HashMap::new();
     for c in cases {
         if let Some(a) = &c.assignee {
-            let l = out.entry(a.clone()).or_default();
+            let l = out.entry(a.to_string()).or_default();
             if c.state.is_open() && c.state != super::case::State::Resolved {
                 l.open += 1;
             }
             if let Some(acc) = &c.account {
-                l.accounts.insert(acc.clone());
+                l.accounts.insert(acc.to_string());
             }
             if let Some(con) = &c.contact {
-                l.contacts.insert(con.clone());
+                l.contacts.insert(con.to_string());
             }
         }
         for e in &c.timeline {
             if e.kind == "assigned"
                 && let Some(to) = &e.to
             {
-                let l = out.entry(to.clone()).or_default();
+                let l = out.entry(to.to_string()).or_default();
                 l.last_assigned = l.last_assigned.max(Some(e.at));
             }
         }

@@ -111,11 +111,11 @@ impl Matcher {
 impl Attrs {
     pub fn of(case: &Case) -> Attrs {
         Attrs {
-            priority: case.priority.clone(),
-            kind: case.kind.clone(),
-            account: case.account.clone(),
+            priority: case.priority.to_string(),
+            kind: case.kind.to_string(),
+            account: case.account.as_deref().map(str::to_string),
             tags: case.tags.clone(),
-            team: case.team.clone(),
+            team: case.team.as_deref().map(str::to_string),
             fields: case
                 .fields
                 .iter()
@@ -331,7 +331,7 @@ fn stop_time(case: &Case, sla: &Sla, now: DateTime<Utc>) -> Option<DateTime<Utc>
             events: kinds,
         } => events
             .filter(|e| {
-                kinds.contains(&e.kind)
+                kinds.iter().any(|k| *k == e.kind)
                     || (e.kind == "state"
                         && e.to
                             .as_deref()
@@ -453,7 +453,7 @@ fn evaluate_one(
         _ => None,
     };
     ClockReport {
-        case: case.id.clone(),
+        case: case.id.to_string(),
         sla: sla.name.clone(),
         kind: sla.kind.as_str().to_string(),
         stage,

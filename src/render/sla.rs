@@ -496,7 +496,7 @@ fn record(r: &ClockReport, c: &Case) -> [String; 13] {
         format!("{:.1}", r.percent),
         r.calendar.clone(),
         r.at_risk().to_string(),
-        c.title.clone(),
+        c.title.to_string(),
     ]
 }
 

@@ -1,6 +1,6 @@
 //! Human-readable output: the case list table and the case view.
 
-use crate::core::case::{Case, Event, value_text};
+use crate::core::case::{Case, Event, Text, value_text};
 use crate::core::config::Config;
 
 use std::io::{self, Write};
@@ -23,8 +23,9 @@ pub fn show(
     }
 }
 
-pub(super) fn or_dash(v: &Option<String>) -> String {
-    v.clone().unwrap_or_else(|| "-".into())
+pub(super) fn or_dash<S: AsRef<str>>(v: &Option<S>) -> String {
+    v.as_ref()
+        .map_or_else(|| "-".into(), |s| s.as_ref().to_string())
 }
 
 /// The `show` view: a header, the fields, then the timeline.
@@ -33,7 +34,7 @@ pub fn case_view(case: &Case, config: &Config, style: Style) -> String {
     let mut out = format!("{}  {}\n", style.bold(&case.id), style.bold(&case.title));
     let pri = match config.priority_name(&case.priority) {
         Some(name) => format!("{} ({})", case.priority, super::safe(name)),
-        None => case.priority.clone(),
+        None => case.priority.to_string(),
     };
     let mut rows: Vec<(&str, String)> = vec![
         (
@@ -50,7 +51,7 @@ pub fn case_view(case: &Case, config: &Config, style: Style) -> String {
                 Style::priority_sgr(config.priority_rank(&case.priority)),
             ),
         ),
-        ("Type", case.kind.clone()),
+        ("Type", case.kind.to_string()),
         ("Account", or_dash(&case.account)),
         ("Contact", or_dash(&case.contact)),
         ("Assignee", or_dash(&case.assignee)),
@@ -61,10 +62,10 @@ pub fn case_view(case: &Case, config: &Config, style: Style) -> String {
         rows.push(("Tags", case.tags.join(", ")));
     }
     if let Some(p) = &case.parent {
-        rows.push(("Parent", p.clone()));
+        rows.push(("Parent", p.to_string()));
     }
     if let Some(r) = &case.resolution {
-        rows.push(("Resolution", r.clone()));
+        rows.push(("Resolution", r.to_string()));
     }
     if let Some(c) = case.csat {
         rows.push(("CSAT", format!("{c}/5")));
@@ -112,28 +113,30 @@ pub fn case_view(case: &Case, config: &Config, style: Style) -> String {
 /// A copy of the case whose text is safe for a terminal ([`super::safe`]): what a
 /// customer wrote cannot move the cursor, recolour or retitle the window.
 fn sanitized(case: &Case) -> Case {
-    let s = |t: &String| super::safe(t).into_owned();
-    let o = |t: &Option<String>| t.as_ref().map(s);
+    let s = |t: &str| super::safe(t).into_owned();
+    let tx = |t: &Text| Text::from(super::safe(t));
+    let o = |t: &Option<Text>| t.as_deref().map(|t| Text::from(super::safe(t)));
+    let ob = |t: &Option<String>| t.as_deref().map(s);
     let value = |v: &toml::Value| match v {
         toml::Value::String(t) => toml::Value::String(s(t)),
         other => other.clone(),
     };
     let mut c = case.clone();
-    c.id = s(&case.id);
-    c.title = s(&case.title);
-    c.kind = s(&case.kind);
-    c.priority = s(&case.priority);
+    c.id = tx(&case.id);
+    c.title = tx(&case.title);
+    c.kind = tx(&case.kind);
+    c.priority = tx(&case.priority);
     c.account = o(&case.account);
     c.contact = o(&case.contact);
     c.assignee = o(&case.assignee);
     c.team = o(&case.team);
     c.parent = o(&case.parent);
     c.resolution = o(&case.resolution);
-    c.tags = case.tags.iter().map(s).collect();
+    c.tags = case.tags.iter().map(|t| s(t)).collect();
     c.fields = case.fields.iter().map(|(k, v)| (s(k), value(v))).collect();
     for e in &mut c.timeline {
-        e.actor = s(&e.actor);
-        e.kind = s(&e.kind);
+        e.actor = tx(&e.actor);
+        e.kind = tx(&e.kind);
         e.channel = o(&e.channel);
         e.field = o(&e.field);
         e.from = o(&e.from);
@@ -141,7 +144,7 @@ fn sanitized(case: &Case) -> Case {
         e.team = o(&e.team);
         e.reason = o(&e.reason);
         e.resolution = o(&e.resolution);
-        e.body = o(&e.body);
+        e.body = ob(&e.body);
         for v in e.extra.values_mut() {
             *v = value(v);
         }
@@ -151,17 +154,18 @@ fn sanitized(case: &Case) -> Case {
 
 fn actor_label(e: &Event) -> String {
     match e.actor_kind {
-        crate::core::case::ActorKind::Agent => e.actor.clone(),
+        crate::core::case::ActorKind::Agent => e.actor.to_string(),
         kind => format!("{} ({})", e.actor, kind.as_str()),
     }
 }
 
 /// One line describing an event.
 pub fn event_summary(e: &Event) -> String {
-    let opt = |v: &Option<String>| {
-        v.clone()
+    let opt = |v: &Option<Text>| {
+        v.as_deref()
             .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "-".into())
+            .unwrap_or("-")
+            .to_string()
     };
     match e.kind.as_str() {
         "created" => format!("created the case via {}", opt(&e.channel)),

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Casebook;
 use super::cases::{BadCase, Stamp};
-use crate::core::case::{Actor, ActorKind, Case, Event, State, Visibility};
+use crate::core::case::{Actor, ActorKind, Case, Event, State, Text, Visibility};
 
 const MAGIC: &[u8; 8] = b"DKTCACH8";
 
@@ -66,17 +66,17 @@ struct StoredKeyRef<'a> {
 /// so a key and then this read exactly what a [`StoredRef`] wrote).
 #[derive(Deserialize)]
 struct Stored {
-    id: String,
-    title: String,
-    kind: String,
+    id: Text,
+    title: Text,
+    kind: Text,
     state: State,
-    priority: String,
-    account: Option<String>,
-    contact: Option<String>,
-    assignee: Option<String>,
-    team: Option<String>,
-    parent: Option<String>,
-    resolution: Option<String>,
+    priority: Text,
+    account: Option<Text>,
+    contact: Option<Text>,
+    assignee: Option<Text>,
+    team: Option<Text>,
+    parent: Option<Text>,
+    resolution: Option<Text>,
     escalation_level: u32,
     csat: Option<u8>,
     tags: Vec<String>,
@@ -88,17 +88,17 @@ struct Stored {
 
 #[derive(Deserialize)]
 struct StoredEvent {
-    id: String,
+    id: Text,
     at: i64,
-    actor: String,
+    actor: Text,
     actor_kind: ActorKind,
-    kind: String,
+    kind: Text,
     visibility: Option<Visibility>,
-    field: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    team: Option<String>,
-    channel: Option<String>,
+    field: Option<Text>,
+    from: Option<Text>,
+    to: Option<Text>,
+    team: Option<Text>,
+    channel: Option<Text>,
     csat: Option<u8>,
 }
 
@@ -218,11 +218,13 @@ impl Stored {
         }
         let mut timeline = Vec::with_capacity(self.timeline.len());
         for s in self.timeline {
-            let actor = Actor {
-                name: s.actor,
+            let kind = Actor {
+                name: String::new(),
                 kind: s.actor_kind,
             };
-            let mut e = Event::new(s.id, time(s.at)?, &actor, &s.kind);
+            let mut e = Event::new(s.id, time(s.at)?, &kind, "");
+            e.actor = s.actor;
+            e.kind = s.kind;
             e.visibility = s.visibility;
             e.field = s.field;
             e.from = s.from;
@@ -917,7 +919,7 @@ mod tests {
             fields: [("n".to_string(), toml::Value::Integer(3))].into(),
             timeline: vec![{
                 let mut e = Event::new(
-                    "EV000001".into(),
+                    "EV000001",
                     DateTime::from_timestamp(1_700_000_050, 0).unwrap(),
                     &Actor::agent("alice"),
                     "set",

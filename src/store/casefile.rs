@@ -8,7 +8,7 @@
 
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
-use crate::core::case::{Case, Event, format_time};
+use crate::core::case::{Case, Event, Text, format_time};
 use crate::core::config::describe_toml_error;
 
 /// A case file docket cannot read or rewrite.
@@ -58,7 +58,7 @@ pub fn parse(text: &str) -> Result<Case, CaseFileError> {
     for (i, e) in case.timeline.iter().enumerate() {
         if let Some(first) = seen.insert(e.id.as_str(), i + 1) {
             return Err(CaseFileError::DuplicateEvent {
-                id: e.id.clone(),
+                id: e.id.to_string(),
                 first,
                 second: i + 1,
             });
@@ -71,7 +71,7 @@ pub fn parse(text: &str) -> Result<Case, CaseFileError> {
 fn top_fields(case: &Case) -> Vec<(&'static str, Option<Value>)> {
     // Optional text fields are always written ("" = none) so every file has the same
     // fields in the same order and a change is a one-line diff.
-    let opt = |v: &Option<String>| Some(Value::from(v.as_deref().unwrap_or("")));
+    let opt = |v: &Option<Text>| Some(Value::from(v.as_deref().unwrap_or("")));
     let mut tags = toml_edit::Array::new();
     for t in &case.tags {
         tags.push(t.as_str());

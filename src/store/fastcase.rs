@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::core::case::{ActorKind, Case, Event, State, Visibility};
+use crate::core::case::{ActorKind, Case, Event, State, Text, Visibility};
 
 /// The case in `text`, or `None` when the file is not plainly in docket's layout.
 pub fn parse(text: &str) -> Option<Case> {
@@ -85,13 +85,13 @@ pub fn parse(text: &str) -> Option<Case> {
     if let Some(e) = event.take() {
         timeline.push(e.finish()?);
     }
-    let empty_none = |v: Option<String>| v.filter(|s| !s.is_empty());
+    let empty_none = |v: Option<String>| v.filter(|s| !s.is_empty()).map(Text::from);
     Some(Case {
-        id: top.id?,
-        title: top.title?,
-        kind: top.kind?,
+        id: top.id?.into(),
+        title: top.title?.into(),
+        kind: top.kind?.into(),
         state: top.state?,
-        priority: top.priority?,
+        priority: top.priority?.into(),
         account: empty_none(top.account.flatten()),
         contact: empty_none(top.contact.flatten()),
         assignee: empty_none(top.assignee.flatten()),
@@ -211,21 +211,21 @@ impl EventParts {
 
     fn finish(self) -> Option<Event> {
         Some(Event {
-            id: self.id?,
+            id: self.id?.into(),
             at: self.at?,
-            actor: self.actor?,
+            actor: self.actor?.into(),
             actor_kind: self.actor_kind.unwrap_or_default(),
-            kind: self.kind?,
-            channel: self.channel,
+            kind: self.kind?.into(),
+            channel: self.channel.map(Text::from),
             visibility: self.visibility,
-            field: self.field,
-            from: self.from,
-            to: self.to,
+            field: self.field.map(Text::from),
+            from: self.from.map(Text::from),
+            to: self.to.map(Text::from),
             level: self.level,
-            team: self.team,
+            team: self.team.map(Text::from),
             csat: self.csat,
-            reason: self.reason,
-            resolution: self.resolution,
+            reason: self.reason.map(Text::from),
+            resolution: self.resolution.map(Text::from),
             body: self.body,
             extra: BTreeMap::new(),
         })
@@ -589,7 +589,7 @@ mod tests {
                     };
                     let at = DateTime::from_timestamp(at, 0).unwrap();
                     let mut e = Event::new(id, at, &actor, &kind);
-                    e.channel = channel;
+                    e.channel = channel.map(Into::into);
                     e.visibility = vis.map(|p| {
                         if p {
                             Visibility::Public
@@ -597,13 +597,13 @@ mod tests {
                             Visibility::Internal
                         }
                     });
-                    e.field = field;
-                    e.from = from;
-                    e.to = to;
+                    e.field = field.map(Into::into);
+                    e.from = from.map(Into::into);
+                    e.to = to.map(Into::into);
                     e.level = level;
                     e.csat = csat;
-                    e.reason = reason;
-                    e.resolution = resolution;
+                    e.reason = reason.map(Into::into);
+                    e.resolution = resolution.map(Into::into);
                     e.body = body;
                     e
                 },
@@ -647,15 +647,15 @@ mod tests {
                 )| {
                     let at = DateTime::from_timestamp(created, 0).unwrap();
                     Case {
-                        id,
-                        title,
-                        kind,
+                        id: id.into(),
+                        title: title.into(),
+                        kind: kind.into(),
                         state: State::ALL[state],
-                        priority,
-                        account: account.filter(|s| !s.is_empty()),
-                        contact: contact.filter(|s| !s.is_empty()),
-                        assignee: assignee.filter(|s| !s.is_empty()),
-                        team: team.filter(|s| !s.is_empty()),
+                        priority: priority.into(),
+                        account: account.filter(|s| !s.is_empty()).map(Into::into),
+                        contact: contact.filter(|s| !s.is_empty()).map(Into::into),
+                        assignee: assignee.filter(|s| !s.is_empty()).map(Into::into),
+                        team: team.filter(|s| !s.is_empty()).map(Into::into),
                         escalation_level: level,
                         parent: None,
                         tags,

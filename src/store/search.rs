@@ -484,7 +484,7 @@ fn register(index: &Index, langs: &[frostem::Algorithm]) {
 /// What a case says that likeness is judged on: its title and the customer's messages
 /// (every public comment when the customer wrote none).
 pub fn about(case: &Case) -> String {
-    let mut out = vec![case.title.clone()];
+    let mut out = vec![case.title.to_string()];
     let customer: Vec<&str> = case
         .timeline
         .iter()
@@ -499,7 +499,7 @@ pub fn about(case: &Case) -> String {
                 .filter_map(|e| e.body.clone()),
         );
     } else {
-        out.extend(customer.into_iter().map(String::from));
+        out.extend(customer.into_iter().map(|t| t.to_string()));
     }
     out.join("\n")
 }
@@ -529,16 +529,16 @@ fn case_doc(f: Fields, path: &str, c: &Case) -> TantivyDocument {
             }
         }
         for r in [&e.resolution, &e.reason].into_iter().flatten() {
-            body.push(r.clone());
+            body.push(r.to_string());
         }
         if e.kind == "guide" {
             body.push(guide_text(&e.extra));
         }
     }
     if let Some(r) = &c.resolution
-        && !body.contains(r)
+        && !body.iter().any(|b| b == r)
     {
-        body.push(r.clone());
+        body.push(r.to_string());
     }
     for (k, v) in &c.fields {
         let v = value_text(v);

@@ -516,7 +516,7 @@ fn check_commit<'r>(
     }
     // A case that moved to a new file in this commit (re-identified) is one case: the
     // new file's earlier versions are the old file's, and the old file is not deleted.
-    let events_of = |v: &Option<Rc<Version>>| -> Vec<String> {
+    let events_of = |v: &Option<Rc<Version>>| -> Vec<crate::core::case::Text> {
         match v.as_deref() {
             Some(Ok(c)) => c.timeline.iter().map(|e| e.id.clone()).collect(),
             _ => Vec::new(),

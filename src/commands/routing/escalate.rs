@@ -90,7 +90,7 @@ fn escalate_one(
     let now = env.now;
     let ranked = target.as_ref().map(|t| {
         let mut probe = file.case.clone();
-        probe.team = Some(t.clone());
+        probe.team = Some(t.clone().into());
         rank(cb, &probe, t, &f.loads, now)
     });
     let case = write_with(env.ui, &session, file, "escalate", ctx, |case, ctx| {
@@ -132,9 +132,9 @@ fn path_of(case: &Case, agents: &crate::core::agents::Agents, team: &str) -> Vec
             path.push(from.to_string());
         }
         if let Some(t) = &e.team
-            && path.last() != Some(t)
+            && path.last().map(String::as_str) != Some(t.as_str())
         {
-            path.push(t.clone());
+            path.push(t.to_string());
         }
     }
     if path.last().map(String::as_str) == Some(team) {
@@ -177,7 +177,7 @@ pub fn deescalate(env: &mut Env<'_>, args: DeescalateArgs) -> Result<()> {
     let ctx = env.ctx(actor);
     let now = env.now;
     let mut probe = file.case.clone();
-    probe.team = Some(back.clone());
+    probe.team = Some(back.clone().into());
     let best = routing::best(&rank(&cb, &probe, &back, &f.loads, now)).map(|c| c.agent.clone());
     let reason = args.reason.clone();
     let case = write_with(env.ui, &session, file, "deescalate", ctx, |case, ctx| {
@@ -228,7 +228,7 @@ fn escalate_auto(env: &mut Env<'_>, dry_run: bool) -> Result<()> {
         };
         let reason = format!("escalation rule {:?} ({})", rule.name, rule.on);
         let mut decision = Decision {
-            case: case.id.clone(),
+            case: case.id.to_string(),
             team: to.clone(),
             agent: None,
             reason: reason.clone(),
@@ -236,8 +236,8 @@ fn escalate_auto(env: &mut Env<'_>, dry_run: bool) -> Result<()> {
         if !dry_run {
             match escalate_one(env, &cb, &case.id, &reason, to, Some(&rule.name)) {
                 Ok(c) => {
-                    decision.team = c.team.clone();
-                    decision.agent = c.assignee.clone();
+                    decision.team = c.team.as_deref().map(str::to_string);
+                    decision.agent = c.assignee.as_deref().map(str::to_string);
                 }
                 Err(e) => {
                     decision.reason = format!("not escalated: {e}");

@@ -194,7 +194,7 @@ pub fn route(env: &mut Env<'_>, args: RouteArgs) -> Result<()> {
         let ranked = rank(&cb, case, &team, &f.loads, env.now);
         let Some(best) = routing::best(&ranked).cloned() else {
             decisions.push(Decision {
-                case: case.id.clone(),
+                case: case.id.to_string(),
                 team: Some(team.clone()),
                 agent: None,
                 reason: if ranked.is_empty() {
@@ -213,9 +213,9 @@ pub fn route(env: &mut Env<'_>, args: RouteArgs) -> Result<()> {
         let l = f.loads.entry(best.agent.clone()).or_default();
         l.open += 1;
         l.last_assigned = Some(env.now);
-        picks.push((case.id.clone(), best.agent.clone(), team.clone()));
+        picks.push((case.id.to_string(), best.agent.clone(), team.clone()));
         decisions.push(Decision {
-            case: case.id.clone(),
+            case: case.id.to_string(),
             team: Some(team),
             agent: Some(best.agent.clone()),
             reason: best.reason.clone(),

@@ -206,10 +206,10 @@ fn merge(cb: &Casebook, ours: Rev, theirs: Rev, report: &mut Synced) -> Result<(
                     continue;
                 }
                 report.conflicts.push(Conflict {
-                    case: after.id.clone(),
-                    field: e.field.clone().unwrap_or_default(),
-                    kept: e.to.clone().unwrap_or_default(),
-                    over: e.from.clone().unwrap_or_default(),
+                    case: after.id.to_string(),
+                    field: e.field.clone().unwrap_or_default().to_string(),
+                    kept: e.to.clone().unwrap_or_default().to_string(),
+                    over: e.from.clone().unwrap_or_default().to_string(),
                 });
             }
         }

@@ -47,14 +47,14 @@ pub fn reidentify_clashes(
             .ok_or(crate::store::StoreError::NoFreeId)?;
         let mut case = local;
         let before = case.timeline.len();
-        case.id = new.clone();
+        case.id = new.clone().into();
         let mut ctx = env.ctx(Actor::system());
         let mut e = ctx.event("reidentified");
         e.from = Some(old.clone());
-        e.to = Some(new.clone());
-        e.reason = Some(format!(
-            "re-identified from {old}: the same ID was created in another clone"
-        ));
+        e.to = Some(new.clone().into());
+        e.reason = Some(
+            format!("re-identified from {old}: the same ID was created in another clone").into(),
+        );
         case.timeline.push(e);
         crate::core::merge::stamp_clocks(&mut case, before);
         let new_path = casefile::path_for(&new);
@@ -90,9 +90,10 @@ pub fn reidentify_clashes(
                 )));
             }
         }
-        report
-            .reidentified
-            .push(Reidentified { from: old, to: new });
+        report.reidentified.push(Reidentified {
+            from: old.to_string(),
+            to: new,
+        });
     }
     Ok(cb.rev("HEAD")?.expect("the branch has a commit"))
 }
