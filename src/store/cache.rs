@@ -370,21 +370,21 @@ impl Decoded {
     /// their new stat data. `None` otherwise.
     fn unproven<'f>(
         &self,
-        files: &'f [(String, std::io::Result<Stamp>)],
+        files: &'f super::cases::CaseFiles,
         written: Option<i128>,
     ) -> Option<Vec<(usize, &'f str, Stamp)>> {
         if self.keys.len() != files.len() {
             return None;
         }
         let mut out = Vec::new();
-        for (i, (k, (path, st))) in self.keys.iter().zip(files).enumerate() {
-            if k.path != *path {
+        for (i, (k, (path, st))) in self.keys.iter().zip(files.iter()).enumerate() {
+            if k.path != path {
                 return None;
             }
             let st = st.as_ref().ok()?;
             let racy = written.is_none_or(|w| k.stamp.mtime_ns >= w);
             if *st != k.stamp || racy {
-                out.push((i, path.as_str(), *st));
+                out.push((i, path, *st));
             }
         }
         Some(out)
@@ -667,7 +667,7 @@ impl Casebook {
         });
         let files = match walk.into_inner() {
             Some(w) => w?.finish(),
-            None => Vec::new(),
+            None => super::cases::CaseFiles::default(),
         };
         crate::vars::mark("cache read and files stat'ed");
         // The cache's bytes are kept: a restored cache is rewritten from them.
@@ -725,21 +725,22 @@ impl Casebook {
         let mut slots: Vec<Slot> = Vec::with_capacity(files.len());
         let mut bad = Vec::new();
         let mut old = cached.into_iter().peekable();
-        for (path, meta) in files {
+        for (path, meta) in files.iter() {
             // Skip cached entries for files that are gone.
-            while old.next_if(|e| e.path < path).is_some() {
+            while old.next_if(|e| e.path.as_str() < path).is_some() {
                 dirty = true;
             }
             let st = match meta {
-                Ok(st) => st,
+                Ok(st) => *st,
                 Err(e) => {
                     bad.push(BadCase {
-                        path,
+                        path: path.to_string(),
                         problem: e.to_string(),
                     });
                     continue;
                 }
             };
+            let path = path.to_string();
             let before = old.next_if(|e| e.path == path);
             let racy = |e: &Entry| written.is_none_or(|w| e.stamp.mtime_ns >= w);
             match before {

@@ -48,7 +48,7 @@ impl Casebook {
             }
             walk.work();
         });
-        Ok(walk.finish())
+        Ok(walk.finish().into_vec())
     }
 
     /// The walk behind [`Casebook::case_files`], for threads to share: the stored listing
@@ -85,7 +85,10 @@ impl Casebook {
         // Shard folders that are links (or files) are not read; see check_inside.
         let shards = match old.shard_names(&root_stamp) {
             Some(names) => names,
-            None => sorted_subdirs(&root)?,
+            None => sorted_subdirs(&root)?
+                .into_iter()
+                .map(crate::core::case::Text::from)
+                .collect(),
         };
         crate::vars::mark("listing read");
         let threads = if shards.len() < 8 {
@@ -359,13 +362,46 @@ fn sorted_dir(dir: &std::path::Path) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// One shard: its listing (stored or read again), whether it was read, and its files'
-/// stat data.
-type ShardRead = (
-    super::listing::Shard,
-    bool,
-    Vec<(String, std::io::Result<Stamp>)>,
-);
+/// One shard as the walk found it.
+struct ShardRead {
+    dir: super::listing::DirStamp,
+    /// The stored listing's shard that still holds, or `None` when the folder was read
+    /// again (`fresh`).
+    stored: Option<usize>,
+    fresh: Vec<String>,
+    /// Each file's stat data, in name order.
+    stamps: Vec<std::io::Result<Stamp>>,
+}
+
+/// Every case file the walk found, in path order, with its stat data. The paths are kept
+/// one after another in one string (not a string each).
+#[derive(Default)]
+pub(super) struct CaseFiles {
+    text: String,
+    ends: Vec<usize>,
+    stamps: Vec<std::io::Result<Stamp>>,
+}
+
+impl CaseFiles {
+    pub(super) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The path of file `i` inside the casebook, `cases/<shard>/<name>`.
+    pub(super) fn path(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&str, &std::io::Result<Stamp>)> {
+        (0..self.len()).map(|i| (self.path(i), &self.stamps[i]))
+    }
+
+    pub(super) fn into_vec(self) -> Vec<(String, std::io::Result<Stamp>)> {
+        let paths: Vec<String> = (0..self.len()).map(|i| self.path(i).to_string()).collect();
+        paths.into_iter().zip(self.stamps).collect()
+    }
+}
 
 /// The shared walk over the case files (see [`Casebook::case_walk`]).
 pub(super) struct CaseWalk {
@@ -373,7 +409,7 @@ pub(super) struct CaseWalk {
     now: i128,
     root_stamp: Option<super::listing::DirStamp>,
     old: super::listing::Listing,
-    shards: Vec<String>,
+    shards: Vec<crate::core::case::Text>,
     /// Where the listing is stored; `None` when there is nothing to walk.
     listing_path: Option<PathBuf>,
     /// How many threads are worth starting (the cores, or one for a small casebook).
@@ -403,7 +439,7 @@ impl CaseWalk {
     }
 
     fn read_shard(&self, shard: &str) -> Option<ShardRead> {
-        use super::listing::{DirStamp, Shard};
+        use super::listing::DirStamp;
         let folder = self.root.join(shard);
         // Through the open folder (not a link: see check_inside), each file's stat data
         // cost one name's lookup instead of the whole path's.
@@ -415,65 +451,73 @@ impl CaseWalk {
         let meta = std::fs::symlink_metadata(&folder)
             .ok()
             .filter(|m| m.is_dir())?;
-        let stamp = DirStamp::of(&meta, self.now);
-        let stored = self.old.files(shard, &stamp);
-        let reread = stored.is_none();
-        let names = match stored {
-            Some(names) => names.to_vec(),
-            None => {
-                #[cfg(target_os = "linux")]
-                let all = open.names().ok()?;
-                #[cfg(not(target_os = "linux"))]
-                let all: Vec<String> = std::fs::read_dir(&folder)
-                    .ok()?
-                    .filter_map(|e| e.ok()?.file_name().into_string().ok())
-                    .collect();
-                let mut names: Vec<String> = all
-                    .into_iter()
-                    .filter(|n| n.ends_with(".toml") && !n.starts_with('.'))
-                    .collect();
-                names.sort_unstable();
-                names
-            }
+        let dir = DirStamp::of(&meta, self.now);
+        let stored = self.old.holding(shard, &dir);
+        let mut fresh = Vec::new();
+        if stored.is_none() {
+            #[cfg(target_os = "linux")]
+            let all = open.names().ok()?;
+            #[cfg(not(target_os = "linux"))]
+            let all: Vec<String> = std::fs::read_dir(&folder)
+                .ok()?
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .collect();
+            fresh = all
+                .into_iter()
+                .filter(|n| n.ends_with(".toml") && !n.starts_with('.'))
+                .collect();
+            fresh.sort_unstable();
+        }
+        let stamp = |name: &str| {
+            #[cfg(unix)]
+            return open.stamp(name);
+            #[cfg(not(unix))]
+            return std::fs::symlink_metadata(folder.join(name)).map(|m| Stamp::of(&m));
         };
-        let files = names
-            .iter()
-            .map(|name| {
-                #[cfg(unix)]
-                let stamp = open.stamp(name);
-                #[cfg(not(unix))]
-                let stamp = std::fs::symlink_metadata(folder.join(name)).map(|m| Stamp::of(&m));
-                (format!("{CASES_DIR}/{shard}/{name}"), stamp)
-            })
-            .collect();
-        let listed = Shard {
-            name: shard.to_string(),
-            dir: stamp,
-            files: names,
+        let stamps = match stored {
+            Some(i) => self.old.names(i).map(stamp).collect(),
+            None => fresh.iter().map(|n| stamp(n)).collect(),
         };
-        Some((listed, reread, files))
+        Some(ShardRead {
+            dir,
+            stored,
+            fresh,
+            stamps,
+        })
     }
 
     /// Every file found, in path order; stores the listing when it changed. Call when
     /// every walker is done.
-    pub(super) fn finish(self) -> Vec<(String, std::io::Result<Stamp>)> {
+    pub(super) fn finish(self) -> CaseFiles {
         use super::listing::Listing;
         let mut read = self.done.into_inner().unwrap_or_else(|e| e.into_inner());
         let Some(listing_path) = self.listing_path else {
-            return Vec::new();
+            return CaseFiles::default();
         };
         read.sort_unstable_by_key(|(i, _)| *i);
-        let read: Vec<ShardRead> = read.into_iter().filter_map(|(_, r)| r).collect();
-        let mut files = Vec::with_capacity(read.iter().map(|(_, _, f)| f.len()).sum());
-        let mut listing = Listing {
-            root: self.root_stamp,
-            shards: Vec::with_capacity(read.len()),
-        };
+        let mut listing = Listing::new(self.root_stamp);
+        let mut files = CaseFiles::default();
         let mut reread = 0;
-        for (shard, r, f) in read {
-            listing.shards.push(shard);
-            reread += usize::from(r);
-            files.extend(f);
+        for (i, r) in read {
+            let Some(r) = r else { continue };
+            let shard = self.shards[i].as_str();
+            let names: Vec<&str> = match r.stored {
+                Some(s) => self.old.names(s).collect(),
+                None => {
+                    reread += 1;
+                    r.fresh.iter().map(String::as_str).collect()
+                }
+            };
+            for name in &names {
+                files.text.push_str(CASES_DIR);
+                files.text.push('/');
+                files.text.push_str(shard);
+                files.text.push('/');
+                files.text.push_str(name);
+                files.ends.push(files.text.len());
+            }
+            listing.push(shard, r.dir, names);
+            files.stamps.extend(r.stamps);
         }
         crate::vars::mark("files stat'ed");
         crate::vars::trace_line(
