@@ -17,7 +17,8 @@
 //! The encoding is derived (serde + postcard, behind an 8-byte version stamp) rather than
 //! hand-written: measured side by side at 10,000 cases, `list --open` took the same time
 //! as with the earlier hand-written codec (67.4 vs 67.7 ms), `sla` 1.01–1.07× as long,
-//! and the files are 0.57× the size. JSON took about 5× as long to load.
+//! and the files are 0.57× the size. JSON took about 5× as long to load. The entries
+//! are read back by hand ([`read`]): the same bytes, fewer steps per field.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,8 @@ use serde::{Deserialize, Serialize};
 use super::Casebook;
 use super::cases::{BadCase, Stamp};
 use crate::core::case::{Actor, ActorKind, Case, Event, State, Text, Visibility};
+
+mod read;
 
 const MAGIC: &[u8; 8] = b"DKTCACH8";
 
@@ -41,8 +44,9 @@ struct Entry {
 /// line here and a new [`MAGIC`]. Times are whole seconds; custom field values are kept
 /// as JSON text (a TOML value needs a self-describing format).
 #[derive(Deserialize)]
-struct StoredKey {
-    path: String,
+#[cfg_attr(test, derive(PartialEq, Debug))]
+struct StoredKey<'a> {
+    path: &'a str,
     blob: [u8; 20],
     size: u64,
     mtime_ns: i128,
@@ -65,6 +69,7 @@ struct StoredKeyRef<'a> {
 /// An entry's case, after its key (postcard writes a struct's fields one after another,
 /// so a key and then this read exactly what a [`StoredRef`] wrote).
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(PartialEq, Debug))]
 struct Stored {
     id: Text,
     title: Text,
@@ -87,6 +92,7 @@ struct Stored {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(PartialEq, Debug))]
 struct StoredEvent {
     id: Text,
     at: i64,
@@ -210,7 +216,7 @@ impl<'a> StoredRef<'a> {
 impl Stored {
     /// Back to a file's key and its case; `None` when a value is out of range (the cache
     /// is then rebuilt).
-    fn split(self, k: StoredKey) -> Option<(Key, Case)> {
+    fn split(self, k: StoredKey<'_>) -> Option<(Key, Case)> {
         let time = |t: i64| DateTime::<Utc>::from_timestamp(t, 0);
         let mut fields = std::collections::BTreeMap::new();
         for (k, v) in self.fields {
@@ -235,7 +241,6 @@ impl Stored {
             timeline.push(e);
         }
         let key = Key {
-            path: k.path,
             blob: k.blob,
             stamp: Stamp {
                 size: k.size,
@@ -298,33 +303,36 @@ pub(super) fn seal(magic: &[u8; 8], body: &[u8]) -> Vec<u8> {
 /// no intermediate vector, no regrowth).
 fn decode(bytes: &[u8]) -> Option<Decoded> {
     let body = unseal(MAGIC, bytes)?;
-    let (count, mut rest): (usize, _) = postcard::take_from_bytes(body).ok()?;
+    let (count, rest): (usize, _) = postcard::take_from_bytes(body).ok()?;
     // Every entry takes more than 32 bytes: a larger count is damage, not a reason to
     // reserve memory.
     let room = count.min(rest.len() / 32);
     let mut d = Decoded {
+        paths: String::with_capacity(room * 32),
+        path_ends: Vec::with_capacity(room),
         keys: Vec::with_capacity(room),
         cases: Vec::with_capacity(room),
         case_bytes: Vec::with_capacity(room),
     };
+    let mut r = read::Reader { rest };
     for _ in 0..count {
-        let (key, after_key): (StoredKey, _) = postcard::take_from_bytes(rest).ok()?;
-        let (stored, more): (Stored, _) = postcard::take_from_bytes(after_key).ok()?;
+        let key = r.key()?;
         // Where this entry's case bytes are in `body`.
-        let start = body.len() - after_key.len();
-        let end = body.len() - more.len();
+        let start = body.len() - r.rest.len();
+        let stored = r.stored()?;
+        let end = body.len() - r.rest.len();
+        d.paths.push_str(key.path);
+        d.path_ends.push(d.paths.len());
         let (key, case) = stored.split(key)?;
         d.keys.push(key);
         d.cases.push(case);
         d.case_bytes.push((start, end));
-        rest = more;
     }
-    rest.is_empty().then_some(d)
+    r.rest.is_empty().then_some(d)
 }
 
-/// What a cache entry is keyed by.
+/// What a cache entry is keyed by (with its path, kept in [`Decoded::paths`]).
 struct Key {
-    path: String,
     stamp: Stamp,
     blob: [u8; 20],
 }
@@ -332,20 +340,29 @@ struct Key {
 /// A decoded cache: each file's key and, at the same place, its case and where the
 /// case's bytes are in the cache's body.
 struct Decoded {
+    /// Every entry's path, one after another (not a string each).
+    paths: String,
+    /// Where each entry's path ends in `paths`.
+    path_ends: Vec<usize>,
     keys: Vec<Key>,
     cases: Vec<Case>,
     case_bytes: Vec<(usize, usize)>,
 }
 
 impl Decoded {
+    fn path(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.path_ends[i - 1] };
+        &self.paths[start..self.path_ends[i]]
+    }
+
     /// The cache again with each entry's key as it is now and its case bytes copied
     /// from `body` (the cache this was decoded from): what a restored cache whose files
     /// all kept their content is rewritten as, without encoding any case again.
     fn restamped(&self, body: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(body.len() + self.keys.len() * 8);
         out = postcard::to_extend(&self.keys.len(), out).expect("the cache serialises");
-        for (k, &(start, end)) in self.keys.iter().zip(&self.case_bytes) {
-            let key = StoredKeyRef::of(&k.path, k.stamp, k.blob);
+        for (i, (k, &(start, end))) in self.keys.iter().zip(&self.case_bytes).enumerate() {
+            let key = StoredKeyRef::of(self.path(i), k.stamp, k.blob);
             out = postcard::to_extend(&key, out).expect("the cache serialises");
             out.extend_from_slice(&body[start..end]);
         }
@@ -353,11 +370,15 @@ impl Decoded {
     }
 
     fn entries(self) -> Vec<Entry> {
+        let paths: Vec<String> = (0..self.keys.len())
+            .map(|i| self.path(i).to_string())
+            .collect();
         self.keys
             .into_iter()
             .zip(self.cases)
-            .map(|(k, case)| Entry {
-                path: k.path,
+            .zip(paths)
+            .map(|((k, case), path)| Entry {
+                path,
                 stamp: k.stamp,
                 blob: k.blob,
                 case: Box::new(case),
@@ -378,7 +399,7 @@ impl Decoded {
         }
         let mut out = Vec::new();
         for (i, (k, (path, st))) in self.keys.iter().zip(files.iter()).enumerate() {
-            if k.path != path {
+            if self.path(i) != path {
                 return None;
             }
             let st = st.as_ref().ok()?;
@@ -990,5 +1011,89 @@ mod tests {
             "another version's cache is rebuilt"
         );
         assert!(decode(b"garbage").is_none());
+    }
+
+    fn text() -> impl proptest::strategy::Strategy<Value = String> {
+        // Short and long (inline and not), ASCII and not.
+        proptest::string::string_regex("[a-zA-Z0-9 é\u{1F600}-]{0,40}").unwrap()
+    }
+
+    fn opt() -> impl proptest::strategy::Strategy<Value = Option<String>> {
+        proptest::option::of(text())
+    }
+
+    proptest::proptest! {
+        /// The hand-written reader reads what serde wrote exactly as serde's own reader
+        /// does: every field of every entry, and no more bytes.
+        #[test]
+        fn the_hand_reader_agrees_with_serdes(
+            (id, title, account, assignee) in (text(), text(), opt(), opt()),
+            (state, level, csat, created) in (0usize..6, proptest::prelude::any::<u32>(),
+                proptest::option::of(proptest::prelude::any::<u8>()),
+                -5_000_000_000i64..50_000_000_000),
+            (tags, resolution) in (proptest::collection::vec(text(), 0..3), opt()),
+            events in proptest::collection::vec(
+                (text(), text(), 0usize..3, opt(), opt(), proptest::prelude::any::<bool>()),
+                0..3,
+            ),
+            stamp in (proptest::prelude::any::<u64>(), proptest::prelude::any::<i128>(),
+                proptest::prelude::any::<u64>(), proptest::prelude::any::<i128>()),
+            blob in proptest::prelude::any::<[u8; 20]>(),
+        ) {
+            let at = |t: i64| DateTime::from_timestamp(t, 0).unwrap();
+            let kinds = [ActorKind::Agent, ActorKind::Customer, ActorKind::System];
+            let timeline = events
+                .into_iter()
+                .map(|(actor, kind, k, from, to, internal)| {
+                    let mut e = Event::new(
+                        "EV000001",
+                        at(created),
+                        &Actor { name: actor, kind: kinds[k] },
+                        &kind,
+                    );
+                    e.from = from.map(Into::into);
+                    e.to = to.map(Into::into);
+                    e.visibility = internal.then_some(Visibility::Internal);
+                    e.csat = csat;
+                    e
+                })
+                .collect();
+            let case = Case {
+                id: id.into(),
+                title: title.into(),
+                kind: "incident".into(),
+                state: State::ALL[state],
+                priority: "P2".into(),
+                account: account.map(Into::into),
+                contact: None,
+                assignee: assignee.map(Into::into),
+                team: Some("support".into()),
+                escalation_level: level,
+                parent: None,
+                tags,
+                resolution: resolution.map(Into::into),
+                csat,
+                created_at: at(created),
+                updated_at: at(created + 60),
+                fields: [("n".to_string(), toml::Value::Integer(3))].into(),
+                timeline,
+            };
+            let (size, mtime_ns, ino, ctime_ns) = stamp;
+            let stamp = Stamp { size, mtime_ns, ino, ctime_ns };
+            let path = "cases/00/DK-00000001.toml";
+            let bytes = postcard::to_stdvec(&StoredRef::of(path, stamp, blob, &case)).unwrap();
+            let (key, after): (StoredKey, _) = postcard::take_from_bytes(&bytes).unwrap();
+            let (stored, rest): (Stored, _) = postcard::take_from_bytes(after).unwrap();
+            proptest::prop_assert!(rest.is_empty());
+            let mut r = read::Reader { rest: &bytes };
+            proptest::prop_assert_eq!(r.key(), Some(key));
+            proptest::prop_assert_eq!(r.stored(), Some(stored));
+            proptest::prop_assert!(r.rest.is_empty());
+            // Cut anywhere, the entry is not read (and nothing panics).
+            for cut in [1, bytes.len() / 2, bytes.len() - 1] {
+                let mut r = read::Reader { rest: &bytes[..cut] };
+                proptest::prop_assert!(r.key().is_none() || r.stored().is_none());
+            }
+        }
     }
 }
