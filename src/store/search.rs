@@ -32,7 +32,7 @@ use crate::core::search::query::{Clause, Term as QTerm};
 use crate::core::search::{self as text, Grams, Hit, Prose};
 
 /// The manifest's version stamp; a new one rebuilds every index.
-const MAGIC: &[u8; 8] = b"DKTSRCH3";
+const MAGIC: &[u8; 8] = b"DKTSRCH4";
 const PROSE: &str = "docket_prose";
 const GRAMS: &str = "docket_grams";
 const KEYWORD: &str = "docket_keyword";

@@ -23,7 +23,7 @@ use crate::core::agents::Agents;
 use crate::core::config::Config;
 use crate::core::verify::{self as rules, CommitInfo, Finding, Kind, Version};
 
-const MAGIC: &[u8; 8] = b"DKTVRFY1";
+const MAGIC: &[u8; 8] = b"DKTVRFY2";
 
 /// The settings the checks run under (from the casebook, or for the server hook from
 /// the branch as it was before the push).
