@@ -584,24 +584,33 @@ impl Casebook {
     /// (size, modification and change times, inode) match the file and the entry is not
     /// racily clean (the file's time not before the index's own, Git's rule), else by
     /// hashing the file. `None`: unreadable.
-    fn blob_ids(&self, todo: &[(&str, Stamp)], trace: &mut Trace) -> Vec<Option<[u8; 20]>> {
-        let index_path = self.repo.path().join("index");
-        let index_written = std::fs::metadata(&index_path)
-            .ok()
-            .map(|m| Stamp::of(&m).mtime_ns);
-        // Read directly when docket can (versions 2 and 3), else through libgit2.
-        let direct = super::index::IndexFile::read(&index_path);
+    fn blob_ids(
+        &self,
+        todo: &[(&str, Stamp)],
+        read: Option<GitIndex>,
+        trace: &mut Trace,
+    ) -> Vec<Option<[u8; 20]>> {
+        let GitIndex {
+            direct,
+            written: index_written,
+        } = read.unwrap_or_else(|| GitIndex::read(&self.repo.path().join("index")));
         let libgit2 = if direct.is_none() {
             self.repo.index().ok()
         } else {
             None
         };
         let lookup = |path: &str| -> Option<super::index::IndexStat> {
-            let full = format!("{}{path}", self.prefix);
+            let full = if self.prefix.is_empty() {
+                std::borrow::Cow::Borrowed(path)
+            } else {
+                std::borrow::Cow::Owned(format!("{}{path}", self.prefix))
+            };
             if let Some(ix) = &direct {
                 return ix.find(&full);
             }
-            let e = libgit2.as_ref()?.get_path(std::path::Path::new(&full), 0)?;
+            let e = libgit2
+                .as_ref()?
+                .get_path(std::path::Path::new(full.as_ref()), 0)?;
             let ns = |t: git2::IndexTime| {
                 i128::from(t.seconds() as u32) * 1_000_000_000 + i128::from(t.nanoseconds())
             };
@@ -656,10 +665,12 @@ impl Casebook {
         keep: impl Fn(Case) -> Case + Sync,
     ) -> super::Result<(Vec<Case>, Vec<BadCase>)> {
         let cache_path = self.private_dir().join(file);
+        let index_path = self.repo.path().join("index");
         let mut trace = Trace::default();
         // Decode the cache while the case files are listed and stat'ed; the decoder then
         // helps with the stat'ing (the walk is shared shard by shard).
-        let walk = std::sync::OnceLock::new();
+        let walk: std::sync::OnceLock<super::Result<super::cases::CaseWalk>> =
+            std::sync::OnceLock::new();
         let loaded = std::thread::scope(|s| {
             let loader = s.spawn(|| {
                 let load = || {
@@ -676,10 +687,16 @@ impl Casebook {
                     Some((entries, written, bytes))
                 };
                 let loaded = load();
+                // Where the listing did not answer (a fresh clone with a restored cache),
+                // every file's stat data are new and their blob ids will be asked of the
+                // Git index: read it now, while the folders are still being read.
+                let fresh = matches!(walk.get(), Some(Ok(w)) if w.fresh_root);
+                let index = (fresh && matches!(loaded, Some((Some(_), _, _))))
+                    .then(|| GitIndex::read(&index_path));
                 if let Some(Ok(w)) = walk.get() {
                     super::cases::CaseWalk::work(w);
                 }
-                loaded
+                (loaded, index)
             });
             if let Ok(w) = walk.get_or_init(|| self.case_walk()) {
                 for _ in 2..w.threads {
@@ -695,6 +712,7 @@ impl Casebook {
         };
         crate::vars::mark("cache read and files stat'ed");
         // The cache's bytes are kept: a restored cache is rewritten from them.
+        let (loaded, mut index) = loaded;
         let (decoded, written, bytes) = match loaded {
             Some((Some(d), written, bytes)) => (Some(d), written, Some(bytes)),
             Some((None, _, _)) | None => {
@@ -714,7 +732,7 @@ impl Casebook {
             } else {
                 let todo: Vec<(&str, Stamp)> =
                     unproven.iter().map(|(_, p, st)| (*p, *st)).collect();
-                self.blob_ids(&todo, &mut trace)
+                self.blob_ids(&todo, index.take(), &mut trace)
             };
             let same = unproven
                 .iter()
@@ -797,7 +815,7 @@ impl Casebook {
         let blobs = if todo.is_empty() {
             Vec::new()
         } else {
-            self.blob_ids(&todo, &mut trace)
+            self.blob_ids(&todo, index.take(), &mut trace)
         };
         crate::vars::mark("blob ids known");
         let mut blobs = blobs.into_iter();
@@ -853,6 +871,25 @@ impl Casebook {
         trace.print(file);
         // In path order, which is ID order.
         Ok((fresh.into_iter().map(|e| *e.case).collect(), bad))
+    }
+}
+
+/// The Git index, read for the blob ids it vouches for.
+struct GitIndex {
+    direct: Option<super::index::IndexFile>,
+    /// The index file's modification time (its entries' racy-clean limit).
+    written: Option<i128>,
+}
+
+impl GitIndex {
+    fn read(index_path: &std::path::Path) -> GitIndex {
+        GitIndex {
+            written: std::fs::metadata(index_path)
+                .ok()
+                .map(|m| Stamp::of(&m).mtime_ns),
+            // Read directly when docket can (versions 2 and 3), else through libgit2.
+            direct: super::index::IndexFile::read(index_path),
+        }
     }
 }
 

@@ -62,6 +62,7 @@ impl Casebook {
             root,
             now: 0,
             root_stamp: None,
+            fresh_root: false,
             old: Listing::default(),
             shards: Vec::new(),
             listing_path: None,
@@ -83,7 +84,9 @@ impl Casebook {
         let old = Listing::load(&listing_path);
         let root_stamp = DirStamp::of(&root_meta, now);
         // Shard folders that are links (or files) are not read; see check_inside.
-        let shards = match old.shard_names(&root_stamp) {
+        let stored_names = old.shard_names(&root_stamp);
+        let fresh_root = stored_names.is_none();
+        let shards = match stored_names {
             Some(names) => names,
             None => sorted_subdirs(&root)?
                 .into_iter()
@@ -100,6 +103,7 @@ impl Casebook {
             root,
             now,
             root_stamp: Some(root_stamp),
+            fresh_root,
             old,
             shards,
             listing_path: Some(listing_path),
@@ -408,6 +412,9 @@ pub(super) struct CaseWalk {
     root: PathBuf,
     now: i128,
     root_stamp: Option<super::listing::DirStamp>,
+    /// The stored listing did not answer for `cases/` (a fresh clone, a first run, shards
+    /// added or removed): every folder is read, and files' stat data are likely new.
+    pub(super) fresh_root: bool,
     old: super::listing::Listing,
     shards: Vec<crate::core::case::Text>,
     /// Where the listing is stored; `None` when there is nothing to walk.

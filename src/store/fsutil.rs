@@ -303,9 +303,15 @@ impl Folder {
     /// opening it again by path.
     #[cfg(target_os = "linux")]
     pub fn names(&self) -> std::io::Result<Vec<String>> {
+        use std::mem::MaybeUninit;
         use std::os::fd::AsRawFd;
+        /// Room for a shard folder's records in one call (about 40 bytes per name), not
+        /// zeroed first: only what the kernel wrote is read. (A zeroed 32 KB buffer per
+        /// folder was 32 MB of zeroing for the 1,024 folders of 10,000 cases.)
+        #[repr(align(8))]
+        struct Records([MaybeUninit<u8>; 8 * 1024]);
         let mut names = Vec::new();
-        let mut buf = vec![0u8; 32 * 1024];
+        let mut buf = Records([MaybeUninit::uninit(); 8 * 1024]);
         loop {
             // SAFETY: an open folder descriptor and a buffer of the length given; the
             // kernel writes at most that many bytes.
@@ -313,8 +319,8 @@ impl Folder {
                 libc::syscall(
                     libc::SYS_getdents64,
                     self.0.as_raw_fd(),
-                    buf.as_mut_ptr(),
-                    buf.len(),
+                    buf.0.as_mut_ptr(),
+                    buf.0.len(),
                 )
             };
             if n < 0 {
@@ -323,10 +329,14 @@ impl Folder {
             if n == 0 {
                 return Ok(names);
             }
+            // SAFETY: the kernel wrote the first `n` bytes (at most the buffer's length).
+            let buf: &[u8] = unsafe {
+                std::slice::from_raw_parts(buf.0.as_ptr().cast::<u8>(), n.min(8 * 1024) as usize)
+            };
             // Each record: inode (8), offset (8), record length (2), type (1), name
             // (NUL-terminated), padding.
             let mut at = 0usize;
-            let end = n as usize;
+            let end = buf.len();
             while at + 19 <= end {
                 let len = usize::from(u16::from_ne_bytes([buf[at + 16], buf[at + 17]]));
                 if len == 0 || at + len > end {
