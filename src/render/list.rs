@@ -45,23 +45,27 @@ fn table_text(cases: &[&Case], config: &Config, width: Option<usize>, style: Sty
         "ID", "PRI", "STATE", "ASSIGNEE", "ACCOUNT", updated, "TITLE",
     ];
     let dash = "-";
-    let times: Vec<String> = cases
-        .iter()
-        .map(|c| style.zone.short(c.updated_at))
-        .collect();
+    // Every row's time in one string (not a string each).
+    let mut times = String::with_capacity(cases.len() * 22);
+    let mut time_ends = Vec::with_capacity(cases.len());
+    for c in cases {
+        style.zone.push_short(&mut times, c.updated_at);
+        time_ends.push(times.len());
+    }
+    let time = |i: usize| &times[if i == 0 { 0 } else { time_ends[i - 1] }..time_ends[i]];
     // Case text is escaped for the terminal ([`super::safe`]); borrowed when clean.
     let safe = super::safe;
     let cells: Vec<[std::borrow::Cow<'_, str>; 7]> = cases
         .iter()
-        .zip(&times)
-        .map(|(c, t)| {
+        .enumerate()
+        .map(|(i, c)| {
             [
                 safe(&c.id),
                 safe(&c.priority),
                 safe(config.state_label(c.state.as_str())),
                 safe(c.assignee.as_deref().unwrap_or(dash)),
                 safe(c.account.as_deref().unwrap_or(dash)),
-                std::borrow::Cow::Borrowed(t.as_str()),
+                std::borrow::Cow::Borrowed(time(i)),
                 safe(&c.title),
             ]
         })
@@ -86,8 +90,7 @@ fn table_text(cases: &[&Case], config: &Config, width: Option<usize>, style: Sty
             if style.enabled && !colours[i].is_empty() {
                 // Pad by the plain text, then colour it.
                 out.push_str(&style.paint(cell, colours[i]));
-                let pad = widths[i] - width_of(cell) + 2;
-                out.extend(std::iter::repeat_n(' ', pad));
+                push_spaces(&mut out, widths[i] - width_of(cell) + 2);
                 continue;
             }
             if i == 6 {
@@ -97,8 +100,7 @@ fn table_text(cases: &[&Case], config: &Config, width: Option<usize>, style: Sty
                 }
             } else {
                 out.push_str(cell);
-                let pad = widths[i] - width_of(cell) + 2;
-                out.extend(std::iter::repeat_n(' ', pad));
+                push_spaces(&mut out, widths[i] - width_of(cell) + 2);
             }
         }
         let trimmed = out[start..].trim_end().len();
@@ -121,6 +123,16 @@ fn table_text(cases: &[&Case], config: &Config, width: Option<usize>, style: Sty
     }
     out.pop();
     out
+}
+
+/// `n` spaces onto `out`, a slice at a time rather than a character at a time.
+fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
 }
 
 /// One record per line, tab-separated, ID first (for cut, awk and `while read`).
@@ -158,27 +170,12 @@ pub fn tsv(out: &mut dyn Write, cases: &[&Case], header: bool) -> io::Result<()>
 
 /// [`format_time`] into `buf` without a pattern parser: `2026-11-20T09:00:00Z`.
 fn push_time(buf: &mut String, t: chrono::DateTime<chrono::Utc>) {
-    use chrono::{Datelike, Timelike};
-    let year = t.year();
-    if !(0..=9999).contains(&year) {
+    use chrono::Timelike;
+    if super::push_date_time(buf, t.naive_utc(), b'T', Some(t.second())) {
+        buf.push('Z');
+    } else {
         buf.push_str(&format_time(t));
-        return;
     }
-    let two = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
-    let y = year as u32;
-    let [y1, y2] = two(y / 100);
-    let [y3, y4] = two(y % 100);
-    let [mo1, mo2] = two(t.month());
-    let [d1, d2] = two(t.day());
-    let [h1, h2] = two(t.hour());
-    let [mi1, mi2] = two(t.minute());
-    let [s1, s2] = two(t.second());
-    let bytes = [
-        y1, y2, y3, y4, b'-', mo1, mo2, b'-', d1, d2, b'T', h1, h2, b':', mi1, mi2, b':', s1, s2,
-        b'Z',
-    ];
-    // ASCII digits and separators only.
-    buf.push_str(std::str::from_utf8(&bytes).unwrap_or_default());
 }
 
 #[cfg(test)]

@@ -57,15 +57,17 @@ impl Zone {
                 (l.naive_local(), Some(l.offset().fix().local_minus_utc()))
             }
         };
-        let _ = write!(
-            out,
-            "{:04}-{:02}-{:02} {:02}:{:02}",
-            local.year(),
-            local.month(),
-            local.day(),
-            local.hour(),
-            local.minute()
-        );
+        if !super::push_date_time(out, local, b' ', None) {
+            let _ = write!(
+                out,
+                "{:04}-{:02}-{:02} {:02}:{:02}",
+                local.year(),
+                local.month(),
+                local.day(),
+                local.hour(),
+                local.minute()
+            );
+        }
         if let Some(secs) = offset {
             let sign = if secs < 0 { '-' } else { '+' };
             let m = secs.unsigned_abs() / 60;
