@@ -469,8 +469,10 @@ fn clone_rows(dir: &Path, scan: Duration, scan_name: &str, list: Duration, sla: 
 /// installs nothing): `fossil ticket change … icomment` next to `docket comment`, and
 /// `fossil ticket show 0` (every ticket) next to `docket list --format tsv`. Building
 /// takes one `fossil ticket add` per ticket (about 7 ms each), so sizes above 10,000 are
-/// skipped unless `DOCKET_BENCH_FOSSIL_ALL` is set.
-fn fossil_rows(base: &Path, n: usize, runs: usize, comment: Duration, list_tsv: Duration) {
+/// skipped unless `DOCKET_BENCH_FOSSIL_ALL` is set. Each docket run is timed right next
+/// to a Fossil run (alternating), so both see the same load: on these shared machines
+/// a figure taken minutes apart can differ by half.
+fn fossil_rows(base: &Path, casebook: &Path, ids: &[String], n: usize, runs: usize) {
     let has = Command::new("fossil")
         .arg("version")
         .stdout(Stdio::null())
@@ -527,26 +529,35 @@ fn fossil_rows(base: &Path, n: usize, runs: usize, comment: Duration, list_tsv: 
         .skip(1)
         .filter_map(|l| l.split('\t').nth(1).map(String::from))
         .collect();
-    let change = median(
-        (0..runs)
-            .map(|i| {
-                let u = &uuids[rng.below(uuids.len() as u64) as usize];
-                time(fossil(&[
-                    "ticket",
-                    "change",
-                    u,
-                    "icomment",
-                    &format!("bench comment {i}"),
-                    "-q",
-                ]))
-            })
-            .collect(),
-    );
-    let show = median(
-        (0..runs)
-            .map(|_| time(fossil(&["ticket", "show", "0"])))
-            .collect(),
-    );
+    let (mut comment, mut change) = (Vec::new(), Vec::new());
+    for i in 0..runs {
+        let id = &ids[rng.below(ids.len() as u64) as usize];
+        comment.push(time(docket(
+            casebook,
+            &[
+                "comment",
+                id,
+                "-m",
+                &format!("bench comment {i} next to Fossil"),
+            ],
+        )));
+        let u = &uuids[rng.below(uuids.len() as u64) as usize];
+        change.push(time(fossil(&[
+            "ticket",
+            "change",
+            u,
+            "icomment",
+            &format!("bench comment {i}"),
+            "-q",
+        ])));
+    }
+    let (mut list_tsv, mut show) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        list_tsv.push(time(docket(casebook, &["list", "--format", "tsv"])));
+        show.push(time(fossil(&["ticket", "show", "0"])));
+    }
+    let (comment, change) = (median(comment), median(change));
+    let (list_tsv, show) = (median(list_tsv), median(show));
     let _ = std::fs::remove_dir_all(&dir);
     println!(
         "| comment vs fossil ticket change … icomment ({n} tickets, built in {:.0} s) | {} | {} | {:.2}× Fossil's time |",
@@ -904,12 +915,7 @@ fn main() {
             share(sla_cold, scan)
         );
         clone_rows(&dir, scan, scan_name, list, sla);
-        let list_tsv = median(
-            (0..a.runs)
-                .map(|_| time(docket(&dir, &["list", "--format", "tsv"])))
-                .collect(),
-        );
-        fossil_rows(&a.dir, n, a.runs, comment, list_tsv);
+        fossil_rows(&a.dir, &dir, &ids, n, a.runs);
         let queue = median(
             (0..a.runs)
                 .map(|_| time(docket(&dir, &["queue", "--team", "support"])))
