@@ -43,21 +43,13 @@ struct Entry {
 /// What the cache stores per file: derived (serde + postcard), so adding a field is one
 /// line here and a new [`MAGIC`]. Times are whole seconds; custom field values are kept
 /// as JSON text (a TOML value needs a self-describing format).
-#[derive(Deserialize)]
+///
+/// The key is written first (the first fields of a [`StoredRef`], in its order): a
+/// restored cache's new stat data are written with it before the entry's unchanged case
+/// bytes.
+#[derive(Serialize, Deserialize)]
 #[cfg_attr(test, derive(PartialEq, Debug))]
 struct StoredKey<'a> {
-    path: &'a str,
-    blob: [u8; 20],
-    size: u64,
-    mtime_ns: i128,
-    ino: u64,
-    ctime_ns: i128,
-}
-
-/// The key as written (the first fields of a [`StoredRef`], in its order): a restored
-/// cache's new stat data are written with it before the entry's unchanged case bytes.
-#[derive(Serialize)]
-struct StoredKeyRef<'a> {
     path: &'a str,
     blob: [u8; 20],
     size: u64,
@@ -113,7 +105,7 @@ struct StoredEvent {
 #[derive(Serialize)]
 struct StoredRef<'a> {
     /// Written field by field, as if its fields were this struct's own.
-    key: StoredKeyRef<'a>,
+    key: StoredKey<'a>,
     id: &'a str,
     title: &'a str,
     kind: &'a str,
@@ -150,9 +142,9 @@ struct StoredEventRef<'a> {
     csat: Option<u8>,
 }
 
-impl<'a> StoredKeyRef<'a> {
-    fn of(path: &'a str, stamp: Stamp, blob: [u8; 20]) -> StoredKeyRef<'a> {
-        StoredKeyRef {
+impl<'a> StoredKey<'a> {
+    fn of(path: &'a str, stamp: Stamp, blob: [u8; 20]) -> StoredKey<'a> {
+        StoredKey {
             path,
             blob,
             size: stamp.size,
@@ -166,7 +158,7 @@ impl<'a> StoredKeyRef<'a> {
 impl<'a> StoredRef<'a> {
     fn of(path: &'a str, stamp: Stamp, blob: [u8; 20], c: &'a Case) -> StoredRef<'a> {
         StoredRef {
-            key: StoredKeyRef::of(path, stamp, blob),
+            key: StoredKey::of(path, stamp, blob),
             id: &c.id,
             title: &c.title,
             kind: &c.kind,
@@ -365,7 +357,7 @@ impl Decoded {
         let mut out = Vec::with_capacity(body.len() + self.keys.len() * 8);
         out = postcard::to_extend(&self.keys.len(), out).expect("the cache serialises");
         for (i, (k, &(start, end))) in self.keys.iter().zip(&self.case_bytes).enumerate() {
-            let key = StoredKeyRef::of(self.path(i), k.stamp, k.blob);
+            let key = StoredKey::of(self.path(i), k.stamp, k.blob);
             out = postcard::to_extend(&key, out).expect("the cache serialises");
             out.extend_from_slice(&body[start..end]);
         }

@@ -111,7 +111,9 @@ impl Listing {
             .unwrap_or_default()
     }
 
-    /// Every name range inside the names, every name on a character boundary.
+    /// Every name range inside the names, every name on a character boundary and a name
+    /// the walk itself would have kept (`*.toml`, not hidden); no name leads out of its
+    /// folder (they are looked up inside it).
     fn consistent(&self) -> bool {
         let mut start = 0;
         for &end in &self.ends {
@@ -119,9 +121,12 @@ impl Listing {
             if end < start || !self.names.is_char_boundary(end) {
                 return false;
             }
+            let name = &self.names[start..end];
+            if !name.ends_with(".toml") || name.starts_with('.') {
+                return false;
+            }
             start = end;
         }
-        // Names are looked up inside their folder: none may lead out of it.
         start == self.names.len()
             && !self.names.bytes().any(|b| b == b'/' || b == 0)
             && self.shards.iter().all(|s| {
@@ -240,6 +245,13 @@ mod tests {
         listing.shards[0].count = 1;
         listing.save(&path);
         assert_eq!(Listing::load(&path), listing);
+        // Names the walk would never have stored: not believed either.
+        for name in ["..", "../DK-0A.toml", ".DK-0A.toml", "DK-0A.txt"] {
+            let mut odd = Listing::default();
+            odd.push("0a", stamp(20, true), [name]);
+            odd.save(&path);
+            assert_eq!(Listing::load(&path), Listing::default(), "{name}");
+        }
     }
 
     #[test]
