@@ -303,8 +303,7 @@ fn decode(bytes: &[u8]) -> Option<Decoded> {
     // reserve memory.
     let room = count.min(rest.len() / 32);
     let mut d = Decoded {
-        paths: String::with_capacity(room * 32),
-        path_ends: Vec::with_capacity(room),
+        paths: super::joined::Joined::with_capacity(room, room * 32),
         keys: Vec::with_capacity(room),
         cases: Vec::with_capacity(room),
         case_bytes: Vec::with_capacity(room),
@@ -316,8 +315,7 @@ fn decode(bytes: &[u8]) -> Option<Decoded> {
         let start = body.len() - r.rest.len();
         let stored = r.stored()?;
         let end = body.len() - r.rest.len();
-        d.paths.push_str(key.path);
-        d.path_ends.push(d.paths.len());
+        d.paths.push(&[key.path]);
         let (key, case) = stored.split(key)?;
         d.keys.push(key);
         d.cases.push(case);
@@ -336,9 +334,7 @@ struct Key {
 /// case's bytes are in the cache's body.
 struct Decoded {
     /// Every entry's path, one after another (not a string each).
-    paths: String,
-    /// Where each entry's path ends in `paths`.
-    path_ends: Vec<usize>,
+    paths: super::joined::Joined,
     keys: Vec<Key>,
     cases: Vec<Case>,
     case_bytes: Vec<(usize, usize)>,
@@ -346,8 +342,7 @@ struct Decoded {
 
 impl Decoded {
     fn path(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.path_ends[i - 1] };
-        &self.paths[start..self.path_ends[i]]
+        self.paths.get(i)
     }
 
     /// The cache again with each entry's key as it is now and its case bytes copied

@@ -381,20 +381,18 @@ struct ShardRead {
 /// one after another in one string (not a string each).
 #[derive(Default)]
 pub(super) struct CaseFiles {
-    text: String,
-    ends: Vec<usize>,
+    paths: super::joined::Joined,
     stamps: Vec<std::io::Result<Stamp>>,
 }
 
 impl CaseFiles {
     pub(super) fn len(&self) -> usize {
-        self.ends.len()
+        self.paths.len()
     }
 
     /// The path of file `i` inside the casebook, `cases/<shard>/<name>`.
     pub(super) fn path(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..self.ends[i]]
+        self.paths.get(i)
     }
 
     pub(super) fn iter(&self) -> impl Iterator<Item = (&str, &std::io::Result<Stamp>)> {
@@ -516,12 +514,7 @@ impl CaseWalk {
                 }
             };
             for name in &names {
-                files.text.push_str(CASES_DIR);
-                files.text.push('/');
-                files.text.push_str(shard);
-                files.text.push('/');
-                files.text.push_str(name);
-                files.ends.push(files.text.len());
+                files.paths.push(&[CASES_DIR, "/", shard, "/", name]);
             }
             listing.push(shard, r.dir, names);
             files.stamps.extend(r.stamps);

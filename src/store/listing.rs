@@ -74,9 +74,7 @@ pub(super) struct Listing {
     pub(super) root: Option<DirStamp>,
     pub(super) shards: Vec<Shard>,
     /// Every shard's file names, shard after shard.
-    names: String,
-    /// Where each name ends in `names`.
-    ends: Vec<u32>,
+    names: super::joined::Joined,
 }
 
 #[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
@@ -115,24 +113,16 @@ impl Listing {
     /// the walk itself would have kept (`*.toml`, not hidden); no name leads out of its
     /// folder (they are looked up inside it).
     fn consistent(&self) -> bool {
-        let mut start = 0;
-        for &end in &self.ends {
-            let end = end as usize;
-            if end < start || !self.names.is_char_boundary(end) {
-                return false;
-            }
-            let name = &self.names[start..end];
-            if !name.ends_with(".toml") || name.starts_with('.') {
-                return false;
-            }
-            start = end;
-        }
-        start == self.names.len()
-            && !self.names.bytes().any(|b| b == b'/' || b == 0)
+        self.names.consistent()
+            && self
+                .names
+                .iter()
+                .all(|name| name.ends_with(".toml") && !name.starts_with('.'))
+            && !self.names.text().bytes().any(|b| b == b'/' || b == 0)
             && self.shards.iter().all(|s| {
                 (s.first as usize)
                     .checked_add(s.count as usize)
-                    .is_some_and(|e| e <= self.ends.len())
+                    .is_some_and(|e| e <= self.names.len())
             })
     }
 
@@ -149,16 +139,15 @@ impl Listing {
         dir: DirStamp,
         names: impl IntoIterator<Item = &'a str>,
     ) {
-        let first = self.ends.len();
+        let first = self.names.len();
         for n in names {
-            self.names.push_str(n);
-            self.ends.push(self.names.len() as u32);
+            self.names.push(&[n]);
         }
         self.shards.push(Shard {
             name: name.into(),
             dir,
             first: first as u32,
-            count: (self.ends.len() - first) as u32,
+            count: (self.names.len() - first) as u32,
         });
     }
 
@@ -166,10 +155,7 @@ impl Listing {
     pub(super) fn names(&self, shard: usize) -> impl Iterator<Item = &str> + '_ {
         let s = &self.shards[shard];
         let first = s.first as usize;
-        (first..first + s.count as usize).map(move |i| {
-            let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-            &self.names[start..self.ends[i] as usize]
-        })
+        (first..first + s.count as usize).map(move |i| self.names.get(i))
     }
 
     /// The stored shard names, if the `cases/` folder still holds the same entries.

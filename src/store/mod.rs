@@ -15,6 +15,7 @@ pub mod guides;
 mod hooks;
 pub mod index;
 pub mod init;
+mod joined;
 mod journal;
 pub mod kb;
 mod listing;
