@@ -49,6 +49,8 @@ pub struct Casebook {
     pub prefix: String,
     pub config: Config,
     pub agents: Agents,
+    /// Cache files still being written (see [`cache::Pending`]).
+    pending: cache::Pending,
 }
 
 impl Casebook {
@@ -185,6 +187,7 @@ impl Casebook {
             prefix,
             config,
             agents,
+            pending: cache::Pending::default(),
         })
     }
 
