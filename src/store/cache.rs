@@ -640,6 +640,8 @@ impl Casebook {
                     && e.ctime_ns == stamp.ctime_ns
                     && u64::from(e.ino) == stamp.ino & 0xffff_ffff
                     && index_written.is_some_and(|w| e.mtime_ns < w)
+                    // A smudged entry (size 0, not the empty blob): changed, as Git reads it.
+                    && (e.size != 0 || e.oid == EMPTY_BLOB)
             });
             match trusted {
                 Some(e) => {
@@ -983,6 +985,12 @@ impl Trace {
 
 /// The Git blob id of `content` (what `git hash-object` prints), with the plain SHA-1 of
 /// the `sha1` crate: libgit2's collision-detecting SHA-1 was a tenth of a cold `list`.
+/// The blob id of empty content.
+const EMPTY_BLOB: [u8; 20] = [
+    0xe6, 0x9d, 0xe2, 0x9b, 0xb2, 0xd1, 0xd6, 0x43, 0x4b, 0x8b, 0x29, 0xae, 0x77, 0x5a, 0xd8, 0xc2,
+    0xe4, 0x8c, 0x53, 0x91,
+];
+
 pub(super) fn blob_of(content: &[u8]) -> [u8; 20] {
     use sha1::Digest;
     let mut h = sha1::Sha1::new();
@@ -997,6 +1005,7 @@ mod tests {
 
     #[test]
     fn blob_ids_are_gits() {
+        assert_eq!(blob_of(b""), EMPTY_BLOB);
         let text = b"hello\n";
         let git = git2::Oid::hash_object(git2::ObjectType::Blob, text).unwrap();
         assert_eq!(blob_of(text).as_slice(), git.as_bytes());

@@ -265,7 +265,11 @@ impl IndexLock {
         // libgit2 replace the index by renaming a new file over it (this mapping keeps
         // the old one) and never change it in place.
         let bytes = unsafe { memmap2::Mmap::map(&index)? };
-        let Some(pieces) = rewrite(&bytes, workdir, updates)? else {
+        let written = index.metadata()?.modified().ok();
+        let racy_from = written
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_secs());
+        let Some(pieces) = rewrite(&bytes, workdir, updates, racy_from)? else {
             return Ok(false);
         };
         let file = self
@@ -355,10 +359,23 @@ impl Pieces {
 
 /// The index `bytes` with `updates` applied, as pieces (without the checksum); `None`
 /// when the index uses something this writer does not handle.
+///
+/// `racy_from`: the old index's modification time in seconds (`None`: unknown, every
+/// entry is treated as racy). An entry whose file changed in that second or later is
+/// *racily clean*: its stat data were taken in the same clock second as the index was
+/// written, so a change made later in that second (same size, same inode) leaves them
+/// equal. Git reads such entries with suspicion, because their time is not before the
+/// index's; a rewritten index has a later time and would lift that suspicion. So, as
+/// Git does when it writes an index (`ce_smudge_racily_clean_entry`), each such entry
+/// whose file still shows its stat data but no longer holds its blob is *smudged*: its
+/// recorded size set to 0, which Git and docket's read cache take as "changed". Seconds,
+/// not nanoseconds: Git built without `USE_NSEC` (the default) compares times by the
+/// second.
 fn rewrite(
     bytes: &[u8],
     workdir: &Path,
     updates: &[Update<'_>],
+    racy_from: Option<u64>,
 ) -> std::io::Result<Option<Vec<Piece>>> {
     if bytes.len() < 32 || &bytes[..4] != b"DIRC" {
         return Ok(None);
@@ -421,7 +438,18 @@ fn rewrite(
             if at + size > body_end {
                 return Ok(None);
             }
-            out.old(at..at + size);
+            let mtime = be32(bytes, at + 8).unwrap_or(0);
+            let racy = racy_from.is_none_or(|from| u64::from(mtime) >= from);
+            let entry = &bytes[at..at + size];
+            match racy && stage == 0 {
+                true if smudge(workdir, entry, name) => {
+                    let new = out.new_bytes();
+                    let start = new.len();
+                    new.extend_from_slice(entry);
+                    new[start + 36..start + 40].fill(0);
+                }
+                _ => out.old(at..at + size),
+            }
         }
         at += size;
     }
@@ -465,6 +493,44 @@ fn rewrite(
         return Ok(None);
     }
     Ok(Some(out.0))
+}
+
+/// Whether a racily clean entry (its 62 fixed bytes first) must be smudged: its file
+/// still matches the recorded stat data (size, seconds of both times, inode) but not its
+/// blob. A file whose stat data already differ is seen as changed anyway; one that
+/// cannot be read, or is not a plain file, is smudged (a smudged entry only makes Git
+/// look at the file again).
+fn smudge(workdir: &Path, entry: &[u8], name: &[u8]) -> bool {
+    let Ok(name) = std::str::from_utf8(name) else {
+        return true;
+    };
+    let word = |k: usize| be32(entry, k * 4).unwrap_or(0);
+    let file = workdir.join(name);
+    let Ok(meta) = std::fs::symlink_metadata(&file) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let same = meta.ctime() as u32 == word(0)
+            && meta.mtime() as u32 == word(2)
+            && meta.ino() as u32 == word(5)
+            && meta.size() as u32 == word(9);
+        if !same {
+            return false;
+        }
+    }
+    let mode = word(6);
+    if mode & 0o170000 != 0o100000 || !meta.is_file() {
+        return true;
+    }
+    let Ok(content) = std::fs::read(&file) else {
+        return true;
+    };
+    let mut h = Sha1::new();
+    h.update(format!("blob {}\0", content.len()).as_bytes());
+    h.update(&content);
+    h.finalize().as_slice() != &entry[40..60]
 }
 
 /// The cache-tree extension with every node on the touched paths marked invalid.

@@ -321,3 +321,115 @@ fn docket_trace_time_names_the_phases_of_a_read_and_a_write() {
     let out = env.std_docket(&["list"]).output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("docket: time:"));
 }
+
+/// The entry of `rel` in a version 2 Git index: (its offset, its length).
+fn index_entry(bytes: &[u8], rel: &str) -> (usize, usize) {
+    let count = u32::from_be_bytes(bytes[8..12].try_into().unwrap()) as usize;
+    let mut at = 12;
+    for _ in 0..count {
+        let flags = u16::from_be_bytes([bytes[at + 60], bytes[at + 61]]);
+        assert_eq!(flags & 0x4000, 0, "no extended flags in a test index");
+        let len = usize::from(flags & 0xFFF);
+        let size = (62 + len + 8) & !7;
+        if &bytes[at + 62..at + 62 + len] == rel.as_bytes() {
+            return (at, size);
+        }
+        at += size;
+    }
+    panic!("{rel} is not in the index");
+}
+
+/// Git's racy-clean rule survives docket's own index rewrite: an index entry whose
+/// stat data still match its file but whose blob does not (a same-size edit made in the
+/// clock second the index was written) was suspect to Git only because its time was not
+/// before the index's. docket writes a newer index on its next write, which would lift
+/// that suspicion: `git status` would call the edited file clean, and the read cache
+/// would take the stale blob from the index. docket smudges such entries as Git does.
+#[test]
+fn a_racily_clean_index_entry_stays_changed_after_docket_rewrites_the_index() {
+    use sha1::Digest;
+    let (env, ids) = casebook();
+    traced(&env, &env.dir, &["list"]);
+    let path = env.case_path(&ids[1]);
+    let rel = path
+        .strip_prefix(&env.dir)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    // An edit in place, same size: the content changes, the inode does not.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replace("Case number 01", "Case NUMBER 01");
+    assert_eq!(edited.len(), text.len());
+    std::fs::write(&path, &edited).unwrap();
+    // Ten seconds back, so docket's next index is written in a later second.
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(10);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(then)
+        .unwrap();
+    // The index as Git leaves it when the edit falls in the second of its write: the
+    // entry has the file's stat data as they are now and the old blob, and the index
+    // file's time is that same second.
+    let index_file = env.dir.join(".git/index");
+    let mut bytes = std::fs::read(&index_file).unwrap();
+    let (at, _) = index_entry(&bytes, &rel);
+    let meta = std::fs::symlink_metadata(&path).unwrap();
+    {
+        use std::os::unix::fs::MetadataExt;
+        let fields = [
+            (0, meta.ctime() as u32),
+            (1, meta.ctime_nsec() as u32),
+            (2, meta.mtime() as u32),
+            (3, meta.mtime_nsec() as u32),
+            (5, meta.ino() as u32),
+            (9, meta.size() as u32),
+        ];
+        for (k, v) in fields {
+            bytes[at + k * 4..at + k * 4 + 4].copy_from_slice(&v.to_be_bytes());
+        }
+    }
+    let body = bytes.len() - 20;
+    let sum = sha1::Sha1::digest(&bytes[..body]);
+    bytes[body..].copy_from_slice(&sum);
+    std::fs::write(&index_file, &bytes).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&index_file)
+        .unwrap()
+        .set_modified(then)
+        .unwrap();
+    let git_status = |env: &TestEnv| {
+        let out = std::process::Command::new("git")
+            .args(["status", "--porcelain"])
+            .current_dir(&env.dir)
+            .env("GIT_OPTIONAL_LOCKS", "0")
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(git_status(&env).contains(&rel), "Git sees the racy edit");
+    // docket writes another case: the index is rewritten, now.
+    env.ok(&["comment", &ids[2], "-m", "elsewhere"]);
+    let bytes = std::fs::read(&index_file).unwrap();
+    let (at, _) = index_entry(&bytes, &rel);
+    assert_eq!(&bytes[at + 36..at + 40], &[0; 4], "the entry is smudged");
+    assert!(git_status(&env).contains(&rel), "Git still sees the edit");
+    // The read cache does not take the index's stale blob either.
+    let (out, _) = traced(&env, &env.dir, &["list", "--format", "tsv"]);
+    assert!(out.contains("Case NUMBER 01"), "{out}");
+    // An entry that is not racy, or racy but unchanged, is left as it was.
+    let before = std::fs::read(&index_file).unwrap();
+    let (at, size) = index_entry(&before, &rel);
+    let other = env.case_path(&ids[5]);
+    let other_rel = other.strip_prefix(&env.dir).unwrap().to_str().unwrap();
+    let (oat, osize) = index_entry(&before, other_rel);
+    env.ok(&["comment", &ids[2], "-m", "again"]);
+    let after = std::fs::read(&index_file).unwrap();
+    let (at2, size2) = index_entry(&after, &rel);
+    assert_eq!(&before[at..at + size], &after[at2..at2 + size2]);
+    let (oat2, osize2) = index_entry(&after, other_rel);
+    assert_eq!(&before[oat..oat + osize], &after[oat2..oat2 + osize2]);
+}
