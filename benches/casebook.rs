@@ -392,9 +392,11 @@ fn history(dir: &Path, n: usize, commits: usize) -> PathBuf {
 
 /// A CI job's checkout: `list --open` and `sla` in a fresh clone with `.git/docket/`
 /// restored from a cache (a first run: the restored entries' stat data are the other
-/// clone's), and with no cache at all, next to the warm figures and the plain read of
-/// the same files.
-fn clone_rows(dir: &Path, scan: Duration, scan_name: &str, list: Duration, sla: Duration) {
+/// clone's), and with no cache at all. Each run in the clone is followed by the warm
+/// read (or the plain scan) in the original casebook it is compared with, so both see
+/// the same load; the clone is flushed to disk first, so the kernel writing out the
+/// checkout is not timed as part of docket's reads.
+fn clone_rows(dir: &Path, scan_name: &str, scan: &dyn Fn() -> Duration) {
     let clone = dir.with_extension("clone");
     let _ = std::fs::remove_dir_all(&clone);
     // Through the transport (file://), not by copying .git/objects: a `git gc --auto`
@@ -408,8 +410,9 @@ fn clone_rows(dir: &Path, scan: Duration, scan_name: &str, list: Duration, sla: 
             clone.to_str().unwrap(),
         ],
     );
+    let _ = Command::new("sync").status();
     // Each run starts from what a CI job restores (the other clone's caches: every
-    // file's stat data differ, so the blob ids decide) or from nothing; median of five.
+    // file's stat data differ, so the blob ids decide) or from nothing; median of seven.
     let restore = |with_cache: bool| {
         let _ = std::fs::remove_dir_all(clone.join(".git/docket"));
         if with_cache {
@@ -423,20 +426,24 @@ fn clone_rows(dir: &Path, scan: Duration, scan_name: &str, list: Duration, sla: 
             }
         }
     };
+    // (the clone's first runs, the runs they are compared with)
     let first = |with_cache: bool, args: &[&str]| {
-        median(
-            (0..5)
-                .map(|_| {
-                    restore(with_cache);
-                    time(docket(&clone, args))
-                })
-                .collect(),
-        )
+        let (mut firsts, mut theirs) = (Vec::new(), Vec::new());
+        for _ in 0..7 {
+            restore(with_cache);
+            firsts.push(time(docket(&clone, args)));
+            theirs.push(if with_cache {
+                time(docket(dir, args))
+            } else {
+                scan()
+            });
+        }
+        (median(firsts), median(theirs))
     };
-    let list_restored = first(true, &["list", "--open"]);
-    let sla_restored = first(true, &["sla"]);
-    let list_cold = first(false, &["list", "--open"]);
-    let sla_cold = first(false, &["sla"]);
+    let (list_restored, list) = first(true, &["list", "--open"]);
+    let (sla_restored, sla) = first(true, &["sla"]);
+    let (list_cold, scan_list) = first(false, &["list", "--open"]);
+    let (sla_cold, scan_sla) = first(false, &["sla"]);
     let _ = std::fs::remove_dir_all(&clone);
     let r = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
     println!(
@@ -454,14 +461,14 @@ fn clone_rows(dir: &Path, scan: Duration, scan_name: &str, list: Duration, sla: 
     println!(
         "| list --open, fresh clone, no cache (vs {scan_name}) | {} | {} | {:.2}× {scan_name}'s time |",
         ms(list_cold),
-        ms(scan),
-        r(list_cold, scan)
+        ms(scan_list),
+        r(list_cold, scan_list)
     );
     println!(
         "| sla, fresh clone, no cache (vs {scan_name}) | {} | {} | {:.2}× {scan_name}'s time |",
         ms(sla_cold),
-        ms(scan),
-        r(sla_cold, scan)
+        ms(scan_sla),
+        r(sla_cold, scan_sla)
     );
 }
 
@@ -845,29 +852,28 @@ fn main() {
         // first reads. Flush them first, so every read row measures reading.
         let _ = Command::new("sync").status();
         let list_cold = cold("summaries.bin", &["list", "--open"]);
-        let list = median(
-            (0..a.runs)
-                .map(|_| time(docket(&dir, &["list", "--open"])))
-                .collect(),
-        );
         let sla_cold = cold("clocks.bin", &["sla"]);
-        let sla = median((0..a.runs).map(|_| time(docket(&dir, &["sla"]))).collect());
-        let scan = median(
-            (0..a.runs)
-                .map(|_| {
-                    if has_rg {
-                        let mut c = Command::new("rg");
-                        c.args(["-c", "^state", "cases"]).current_dir(&dir);
-                        time(c)
-                    } else {
-                        let mut c = Command::new("sh");
-                        c.args(["-c", "find cases -name '*.toml' -exec cat {} + > /dev/null"])
-                            .current_dir(&dir);
-                        time(c)
-                    }
-                })
-                .collect(),
-        );
+        let scan_once = || {
+            if has_rg {
+                let mut c = Command::new("rg");
+                c.args(["-c", "^state", "cases"]).current_dir(&dir);
+                time(c)
+            } else {
+                let mut c = Command::new("sh");
+                c.args(["-c", "find cases -name '*.toml' -exec cat {} + > /dev/null"])
+                    .current_dir(&dir);
+                time(c)
+            }
+        };
+        // Warm reads and the scan they are compared with, run by run (so both see the
+        // same load from outside: these machines are shared).
+        let (mut lists, mut slas, mut scans) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..a.runs {
+            lists.push(time(docket(&dir, &["list", "--open"])));
+            slas.push(time(docket(&dir, &["sla"])));
+            scans.push(scan_once());
+        }
+        let (list, sla, scan) = (median(lists), median(slas), median(scans));
         let ratio = |a: Duration, b: Duration| b.as_secs_f64() / a.as_secs_f64();
         let scan_name = if has_rg {
             "rg over cases/"
@@ -914,7 +920,7 @@ fn main() {
             ms(scan),
             share(sla_cold, scan)
         );
-        clone_rows(&dir, scan, scan_name, list, sla);
+        clone_rows(&dir, scan_name, &scan_once);
         fossil_rows(&a.dir, &dir, &ids, n, a.runs);
         let queue = median(
             (0..a.runs)
