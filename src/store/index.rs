@@ -498,8 +498,8 @@ fn rewrite(
 /// Whether a racily clean entry (its 62 fixed bytes first) must be smudged: its file
 /// still matches the recorded stat data (size, seconds of both times, inode) but not its
 /// blob. A file whose stat data already differ is seen as changed anyway; one that
-/// cannot be read, or is not a plain file, is smudged (a smudged entry only makes Git
-/// look at the file again).
+/// cannot be read, is not a plain file or is over 64 MiB is smudged unread (a smudged
+/// entry only makes Git look at the file again).
 fn smudge(workdir: &Path, entry: &[u8], name: &[u8]) -> bool {
     let Ok(name) = std::str::from_utf8(name) else {
         return true;
@@ -520,8 +520,9 @@ fn smudge(workdir: &Path, entry: &[u8], name: &[u8]) -> bool {
             return false;
         }
     }
+    // Not a plain file, or too large to read whole here: smudged, for Git to look at.
     let mode = word(6);
-    if mode & 0o170000 != 0o100000 || !meta.is_file() {
+    if mode & 0o170000 != 0o100000 || !meta.is_file() || meta.len() > 64 << 20 {
         return true;
     }
     let Ok(content) = std::fs::read(&file) else {
