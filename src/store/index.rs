@@ -265,10 +265,11 @@ impl IndexLock {
         // libgit2 replace the index by renaming a new file over it (this mapping keeps
         // the old one) and never change it in place.
         let bytes = unsafe { memmap2::Mmap::map(&index)? };
-        let written = index.metadata()?.modified().ok();
-        let racy_from = written
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map(|d| d.as_secs());
+        let racy_from = index
+            .metadata()?
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
         let Some(pieces) = rewrite(&bytes, workdir, updates, racy_from)? else {
             return Ok(false);
         };
@@ -360,22 +361,20 @@ impl Pieces {
 /// The index `bytes` with `updates` applied, as pieces (without the checksum); `None`
 /// when the index uses something this writer does not handle.
 ///
-/// `racy_from`: the old index's modification time in seconds (`None`: unknown, every
-/// entry is treated as racy). An entry whose file changed in that second or later is
-/// *racily clean*: its stat data were taken in the same clock second as the index was
-/// written, so a change made later in that second (same size, same inode) leaves them
-/// equal. Git reads such entries with suspicion, because their time is not before the
-/// index's; a rewritten index has a later time and would lift that suspicion. So, as
-/// Git does when it writes an index (`ce_smudge_racily_clean_entry`), each such entry
-/// whose file still shows its stat data but no longer holds its blob is *smudged*: its
-/// recorded size set to 0, which Git and docket's read cache take as "changed". Seconds,
-/// not nanoseconds: Git built without `USE_NSEC` (the default) compares times by the
-/// second.
+/// `racy_from`: the old index's modification time (`None`: unknown, every entry is
+/// treated as racy). An entry whose file changed in that second or later is *racily
+/// clean* to Git, which compares times by the second (unless built with `USE_NSEC`): a
+/// change made later in that second (same size, same inode) leaves its stat data equal,
+/// so Git reads such entries with suspicion, because their time is not before the
+/// index's. A rewritten index has a later time and would lift that suspicion. So, as
+/// Git does when it writes an index (`ce_smudge_racily_clean_entry`), such an entry whose
+/// file no longer holds its blob is *smudged*: its recorded size set to 0, which Git and
+/// docket's read cache take as "changed". See [`smudge`] for which files are read.
 fn rewrite(
     bytes: &[u8],
     workdir: &Path,
     updates: &[Update<'_>],
-    racy_from: Option<u64>,
+    racy_from: Option<std::time::Duration>,
 ) -> std::io::Result<Option<Vec<Piece>>> {
     if bytes.len() < 32 || &bytes[..4] != b"DIRC" {
         return Ok(None);
@@ -439,10 +438,10 @@ fn rewrite(
                 return Ok(None);
             }
             let mtime = be32(bytes, at + 8).unwrap_or(0);
-            let racy = racy_from.is_none_or(|from| u64::from(mtime) >= from);
+            let racy = racy_from.is_none_or(|from| u64::from(mtime) >= from.as_secs());
             let entry = &bytes[at..at + size];
             match racy && stage == 0 {
-                true if smudge(workdir, entry, name) => {
+                true if smudge(workdir, entry, name, racy_from) => {
                     let new = out.new_bytes();
                     let start = new.len();
                     new.extend_from_slice(entry);
@@ -495,12 +494,27 @@ fn rewrite(
     Ok(Some(out.0))
 }
 
-/// Whether a racily clean entry (its 62 fixed bytes first) must be smudged: its file
-/// still matches the recorded stat data (size, seconds of both times, inode) but not its
-/// blob. A file whose stat data already differ is seen as changed anyway; one that
-/// cannot be read, is not a plain file or is over 64 MiB is smudged unread (a smudged
-/// entry only makes Git look at the file again).
-fn smudge(workdir: &Path, entry: &[u8], name: &[u8]) -> bool {
+/// Whether an entry that is racily clean by the second (its 62 fixed bytes first) must
+/// be smudged, its file looked at the way that reads the fewest files:
+/// - stat data that differ by the second (size, either time, inode): Git sees the change
+///   anyway; left as it is;
+/// - equal by the second but not to the nanosecond: the file changed after the entry was
+///   recorded, and Git, comparing seconds, would not see it; smudged, unread;
+/// - equal to the nanosecond, and the file's time before the old index's own (to the
+///   nanosecond): the file was last changed before that index was written, so it holds
+///   the entry's blob (Git's rule with `USE_NSEC`); left as it is. A bulk checkout, whose
+///   every file falls in the index's second, is not read again on each write;
+/// - equal to the nanosecond and not before the index: the file is read and hashed, and
+///   smudged when it no longer holds the entry's blob.
+///
+/// A file that is not a plain file, cannot be read or is over 64 MiB is smudged unread (a
+/// smudged entry only makes Git look at the file again); a missing one is left.
+fn smudge(
+    workdir: &Path,
+    entry: &[u8],
+    name: &[u8],
+    index_written: Option<std::time::Duration>,
+) -> bool {
     let Ok(name) = std::str::from_utf8(name) else {
         return true;
     };
@@ -512,13 +526,20 @@ fn smudge(workdir: &Path, entry: &[u8], name: &[u8]) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        let same = meta.ctime() as u32 == word(0)
+        let by_second = meta.ctime() as u32 == word(0)
             && meta.mtime() as u32 == word(2)
             && meta.ino() as u32 == word(5)
             && meta.size() as u32 == word(9);
-        if !same {
+        if !by_second {
             return false;
         }
+        if meta.ctime_nsec() as u32 != word(1) || meta.mtime_nsec() as u32 != word(3) {
+            return true;
+        }
+    }
+    let mtime = std::time::Duration::new(u64::from(word(2)), word(3));
+    if index_written.is_some_and(|w| mtime < w) {
+        return false;
     }
     // Not a plain file, or too large to read whole here: smudged, for Git to look at.
     let mode = word(6);
