@@ -246,6 +246,14 @@ pub fn random_u64() -> u64 {
     }
 }
 
+/// Leaves `value` for the operating system to reclaim when the process exits, instead of
+/// freeing it allocation by allocation: for the cases a read command is done with once its
+/// output is written. Dropping the 100,000 cases and 155,000 clock rows of a `sla` took
+/// ~45 ms after its table was out (a twelfth of the warm command).
+pub fn leave_to_exit<T>(value: T) {
+    std::mem::forget(value);
+}
+
 /// After the rows a command could print: each file it could not read, named on stderr;
 /// exit 2 when there was any (the readable ones were still shown).
 pub fn report_bad(ui: &mut crate::render::Ui, bad: &[crate::store::cases::BadCase]) -> Result<()> {

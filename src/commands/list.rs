@@ -39,9 +39,9 @@ pub fn run(env: &mut Env<'_>, args: ListArgs) -> Result<()> {
         open: args.open,
     };
 
-    let (cases, bad) = cb.summaries()?;
+    let (all, bad) = cb.summaries()?;
     crate::vars::mark("summaries");
-    let mut cases: Vec<&Case> = cases.iter().filter(|c| filter.matches(c)).collect();
+    let mut cases: Vec<&Case> = all.iter().filter(|c| filter.matches(c)).collect();
     query::sort(&mut cases, sort_of(args.sort), config);
     crate::vars::mark("filtered and sorted");
     if let Some(n) = args.limit {
@@ -58,6 +58,7 @@ pub fn run(env: &mut Env<'_>, args: ListArgs) -> Result<()> {
     ui.flush()?;
     crate::vars::mark("written");
     super::env::report_bad(ui, &bad)?;
+    super::env::leave_to_exit(all);
     Ok(())
 }
 

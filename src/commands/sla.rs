@@ -119,6 +119,8 @@ pub fn run(env: &mut Env<'_>, args: SlaArgs) -> Result<()> {
     super::env::report_bad(ui, &bad)?;
     let breached = rows.iter().any(|(r, _)| r.stage == Stage::Breached);
     let warned = breached || rows.iter().any(|(r, _)| r.at_risk());
+    super::env::leave_to_exit(rows);
+    super::env::leave_to_exit((all, loaded, then_open));
     let fail = match args.fail_on {
         FailOn::Breach => breached,
         FailOn::Warning => warned,

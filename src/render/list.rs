@@ -90,7 +90,7 @@ fn table_text(cases: &[&Case], config: &Config, width: Option<usize>, style: Sty
             if style.enabled && !colours[i].is_empty() {
                 // Pad by the plain text, then colour it.
                 out.push_str(&style.paint(cell, colours[i]));
-                push_spaces(&mut out, widths[i] - width_of(cell) + 2);
+                super::push_spaces(&mut out, widths[i] - width_of(cell) + 2);
                 continue;
             }
             if i == 6 {
@@ -100,7 +100,7 @@ fn table_text(cases: &[&Case], config: &Config, width: Option<usize>, style: Sty
                 }
             } else {
                 out.push_str(cell);
-                push_spaces(&mut out, widths[i] - width_of(cell) + 2);
+                super::push_spaces(&mut out, widths[i] - width_of(cell) + 2);
             }
         }
         let trimmed = out[start..].trim_end().len();
@@ -123,16 +123,6 @@ fn table_text(cases: &[&Case], config: &Config, width: Option<usize>, style: Sty
     }
     out.pop();
     out
-}
-
-/// `n` spaces onto `out`, a slice at a time rather than a character at a time.
-fn push_spaces(out: &mut String, mut n: usize) {
-    const SPACES: &str = "                                                                ";
-    while n > 0 {
-        let k = n.min(SPACES.len());
-        out.push_str(&SPACES[..k]);
-        n -= k;
-    }
 }
 
 /// One record per line, tab-separated, ID first (for cut, awk and `while read`).

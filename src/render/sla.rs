@@ -58,29 +58,48 @@ pub fn human(secs: i64) -> String {
     out
 }
 
-/// [`human`] onto the end of `out`.
+/// [`human`] onto the end of `out`, digit by digit: `write!` for each of the three
+/// durations of 155,000 clock rows was a fifth of printing them.
 fn push_human(out: &mut String, secs: i64) {
-    use std::fmt::Write;
+    use super::push_number as num;
     let s = secs.unsigned_abs();
     let (h, m, sec) = (s / 3600, s % 3600 / 60, s % 60);
     if secs < 0 {
         out.push('-');
     }
-    let _ = if h > 99 {
+    if h > 99 {
         let (d, h) = (h / 24, h % 24);
-        if h == 0 {
-            write!(out, "{d}d")
-        } else {
-            write!(out, "{d}d{h}h")
+        num(out, d);
+        out.push('d');
+        if h != 0 {
+            num(out, h);
+            out.push('h');
         }
-    } else {
-        match (h, m) {
-            (0, 0) => write!(out, "{sec}s"),
-            (0, m) => write!(out, "{m}m"),
-            (h, 0) => write!(out, "{h}h"),
-            (h, m) => write!(out, "{h}h{m:02}m"),
+        return;
+    }
+    match (h, m) {
+        (0, 0) => {
+            num(out, sec);
+            out.push('s');
         }
-    };
+        (0, m) => {
+            num(out, m);
+            out.push('m');
+        }
+        (h, 0) => {
+            num(out, h);
+            out.push('h');
+        }
+        (h, m) => {
+            num(out, h);
+            out.push('h');
+            if m < 10 {
+                out.push('0');
+            }
+            num(out, m);
+            out.push('m');
+        }
+    }
 }
 
 fn short(t: DateTime<Utc>) -> String {
@@ -227,7 +246,7 @@ fn table(rows: &[(ClockReport, &Case)], width: Option<usize>, style: Style) -> S
                 } else {
                     out.push_str(cell);
                 }
-                out.extend(std::iter::repeat_n(' ', pad));
+                super::push_spaces(&mut out, pad);
             }
         }
         let kept = out[start..].trim_end().len();
@@ -606,6 +625,41 @@ mod tests {
         assert_eq!(human(40 * 3600), "40h");
         assert_eq!(human(5 * 86_400 + 3600), "5d1h");
         assert_eq!(human(-600), "-10m");
+    }
+
+    /// The spelling `write!` gave, before the digits were pushed by hand.
+    fn human_by_format(secs: i64) -> String {
+        let s = secs.unsigned_abs();
+        let (h, m, sec) = (s / 3600, s % 3600 / 60, s % 60);
+        let sign = if secs < 0 { "-" } else { "" };
+        let body = if h > 99 {
+            let (d, h) = (h / 24, h % 24);
+            if h == 0 {
+                format!("{d}d")
+            } else {
+                format!("{d}d{h}h")
+            }
+        } else {
+            match (h, m) {
+                (0, 0) => format!("{sec}s"),
+                (0, m) => format!("{m}m"),
+                (h, 0) => format!("{h}h"),
+                (h, m) => format!("{h}h{m:02}m"),
+            }
+        };
+        format!("{sign}{body}")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn durations_are_spelled_as_format_spelled_them(secs in proptest::num::i64::ANY) {
+            proptest::prop_assert_eq!(human(secs), human_by_format(secs));
+        }
+
+        #[test]
+        fn short_durations_too(secs in -400_000i64..400_000) {
+            proptest::prop_assert_eq!(human(secs), human_by_format(secs));
+        }
     }
 
     #[test]
