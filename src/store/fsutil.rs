@@ -58,6 +58,7 @@ pub fn atomic_write(path: &Path, content: &[u8]) -> Result<()> {
 /// a power cut is rebuilt. A reader in between finds no cache and rebuilds it.
 pub fn replace_cache(path: &Path, content: &[u8]) -> Result<()> {
     let dir = path.parent().expect("a file path has a parent folder");
+    sweep_stale_temps(dir);
     let tmp = temp_with(dir, path, content)?;
     match std::fs::remove_file(path) {
         Ok(()) => {}
@@ -66,6 +67,35 @@ pub fn replace_cache(path: &Path, content: &[u8]) -> Result<()> {
     }
     tmp.persist(path).map_err(|e| io_error(path, e.error))?;
     Ok(())
+}
+
+/// How old a temporary file must be before it counts as left behind by a killed process
+/// (and not one another process is writing right now).
+const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Removes docket's temporary files (`.docket-*.tmp`) older than [`STALE_TEMP`] from
+/// `dir`: what a process killed while writing a cache there left. A cache folder holds a
+/// few files, so this is one short folder read per cache write.
+fn sweep_stale_temps(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(".docket-") && name.ends_with(".tmp")) {
+            continue;
+        }
+        let stale = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_TEMP);
+        if stale {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Puts the file `from` in place of the existing file `to` atomically, as a rename does:

@@ -433,3 +433,32 @@ fn a_racily_clean_index_entry_stays_changed_after_docket_rewrites_the_index() {
     let (oat2, osize2) = index_entry(&after, other_rel);
     assert_eq!(&before[oat..oat + osize], &after[oat2..oat2 + osize2]);
 }
+
+/// A cache write killed half-way leaves its temporary file next to the caches; the next
+/// cache write removes it once it is old enough not to be another process's write in
+/// progress.
+#[test]
+fn temporary_files_left_by_a_killed_cache_write_are_swept() {
+    let (env, ids) = casebook();
+    traced(&env, &env.dir, &["list"]);
+    let dir = env.dir.join(".git/docket");
+    let stale = dir.join(".docket-killed.tmp");
+    let fresh = dir.join(".docket-inflight.tmp");
+    std::fs::write(&stale, "half a cache").unwrap();
+    std::fs::write(&fresh, "a cache being written").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+        .unwrap();
+    // A change, so the next read writes its cache.
+    env.ok(&["comment", &ids[0], "-m", "changes the cache"]);
+    let (_, trace) = traced(&env, &env.dir, &["list"]);
+    assert_eq!(field(&trace, "parsed"), 1, "{trace}");
+    assert!(!stale.exists(), "the stale temporary file is gone");
+    assert!(
+        fresh.exists(),
+        "a recent one may be another process's write"
+    );
+}
