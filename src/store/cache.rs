@@ -900,12 +900,15 @@ impl Casebook {
 pub(super) struct Pending(std::sync::Mutex<Vec<std::thread::JoinHandle<()>>>);
 
 impl Pending {
+    /// Begins `work` on a thread of its own. When no thread can be made (a process or
+    /// memory limit), the work is dropped: a cache not rewritten only costs speed next time.
     fn spawn(&self, work: impl FnOnce() + Send + 'static) {
-        let handle = std::thread::spawn(work);
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(handle);
+        if let Ok(handle) = std::thread::Builder::new().spawn(work) {
+            self.0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(handle);
+        }
     }
 
     /// Waits for every write begun so far.
