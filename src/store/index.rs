@@ -549,10 +549,7 @@ fn smudge(
     let Ok(content) = std::fs::read(&file) else {
         return true;
     };
-    let mut h = Sha1::new();
-    h.update(format!("blob {}\0", content.len()).as_bytes());
-    h.update(&content);
-    h.finalize().as_slice() != &entry[40..60]
+    super::cache::blob_of(&content).as_slice() != &entry[40..60]
 }
 
 /// The cache-tree extension with every node on the touched paths marked invalid.

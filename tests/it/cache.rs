@@ -351,12 +351,7 @@ fn a_racily_clean_index_entry_stays_changed_after_docket_rewrites_the_index() {
     let (env, ids) = casebook();
     traced(&env, &env.dir, &["list"]);
     let path = env.case_path(&ids[1]);
-    let rel = path
-        .strip_prefix(&env.dir)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
+    let rel = env.case_rel(&ids[1]);
     // An edit in place, same size: the content changes, the inode does not.
     let text = std::fs::read_to_string(&path).unwrap();
     let edited = text.replace("Case number 01", "Case NUMBER 01");
@@ -423,14 +418,13 @@ fn a_racily_clean_index_entry_stays_changed_after_docket_rewrites_the_index() {
     // An entry that is not racy, or racy but unchanged, is left as it was.
     let before = std::fs::read(&index_file).unwrap();
     let (at, size) = index_entry(&before, &rel);
-    let other = env.case_path(&ids[5]);
-    let other_rel = other.strip_prefix(&env.dir).unwrap().to_str().unwrap();
-    let (oat, osize) = index_entry(&before, other_rel);
+    let other_rel = env.case_rel(&ids[5]);
+    let (oat, osize) = index_entry(&before, &other_rel);
     env.ok(&["comment", &ids[2], "-m", "again"]);
     let after = std::fs::read(&index_file).unwrap();
     let (at2, size2) = index_entry(&after, &rel);
     assert_eq!(&before[at..at + size], &after[at2..at2 + size2]);
-    let (oat2, osize2) = index_entry(&after, other_rel);
+    let (oat2, osize2) = index_entry(&after, &other_rel);
     assert_eq!(&before[oat..oat + osize], &after[oat2..oat2 + osize2]);
 }
 

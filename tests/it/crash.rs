@@ -21,13 +21,7 @@ impl Rng {
 
 /// A committed case's path in the repository, the commit at HEAD and the case's blob in it.
 fn committed(env: &TestEnv, id: &str) -> (String, String, String) {
-    let rel = env.case_path(id);
-    let rel = rel
-        .strip_prefix(&env.dir)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
+    let rel = env.case_rel(id);
     let head = env.git(&["rev-parse", "HEAD"]).trim().to_string();
     let blob = env
         .git(&["rev-parse", &format!("HEAD:{rel}")])
@@ -363,8 +357,7 @@ fn regression_issue_10_a_stale_work_tree_is_not_committed_over_newer_history() {
         stderr.contains("older than the branch") && stderr.contains("git checkout"),
         "{stderr}"
     );
-    let rel = env.case_path(&id);
-    let rel = rel.strip_prefix(&env.dir).unwrap().to_str().unwrap();
+    let rel = env.case_rel(&id);
     let at_tip = env.git(&["show", &format!("main:{rel}")]);
     assert!(
         at_tip.contains("newer words"),

@@ -221,6 +221,16 @@ impl TestEnv {
             .join(format!("{id}.toml"))
     }
 
+    /// A case file's path inside the casebook (`cases/XX/ID.toml`), as Git names it.
+    pub fn case_rel(&self, id: &str) -> String {
+        self.case_path(id)
+            .strip_prefix(&self.dir)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string()
+    }
+
     pub fn case_text(&self, id: &str) -> String {
         std::fs::read_to_string(self.case_path(id)).unwrap()
     }
