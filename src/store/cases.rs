@@ -60,6 +60,8 @@ impl Casebook {
         let listing_path = self.private_dir().join("listing.bin");
         let none = |root: PathBuf| CaseWalk {
             root,
+            #[cfg(unix)]
+            root_dir: None,
             now: 0,
             root_stamp: None,
             fresh_root: false,
@@ -99,7 +101,16 @@ impl Casebook {
         } else {
             std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
         };
+        // Opened only when the listing answers for `cases/` (otherwise every folder is
+        // read anyway); not through a link, as check_inside requires.
+        #[cfg(unix)]
+        let root_dir = match fresh_root {
+            true => None,
+            false => super::fsutil::Folder::open(None, &root),
+        };
         Ok(CaseWalk {
+            #[cfg(unix)]
+            root_dir,
             root,
             now,
             root_stamp: Some(root_stamp),
@@ -408,6 +419,10 @@ impl CaseFiles {
 /// The shared walk over the case files (see [`Casebook::case_walk`]).
 pub(super) struct CaseWalk {
     root: PathBuf,
+    /// `cases/` itself, open (not through a link), when the stored listing answers for
+    /// it: the shards it names are stat'ed relative to it.
+    #[cfg(unix)]
+    root_dir: Option<super::fsutil::Folder>,
     now: i128,
     root_stamp: Option<super::listing::DirStamp>,
     /// The stored listing did not answer for `cases/` (a fresh clone, a first run, shards
@@ -445,6 +460,31 @@ impl CaseWalk {
 
     fn read_shard(&self, shard: &str) -> Option<ShardRead> {
         use super::listing::DirStamp;
+        // A shard whose folder the listing still answers for is never opened: the folder
+        // and each of its files are stat'ed relative to the open `cases/` folder (no
+        // path built, one system call each). Opening, `fstat`ing and closing every shard
+        // folder instead was 3 calls per folder, 3,000 of them at 10,000 cases.
+        #[cfg(unix)]
+        if let Some(root) = &self.root_dir {
+            let (stamp, is_dir) = root.lstat(&[shard]).ok()?;
+            if !is_dir {
+                return None;
+            }
+            let dir = DirStamp::from_stamp(stamp, self.now);
+            if let Some(i) = self.old.holding(shard, &dir) {
+                let stamps = self
+                    .old
+                    .names(i)
+                    .map(|name| root.lstat(&[shard, "/", name]).map(|(s, _)| s))
+                    .collect();
+                return Some(ShardRead {
+                    dir,
+                    stored: Some(i),
+                    fresh: Vec::new(),
+                    stamps,
+                });
+            }
+        }
         let folder = self.root.join(shard);
         // Through the open folder (not a link: see check_inside), each file's stat data
         // cost one name's lookup instead of the whole path's.

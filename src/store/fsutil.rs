@@ -393,16 +393,34 @@ impl Folder {
     /// The stat data of `name` in this folder, not following a link (`lstat` relative to
     /// the open folder: one name looked up, not every folder of the path).
     pub fn stamp(&self, name: &str) -> std::io::Result<super::cases::Stamp> {
+        self.lstat(&[name]).map(|(stamp, _)| stamp)
+    }
+
+    /// `lstat` of the path made of `parts` (joined as they are, e.g. `["ab", "/",
+    /// "name"]`) relative to this folder: its stat data and whether it is a folder. The
+    /// last name is not followed; the name is built on the stack (no allocation per
+    /// file). A path with a NUL or longer than 255 bytes is refused.
+    pub fn lstat(&self, parts: &[&str]) -> std::io::Result<(super::cases::Stamp, bool)> {
         use std::os::fd::AsRawFd;
-        let c = std::ffi::CString::new(name)
-            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+        let invalid = || std::io::Error::from(std::io::ErrorKind::InvalidInput);
+        let mut c = [0u8; 256];
+        let mut len = 0;
+        for part in parts {
+            let bytes = part.as_bytes();
+            if len + bytes.len() >= c.len() || bytes.contains(&0) {
+                return Err(invalid());
+            }
+            c[len..len + bytes.len()].copy_from_slice(bytes);
+            len += bytes.len();
+        }
         let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
-        // SAFETY: a valid folder descriptor, a NUL-terminated name and room for the
-        // result, which is read only when the call succeeded.
+        // SAFETY: a valid folder descriptor, a NUL-terminated name (the buffer is zeroed
+        // past `len`, and `len` < its length) and room for the result, which is read only
+        // when the call succeeded.
         let st = unsafe {
             if libc::fstatat(
                 self.0.as_raw_fd(),
-                c.as_ptr(),
+                c.as_ptr().cast(),
                 st.as_mut_ptr(),
                 libc::AT_SYMLINK_NOFOLLOW,
             ) != 0
@@ -412,12 +430,13 @@ impl Folder {
             st.assume_init()
         };
         let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
-        Ok(super::cases::Stamp {
+        let stamp = super::cases::Stamp {
             size: st.st_size as u64,
             mtime_ns: ns(st.st_mtime, st.st_mtime_nsec),
             ino: st.st_ino,
             ctime_ns: ns(st.st_ctime, st.st_ctime_nsec),
-        })
+        };
+        Ok((stamp, st.st_mode & libc::S_IFMT == libc::S_IFDIR))
     }
 }
 
@@ -453,6 +472,38 @@ mod tests {
         let mut names = folder.names().unwrap();
         names.sort();
         assert_eq!(names, expected);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn lstat_through_a_folder_matches_the_file_and_never_follows_the_last_link() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("ab")).unwrap();
+        let file = dir.path().join("ab").join("DK-AB000001.toml");
+        std::fs::write(&file, "title = \"x\"\n").unwrap();
+        std::os::unix::fs::symlink(&file, dir.path().join("ab").join("link.toml")).unwrap();
+        let folder = Folder::open(None, dir.path()).unwrap();
+
+        let (stamp, is_dir) = folder.lstat(&["ab", "/", "DK-AB000001.toml"]).unwrap();
+        let meta = std::fs::symlink_metadata(&file).unwrap();
+        assert!(!is_dir);
+        assert_eq!(stamp, super::super::cases::Stamp::of(&meta));
+        assert_eq!(stamp.size, 12);
+        let (_, is_dir) = folder.lstat(&["ab"]).unwrap();
+        assert!(is_dir);
+        // The link itself, not the file it points to.
+        let (link, _) = folder.lstat(&["ab/link.toml"]).unwrap();
+        assert_ne!(link.ino, meta.ino());
+        // A missing file, a NUL in the name and a name longer than a path can be here
+        // are errors, not a panic.
+        assert!(folder.lstat(&["ab/none.toml"]).is_err());
+        assert!(folder.lstat(&["ab/\0x"]).is_err());
+        assert!(folder.lstat(&["ab/", &"x".repeat(300)]).is_err());
+        assert_eq!(
+            folder.stamp("ab").unwrap(),
+            folder.lstat(&["ab"]).unwrap().0
+        );
     }
 
     #[test]
