@@ -131,6 +131,7 @@ fn generate(dir: &Path, n: usize) -> Vec<String> {
         // One case in ten waits unassigned in support's queue (what `route` works on).
         if i % 10 == 0 {
             case.team = Some("support".into());
+            docket::core::merge::stamp_clocks(&mut case, 0);
             let path = dir.join(casefile::path_for(&case.id));
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, casefile::render_new(&case)).unwrap();
@@ -176,6 +177,8 @@ fn generate(dir: &Path, n: usize) -> Vec<String> {
                 .unwrap();
             }
         }
+        // Every event docket writes carries its logical clock; so do these.
+        docket::core::merge::stamp_clocks(&mut case, 0);
         let path = dir.join(casefile::path_for(&case.id));
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, casefile::render_new(&case)).unwrap();

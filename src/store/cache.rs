@@ -973,13 +973,14 @@ impl Trace {
         crate::vars::trace_line(
             "cache",
             format_args!(
-                "cache {file}: files={} stat={} blob={} index={} hashed={} parsed={} rebuilt={}",
+                "cache {file}: files={} stat={} blob={} index={} hashed={} parsed={} general={} rebuilt={}",
                 self.files,
                 self.by_stat,
                 self.by_blob,
                 self.by_index,
                 self.hashed,
                 self.parsed,
+                super::casefile::GENERAL_READS.load(std::sync::atomic::Ordering::Relaxed),
                 self.rebuilt
             ),
         );

@@ -42,14 +42,23 @@ pub fn path_for(id: &str) -> String {
     )
 }
 
+/// How many case files this process has read with the general `toml` reader rather than
+/// in one pass (printed by `DOCKET_TRACE=cache`): every file docket writes should be read
+/// in one pass, and a key docket starts writing must be taught to [`super::fastcase`].
+pub(super) static GENERAL_READS: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(0);
+
 /// Parses a case file; the error names line, column and problem.
 pub fn parse(text: &str) -> Result<Case, CaseFileError> {
     // Files in docket's own layout are read in one pass; any other TOML by the `toml`
     // crate (which also names the line of a mistake).
     let case: Case = match super::fastcase::parse(text) {
         Some(case) => case,
-        None => toml::from_str(text)
-            .map_err(|e| CaseFileError::Syntax(describe_toml_error(text, &e)))?,
+        None => {
+            GENERAL_READS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            toml::from_str(text)
+                .map_err(|e| CaseFileError::Syntax(describe_toml_error(text, &e)))?
+        }
     };
     if case.title.trim().is_empty() {
         return Err(CaseFileError::EmptyTitle);

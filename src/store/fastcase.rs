@@ -183,6 +183,9 @@ struct EventParts {
     reason: Option<String>,
     resolution: Option<String>,
     body: Option<String>,
+    /// The event's logical clock (see [`crate::core::merge::clock`]), which every event
+    /// docket writes carries; kept as the `toml` path keeps it, in `extra`.
+    clock: Option<i64>,
 }
 
 impl EventParts {
@@ -204,6 +207,7 @@ impl EventParts {
             "reason" => once(&mut self.reason, p.string()?),
             "resolution" => once(&mut self.resolution, p.string()?),
             "body" => once(&mut self.body, p.string()?),
+            "clock" => once(&mut self.clock, p.integer()?),
             // Keys this version does not write are kept by the `toml` path.
             _ => None,
         }
@@ -227,7 +231,10 @@ impl EventParts {
             reason: self.reason.map(Text::from),
             resolution: self.resolution.map(Text::from),
             body: self.body,
-            extra: BTreeMap::new(),
+            extra: match self.clock {
+                Some(c) => BTreeMap::from([("clock".to_string(), toml::Value::Integer(c))]),
+                None => BTreeMap::new(),
+            },
         })
     }
 }
@@ -573,14 +580,19 @@ mod tests {
                 proptest::option::of(0u32..5),
                 proptest::option::of(0u8..=5),
             ),
-            (opt_text(), opt_text(), opt_text()),
+            (
+                opt_text(),
+                opt_text(),
+                opt_text(),
+                proptest::option::of(any::<i64>()),
+            ),
         )
             .prop_map(
                 |(
                     (id, at, actor, kind_of, kind),
                     (channel, vis, field, from),
                     (to, level, csat),
-                    (reason, resolution, body),
+                    (reason, resolution, body, clock),
                 )| {
                     let kinds = [ActorKind::Agent, ActorKind::Customer, ActorKind::System];
                     let actor = crate::core::case::Actor {
@@ -605,6 +617,10 @@ mod tests {
                     e.reason = reason.map(Into::into);
                     e.resolution = resolution.map(Into::into);
                     e.body = body;
+                    if let Some(c) = clock {
+                        // What every event docket writes now carries.
+                        e.extra.insert("clock".into(), toml::Value::Integer(c));
+                    }
                     e
                 },
             )

@@ -456,3 +456,34 @@ fn temporary_files_left_by_a_killed_cache_write_are_swept() {
         "a recent one may be another process's write"
     );
 }
+
+#[test]
+fn every_file_docket_writes_is_read_in_one_pass_and_a_hand_written_one_as_toml() {
+    let (env, ids) = casebook();
+    // Every kind of event docket writes (each with its logical clock).
+    env.ok(&["comment", &ids[1], "-m", "A first line\nand a second"]);
+    env.ok(&["comment", &ids[1], "--internal", "-m", "it's 'quoted'"]);
+    env.ok(&["escalate", &ids[2], "--reason", "Customer is waiting"]);
+    env.ok(&["set", &ids[2], "priority=P1", "tags+=vip"]);
+    env.ok(&["wait", &ids[5], "--reason", "Asked for logs"]);
+    env.ok(&["resolve", &ids[7], "--resolution", "Replaced the card"]);
+    env.ok(&["close", &ids[7], "--csat", "4"]);
+    env.ok(&["cancel", &ids[10]]);
+    let text = std::fs::read_to_string(env.case_path(&ids[1])).unwrap();
+    assert!(text.contains("clock = "), "{text}");
+    let (_, trace) = traced(&env, &env.dir, &["list", "--format", "json"]);
+    assert!(field(&trace, "parsed") > 0, "{trace}");
+    // A rebuilt cache reads every file again: none of docket's own needs `toml`.
+    std::fs::remove_dir_all(env.dir.join(".git/docket")).unwrap();
+    let (fast, trace) = traced(&env, &env.dir, &["list", "--format", "json"]);
+    assert_eq!(field(&trace, "parsed"), ids.len(), "{trace}");
+    assert_eq!(field(&trace, "general"), 0, "{trace}");
+    // A file a person wrote (a comment line) is read by the general reader, the same.
+    let path = env.case_path(&ids[3]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("# checked by hand\n{text}")).unwrap();
+    std::fs::remove_dir_all(env.dir.join(".git/docket")).unwrap();
+    let (again, trace) = traced(&env, &env.dir, &["list", "--format", "json"]);
+    assert_eq!(field(&trace, "general"), 1, "{trace}");
+    assert_eq!(again, fast);
+}
