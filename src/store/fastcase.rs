@@ -21,6 +21,9 @@ use chrono::{DateTime, Utc};
 
 use crate::core::case::{ActorKind, Case, Event, State, Text, Visibility};
 
+/// A string value as read: borrowed from the file's text when it can be.
+type Str<'a> = std::borrow::Cow<'a, str>;
+
 /// The case in `text`, or `None` when the file is not plainly in docket's layout.
 pub fn parse(text: &str) -> Option<Case> {
     if text.contains('\r') || text.starts_with('\u{feff}') {
@@ -85,7 +88,7 @@ pub fn parse(text: &str) -> Option<Case> {
     if let Some(e) = event.take() {
         timeline.push(e.finish()?);
     }
-    let empty_none = |v: Option<String>| v.filter(|s| !s.is_empty()).map(Text::from);
+    let empty_none = |v: Option<Str<'_>>| v.filter(|s| !s.is_empty()).map(Text::from);
     Some(Case {
         id: top.id?.into(),
         title: top.title?.into(),
@@ -118,28 +121,28 @@ fn once<T>(slot: &mut Option<T>, value: T) -> Option<()> {
 }
 
 #[derive(Default)]
-struct Top {
-    id: Option<String>,
-    title: Option<String>,
-    kind: Option<String>,
+struct Top<'a> {
+    id: Option<Str<'a>>,
+    title: Option<Str<'a>>,
+    kind: Option<Str<'a>>,
     state: Option<State>,
-    priority: Option<String>,
+    priority: Option<Str<'a>>,
     // Outer `Option`: written or not; inner: the value.
-    account: Option<Option<String>>,
-    contact: Option<Option<String>>,
-    assignee: Option<Option<String>>,
-    team: Option<Option<String>>,
+    account: Option<Option<Str<'a>>>,
+    contact: Option<Option<Str<'a>>>,
+    assignee: Option<Option<Str<'a>>>,
+    team: Option<Option<Str<'a>>>,
     escalation_level: Option<u32>,
-    parent: Option<Option<String>>,
+    parent: Option<Option<Str<'a>>>,
     tags: Option<Vec<String>>,
-    resolution: Option<Option<String>>,
+    resolution: Option<Option<Str<'a>>>,
     csat: Option<Option<u8>>,
     created_at: Option<DateTime<Utc>>,
     updated_at: Option<DateTime<Utc>>,
 }
 
-impl Top {
-    fn set(&mut self, key: &str, p: &mut Cursor<'_>) -> Option<()> {
+impl<'a> Top<'a> {
+    fn set(&mut self, key: &str, p: &mut Cursor<'a>) -> Option<()> {
         match key {
             "id" => once(&mut self.id, p.string()?),
             "title" => once(&mut self.title, p.string()?),
@@ -166,30 +169,30 @@ impl Top {
 }
 
 #[derive(Default)]
-struct EventParts {
-    id: Option<String>,
+struct EventParts<'a> {
+    id: Option<Str<'a>>,
     at: Option<DateTime<Utc>>,
-    actor: Option<String>,
+    actor: Option<Str<'a>>,
     actor_kind: Option<ActorKind>,
-    kind: Option<String>,
-    channel: Option<String>,
+    kind: Option<Str<'a>>,
+    channel: Option<Str<'a>>,
     visibility: Option<Visibility>,
-    field: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
+    field: Option<Str<'a>>,
+    from: Option<Str<'a>>,
+    to: Option<Str<'a>>,
     level: Option<u32>,
-    team: Option<String>,
+    team: Option<Str<'a>>,
     csat: Option<u8>,
-    reason: Option<String>,
-    resolution: Option<String>,
-    body: Option<String>,
+    reason: Option<Str<'a>>,
+    resolution: Option<Str<'a>>,
+    body: Option<Str<'a>>,
     /// The event's logical clock (see [`crate::core::merge::clock`]), which every event
     /// docket writes carries; kept as the `toml` path keeps it, in `extra`.
     clock: Option<i64>,
 }
 
-impl EventParts {
-    fn set(&mut self, key: &str, p: &mut Cursor<'_>) -> Option<()> {
+impl<'a> EventParts<'a> {
+    fn set(&mut self, key: &str, p: &mut Cursor<'a>) -> Option<()> {
         match key {
             "id" => once(&mut self.id, p.string()?),
             "at" => once(&mut self.at, time(&p.string()?)?),
@@ -230,7 +233,7 @@ impl EventParts {
             csat: self.csat,
             reason: self.reason.map(Text::from),
             resolution: self.resolution.map(Text::from),
-            body: self.body,
+            body: self.body.map(Str::into_owned),
             extra: match self.clock {
                 Some(c) => BTreeMap::from([("clock".to_string(), toml::Value::Integer(c))]),
                 None => BTreeMap::new(),
@@ -342,7 +345,9 @@ impl<'a> Cursor<'a> {
         (self.i > start).then(|| &self.text[start..self.i])
     }
 
-    fn string(&mut self) -> Option<String> {
+    /// A string value: borrowed from the file unless it holds escapes (most values are
+    /// then copied once, into the case, not first into a `String` of their own).
+    fn string(&mut self) -> Option<Str<'a>> {
         match self.peek()? {
             b'"' => {
                 if self.s[self.i..].starts_with(b"\"\"\"") {
@@ -365,16 +370,25 @@ impl<'a> Cursor<'a> {
     }
 
     /// A basic string after its opening quote.
-    fn basic(&mut self) -> Option<String> {
+    fn basic(&mut self) -> Option<Str<'a>> {
+        let start = self.i;
         let mut out = String::new();
         let mut run = self.i;
         loop {
             let b = self.peek()?;
             match b {
                 b'"' => {
-                    out.push_str(&self.text[run..self.i]);
+                    let text = self.text;
+                    let s = match run == start {
+                        // No escape: the text as it is in the file.
+                        true => Str::Borrowed(&text[start..self.i]),
+                        false => {
+                            out.push_str(&text[run..self.i]);
+                            Str::Owned(out)
+                        }
+                    };
                     self.i += 1;
-                    return Some(out);
+                    return Some(s);
                 }
                 b'\\' => {
                     out.push_str(&self.text[run..self.i]);
@@ -423,12 +437,13 @@ impl<'a> Cursor<'a> {
     }
 
     /// A literal string after its opening quote: no escapes, no line break.
-    fn literal(&mut self) -> Option<String> {
+    fn literal(&mut self) -> Option<Str<'a>> {
         let start = self.i;
         loop {
             match self.peek()? {
                 b'\'' => {
-                    let s = self.text[start..self.i].to_string();
+                    let text = self.text;
+                    let s = Str::Borrowed(&text[start..self.i]);
                     self.i += 1;
                     return Some(s);
                 }
@@ -441,7 +456,7 @@ impl<'a> Cursor<'a> {
 
     /// A multi-line literal string after its opening `'''`: a line break right after it
     /// is dropped; one or two quotes may end the text (`''''` closes after one).
-    fn multiline_literal(&mut self) -> Option<String> {
+    fn multiline_literal(&mut self) -> Option<Str<'a>> {
         if self.peek() == Some(b'\n') {
             self.i += 1;
         }
@@ -464,7 +479,7 @@ impl<'a> Cursor<'a> {
             return None;
         }
         self.i = end + 3;
-        Some(body.to_string())
+        Some(Str::Borrowed(body))
     }
 
     /// A decimal integer without underscores or leading zeros.
@@ -497,7 +512,7 @@ impl<'a> Cursor<'a> {
             if self.eat(b']').is_some() {
                 return Some(out);
             }
-            out.push(self.string()?);
+            out.push(self.string()?.into_owned());
             self.spaces();
             match self.peek()? {
                 b',' => self.i += 1,
@@ -510,7 +525,7 @@ impl<'a> Cursor<'a> {
     /// A custom field's value: a string, a decimal integer or a boolean.
     fn field_value(&mut self) -> Option<toml::Value> {
         match self.peek()? {
-            b'"' | b'\'' => self.string().map(toml::Value::String),
+            b'"' | b'\'' => self.string().map(|s| toml::Value::String(s.into_owned())),
             b't' | b'f' => {
                 let rest = &self.s[self.i..];
                 let (value, len) = if rest.starts_with(b"true") {
