@@ -320,8 +320,27 @@ impl Folder {
         if meta.len() > max {
             return Err(FileProblem::TooLarge(max / (1024 * 1024)));
         }
-        let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-        (&file).take(max + 1).read_to_end(&mut bytes).map_err(io)?;
+        // One `read` asks for a byte more than the file holds: getting exactly its size
+        // back is the end of a regular file (a read falls short only there), so the
+        // second `read` that would only see the end is saved — one system call per file
+        // of a cold run. Anything else (the file grew or shrank meanwhile, a short read
+        // on an odd file system) reads on to the end as before.
+        let size = meta.len() as usize;
+        let mut bytes = vec![0u8; size + 1];
+        let n = loop {
+            match (&file).read(&mut bytes) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(io(e)),
+            }
+        };
+        bytes.truncate(n);
+        if n != size {
+            (&file)
+                .take(max + 1 - n as u64)
+                .read_to_end(&mut bytes)
+                .map_err(io)?;
+        }
         if bytes.len() as u64 > max {
             return Err(FileProblem::TooLarge(max / (1024 * 1024)));
         }
@@ -472,6 +491,35 @@ mod tests {
         let mut names = folder.names().unwrap();
         names.sort();
         assert_eq!(names, expected);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn read_regular_reads_every_byte_of_any_size_and_refuses_too_large() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = Folder::open(None, dir.path()).unwrap();
+        for size in [0usize, 1, 7, 4095, 4096, 4097, 100_000] {
+            let text: String = (0..size).map(|i| (b'a' + (i % 26) as u8) as char).collect();
+            std::fs::write(dir.path().join("f.toml"), &text).unwrap();
+            assert_eq!(
+                folder.read_regular("f.toml", 1 << 20).unwrap(),
+                text,
+                "{size}"
+            );
+            // Exactly at the limit is read; a byte over it is refused.
+            assert_eq!(folder.read_regular("f.toml", size as u64).unwrap(), text);
+            if size > 0 {
+                assert!(matches!(
+                    folder.read_regular("f.toml", size as u64 - 1),
+                    Err(FileProblem::TooLarge(_))
+                ));
+            }
+        }
+        std::fs::create_dir(dir.path().join("d.toml")).unwrap();
+        assert!(matches!(
+            folder.read_regular("d.toml", 1 << 20),
+            Err(FileProblem::NotRegular)
+        ));
     }
 
     #[cfg(unix)]
