@@ -507,7 +507,7 @@ impl Casebook {
         &self,
         todo: &[&str],
         keep: &(impl Fn(Case) -> Case + Sync),
-    ) -> Vec<std::result::Result<([u8; 20], Case), BadCase>> {
+    ) -> Vec<std::result::Result<([u8; 20], Case, Stamp), BadCase>> {
         #[cfg(unix)]
         if let Some(parsed) = self.parse_by_folder(todo, keep) {
             return parsed;
@@ -517,8 +517,17 @@ impl Casebook {
             .map(|path| (*path, self.check_inside(path).map(|()| self.abs(path))))
             .collect();
         crate::core::par::on_cores(&checked, |(path, abs)| match abs {
-            Ok(abs) => super::cases::parse_file(abs, path)
-                .map(|f| (blob_of(f.text.as_bytes()), keep(f.case))),
+            Ok(abs) => {
+                // Taken before the read: a change after it shows as changed next time.
+                let stamp = std::fs::symlink_metadata(abs).map(|m| Stamp::of(&m));
+                super::cases::parse_file(abs, path).and_then(|f| match stamp {
+                    Ok(st) => Ok((blob_of(f.text.as_bytes()), keep(f.case), st)),
+                    Err(e) => Err(BadCase {
+                        path: path.to_string(),
+                        problem: e.to_string(),
+                    }),
+                })
+            }
             Err(e) => Err(BadCase {
                 path: path.to_string(),
                 problem: e.to_string(),
@@ -536,7 +545,7 @@ impl Casebook {
         &self,
         todo: &[&str],
         keep: &(impl Fn(Case) -> Case + Sync),
-    ) -> Option<Vec<std::result::Result<([u8; 20], Case), BadCase>>> {
+    ) -> Option<Vec<std::result::Result<([u8; 20], Case, Stamp), BadCase>>> {
         use super::fsutil::{FileProblem, Folder};
         let mut groups: Vec<(&str, Vec<(usize, &str, &str)>)> = Vec::new();
         for (i, path) in todo.iter().enumerate() {
@@ -562,7 +571,7 @@ impl Casebook {
                     };
                     let read = match &folder {
                         Some(f) => f
-                            .read_regular(name, super::cases::MAX_CASE_FILE)
+                            .read_regular_stamped(name, super::cases::MAX_CASE_FILE)
                             .map_err(|e| bad(e.to_string())),
                         None => Err(bad(FileProblem::Outside(format!(
                             "{}/{shard}",
@@ -570,9 +579,10 @@ impl Casebook {
                         ))
                         .to_string())),
                     };
-                    let parsed = read
-                        .and_then(|text| super::cases::parse_text(text, path))
-                        .map(|f| (blob_of(f.text.as_bytes()), keep(f.case)));
+                    let parsed = read.and_then(|(text, stamp)| {
+                        super::cases::parse_text(text, path)
+                            .map(|f| (blob_of(f.text.as_bytes()), keep(f.case), stamp))
+                    });
                     (*i, parsed)
                 })
                 .collect::<Vec<_>>()
@@ -677,6 +687,9 @@ impl Casebook {
         let cache_path = self.private_dir().join(file);
         let index_path = self.repo.path().join("index");
         let mut trace = Trace::default();
+        // With no cache at all every file is parsed, and stat'ed as it is opened: the
+        // walk only lists them.
+        let stamped = std::fs::symlink_metadata(&cache_path).is_ok();
         // Decode the cache while the case files are listed and stat'ed; the decoder then
         // helps with the stat'ing (the walk is shared shard by shard).
         let walk: std::sync::OnceLock<super::Result<super::cases::CaseWalk>> =
@@ -708,7 +721,7 @@ impl Casebook {
                 }
                 (loaded, index)
             });
-            if let Ok(w) = walk.get_or_init(|| self.case_walk()) {
+            if let Ok(w) = walk.get_or_init(|| self.case_walk(stamped)) {
                 for _ in 2..w.threads {
                     s.spawn(|| w.work());
                 }
@@ -724,8 +737,10 @@ impl Casebook {
         // The cache's bytes are kept: a restored cache is rewritten from them.
         let (loaded, mut index) = loaded;
         let (decoded, written, bytes) = match loaded {
-            Some((Some(d), written, bytes)) => (Some(d), written, Some(bytes)),
-            Some((None, _, _)) | None => {
+            // A cache that appeared after the walk began (another process wrote it) is
+            // not compared with files that carry no stat data: rebuilt.
+            Some((Some(d), written, bytes)) if stamped => (Some(d), written, Some(bytes)),
+            _ => {
                 trace.rebuilt = true;
                 (None, None, None)
             }
@@ -868,9 +883,10 @@ impl Casebook {
             match slot {
                 Slot::Hit(entry) => fresh.push(entry),
                 Slot::Parse(path, stamp) => match parsed.next() {
-                    Some(Ok((blob, case))) => fresh.push(Entry {
+                    Some(Ok((blob, case, read))) => fresh.push(Entry {
                         path,
-                        stamp,
+                        // Unstat'ed by the walk: the stat data of the file read.
+                        stamp: if stamp == Stamp::UNKNOWN { read } else { stamp },
                         blob,
                         case: Box::new(case),
                     }),

@@ -290,6 +290,16 @@ impl Folder {
     /// The regular file `name` in this folder as text, at most `max` bytes; a link, FIFO,
     /// device or folder is refused without being followed or waited on.
     pub fn read_regular(&self, name: &str, max: u64) -> std::result::Result<String, FileProblem> {
+        self.read_regular_stamped(name, max).map(|(text, _)| text)
+    }
+
+    /// [`Folder::read_regular`], with the stat data of the file read (taken from the open
+    /// file before it is read: the same as an `lstat` of its name then).
+    pub fn read_regular_stamped(
+        &self,
+        name: &str,
+        max: u64,
+    ) -> std::result::Result<(String, super::cases::Stamp), FileProblem> {
         use std::io::Read;
         use std::os::fd::{AsRawFd, FromRawFd};
         let io = |e: std::io::Error| FileProblem::Io(e.to_string());
@@ -344,7 +354,8 @@ impl Folder {
         if bytes.len() as u64 > max {
             return Err(FileProblem::TooLarge(max / (1024 * 1024)));
         }
-        String::from_utf8(bytes).map_err(|_| FileProblem::NotText)
+        let text = String::from_utf8(bytes).map_err(|_| FileProblem::NotText)?;
+        Ok((text, super::cases::Stamp::of(&meta)))
     }
 
     /// The names in this folder (read once, from the start: a folder is listed right

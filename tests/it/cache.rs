@@ -487,3 +487,28 @@ fn every_file_docket_writes_is_read_in_one_pass_and_a_hand_written_one_as_toml()
     assert_eq!(field(&trace, "general"), 1, "{trace}");
     assert_eq!(again, fast);
 }
+
+#[test]
+fn a_cache_rebuilt_from_nothing_keys_each_file_by_the_stat_data_it_was_read_with() {
+    let (env, ids) = casebook();
+    let before = answers(&env, &env.dir);
+    // No cache at all: the walk only lists the files; each is stat'ed as it is read.
+    std::fs::remove_dir_all(env.dir.join(".git/docket")).unwrap();
+    let (_, trace) = traced(&env, &env.dir, &["list", "--format", "json"]);
+    assert!(trace.contains("rebuilt=true"), "{trace}");
+    assert_eq!(field(&trace, "parsed"), ids.len(), "{trace}");
+    // Those stat data are the files' own: the next run takes every entry by them.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let (_, trace) = traced(&env, &env.dir, &["list", "--format", "json"]);
+    assert_eq!(field(&trace, "stat"), ids.len(), "{trace}");
+    assert_eq!(field(&trace, "parsed"), 0, "{trace}");
+    // An edit by hand is still seen, and only that file is read again.
+    let path = env.case_path(&ids[2]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("Case number 02", "Renamed by hand")).unwrap();
+    let (out, trace) = traced(&env, &env.dir, &["list", "--format", "json"]);
+    assert_eq!(field(&trace, "parsed"), 1, "{trace}");
+    assert!(out.contains("Renamed by hand"), "{out}");
+    std::fs::write(&path, text).unwrap();
+    assert_eq!(answers(&env, &env.dir), before);
+}
