@@ -503,11 +503,7 @@ impl Casebook {
 
     /// Parses the files of `todo` (in order) with `keep` applied, split over the cores;
     /// each with its blob id.
-    fn parse_many(
-        &self,
-        todo: &[&str],
-        keep: &(impl Fn(Case) -> Case + Sync),
-    ) -> Vec<std::result::Result<([u8; 20], Case, Stamp), BadCase>> {
+    fn parse_many(&self, todo: &[&str], keep: &(impl Fn(Case) -> Case + Sync)) -> Vec<Parsed> {
         #[cfg(unix)]
         if let Some(parsed) = self.parse_by_folder(todo, keep) {
             return parsed;
@@ -540,14 +536,15 @@ impl Casebook {
     /// `cases/<shard>/<file>` or `cases/` cannot be opened as a folder (then each file is
     /// checked and read by path, which names the problem).
     #[cfg(unix)]
-    #[allow(clippy::type_complexity)]
     fn parse_by_folder(
         &self,
         todo: &[&str],
         keep: &(impl Fn(Case) -> Case + Sync),
-    ) -> Option<Vec<std::result::Result<([u8; 20], Case, Stamp), BadCase>>> {
+    ) -> Option<Vec<Parsed>> {
         use super::fsutil::{FileProblem, Folder};
-        let mut groups: Vec<(&str, Vec<(usize, &str, &str)>)> = Vec::new();
+        // Each shard with its files: (place in `todo`, name, path).
+        type Files<'a> = Vec<(usize, &'a str, &'a str)>;
+        let mut groups: Vec<(&str, Files<'_>)> = Vec::new();
         for (i, path) in todo.iter().enumerate() {
             let rest = path.strip_prefix(super::CASES_DIR)?.strip_prefix('/')?;
             let (shard, name) = rest.split_once('/')?;
@@ -908,6 +905,10 @@ impl Casebook {
         Ok((fresh.into_iter().map(|e| *e.case).collect(), bad))
     }
 }
+
+/// A changed file as parsed: its blob id, its case and the stat data of the file read;
+/// or why it could not be read.
+type Parsed = std::result::Result<([u8; 20], Case, Stamp), BadCase>;
 
 /// Cache files being written on threads of their own while a command goes on; each is
 /// waited for before the next cache read and when the casebook is dropped (so before the
