@@ -12,6 +12,7 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod allocator;
 pub mod cli;
 pub mod commands;
 pub mod core;
