@@ -1004,14 +1004,14 @@ impl Trace {
     }
 }
 
-/// The Git blob id of `content` (what `git hash-object` prints), with the plain SHA-1 of
-/// the `sha1` crate: libgit2's collision-detecting SHA-1 was a tenth of a cold `list`.
 /// The blob id of empty content.
 const EMPTY_BLOB: [u8; 20] = [
     0xe6, 0x9d, 0xe2, 0x9b, 0xb2, 0xd1, 0xd6, 0x43, 0x4b, 0x8b, 0x29, 0xae, 0x77, 0x5a, 0xd8, 0xc2,
     0xe4, 0x8c, 0x53, 0x91,
 ];
 
+/// The Git blob id of `content` (what `git hash-object` prints), with the plain SHA-1 of
+/// the `sha1` crate: libgit2's collision-detecting SHA-1 was a tenth of a cold `list`.
 pub(super) fn blob_of(content: &[u8]) -> [u8; 20] {
     use sha1::Digest;
     let mut h = sha1::Sha1::new();
