@@ -475,6 +475,19 @@ impl CaseWalk {
         }
     }
 
+    /// Each name's stat data by `stat`, or [`Stamp::UNKNOWN`] for all when this walk does
+    /// not stat files.
+    fn stamps<'n>(
+        &self,
+        names: impl Iterator<Item = &'n str>,
+        stat: impl Fn(&str) -> std::io::Result<Stamp>,
+    ) -> Vec<std::io::Result<Stamp>> {
+        match self.stamped {
+            true => names.map(stat).collect(),
+            false => names.map(|_| Ok(Stamp::UNKNOWN)).collect(),
+        }
+    }
+
     fn read_shard(&self, shard: &str) -> Option<ShardRead> {
         use super::listing::DirStamp;
         // A shard whose folder the listing still answers for is never opened: the folder
@@ -489,14 +502,9 @@ impl CaseWalk {
             }
             let dir = DirStamp::from_stamp(stamp, self.now);
             if let Some(i) = self.old.holding(shard, &dir) {
-                let stamps = self
-                    .old
-                    .names(i)
-                    .map(|name| match self.stamped {
-                        true => root.lstat(&[shard, "/", name]).map(|(s, _)| s),
-                        false => Ok(Stamp::UNKNOWN),
-                    })
-                    .collect();
+                let stamps = self.stamps(self.old.names(i), |name| {
+                    root.lstat(&[shard, "/", name]).map(|(s, _)| s)
+                });
                 return Some(ShardRead {
                     dir,
                     stored: Some(i),
@@ -534,17 +542,14 @@ impl CaseWalk {
             fresh.sort_unstable();
         }
         let stamp = |name: &str| {
-            if !self.stamped {
-                return Ok(Stamp::UNKNOWN);
-            }
             #[cfg(unix)]
             return open.stamp(name);
             #[cfg(not(unix))]
             return std::fs::symlink_metadata(folder.join(name)).map(|m| Stamp::of(&m));
         };
         let stamps = match stored {
-            Some(i) => self.old.names(i).map(stamp).collect(),
-            None => fresh.iter().map(|n| stamp(n)).collect(),
+            Some(i) => self.stamps(self.old.names(i), stamp),
+            None => self.stamps(fresh.iter().map(String::as_str), stamp),
         };
         Some(ShardRead {
             dir,
