@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use super::fsutil::{self, Lock};
 use super::index::{Acquired, IndexLock};
 use super::journal::{Journal, JournalFile};
+use super::loose::{Loose, STORED_BLOB_MAX};
 use super::{Casebook, Result, StoreError};
 
 /// A Git identity (author or committer).
@@ -350,14 +351,19 @@ impl WriteSession<'_> {
             Some(c) => Some(c.tree()?.id()),
             None => None,
         };
+        let loose = Loose::new(repo);
         for (f, j) in files.iter().zip(&journal.files) {
-            let blob = repo.blob(&f.content)?;
+            let blob = if f.content.len() <= STORED_BLOB_MAX {
+                loose.write(git2::ObjectType::Blob, &f.content)?
+            } else {
+                repo.blob(&f.content)?
+            };
             let parts: Vec<&str> = j.path.split('/').collect();
             let base = match root {
                 Some(oid) => Some(repo.find_tree(oid)?),
                 None => None,
             };
-            root = Some(insert_path(repo, base.as_ref(), &parts, blob)?);
+            root = Some(insert_path(repo, &loose, base.as_ref(), &parts, blob)?);
         }
         let tree = repo.find_tree(root.expect("at least one file is written"))?;
         crate::vars::mark("blobs and trees written");
@@ -380,7 +386,11 @@ impl WriteSession<'_> {
             message
         };
         let oid = match super::sign::signer(repo)? {
-            None => repo.commit(None, &author, &committer, message, &tree, &parents)?,
+            None => {
+                let buffer =
+                    repo.commit_create_buffer(&author, &committer, message, &tree, &parents)?;
+                loose.write(git2::ObjectType::Commit, &buffer)?
+            }
             Some(signer) => {
                 let buffer =
                     repo.commit_create_buffer(&author, &committer, message, &tree, &parents)?;
@@ -630,11 +640,17 @@ pub fn set_index_entries(repo: &Repository, entries: &[(String, Option<Oid>)]) -
 /// on that path. A tree whose entry keeps its name and mode is written as its own bytes
 /// with that entry's 20-byte id replaced ([`patch_tree`]); a new name goes through
 /// libgit2's tree builder.
-fn insert_path(repo: &Repository, base: Option<&Tree>, parts: &[&str], blob: Oid) -> Result<Oid> {
+fn insert_path(
+    repo: &Repository,
+    loose: &Loose,
+    base: Option<&Tree>,
+    parts: &[&str],
+    blob: Oid,
+) -> Result<Oid> {
     let (name, rest) = parts.split_first().expect("a path has at least one part");
     if rest.is_empty() {
         if let Some(b) = base
-            && let Some(id) = patch_tree(repo, b, name, b"100644", blob)?
+            && let Some(id) = patch_tree(repo, loose, b, name, b"100644", blob)?
         {
             return Ok(id);
         }
@@ -648,10 +664,10 @@ fn insert_path(repo: &Repository, base: Option<&Tree>, parts: &[&str], blob: Oid
         }
         _ => None,
     };
-    let sub_id = insert_path(repo, sub.as_ref(), rest, blob)?;
+    let sub_id = insert_path(repo, loose, sub.as_ref(), rest, blob)?;
     if let Some(b) = base
         && sub.is_some()
-        && let Some(id) = patch_tree(repo, b, name, b"40000", sub_id)?
+        && let Some(id) = patch_tree(repo, loose, b, name, b"40000", sub_id)?
     {
         return Ok(id);
     }
@@ -670,6 +686,7 @@ fn insert_path(repo: &Repository, base: Option<&Tree>, parts: &[&str], blob: Oid
 /// own. `None`: anything else.
 fn patch_tree(
     repo: &Repository,
+    loose: &Loose,
     base: &Tree,
     name: &str,
     mode: &[u8],
@@ -697,9 +714,8 @@ fn patch_tree(
             if &data[at..space] != mode {
                 return Ok(None);
             }
-            let mut bytes = data.to_vec();
-            bytes[nul + 1..end].copy_from_slice(id.as_bytes());
-            return Ok(Some(odb.write(git2::ObjectType::Tree, &bytes)?));
+            let parts = [&data[..nul + 1], id.as_bytes(), &data[end..]];
+            return Ok(Some(loose.write_parts(git2::ObjectType::Tree, &parts)?));
         }
         at = end;
     }
@@ -835,6 +851,7 @@ mod tests {
         ]);
         let root = repo.find_tree(root_id).unwrap();
         let new = blob("changed");
+        let loose = Loose::new(&repo);
         for path in [
             "cases/ab/DK-AB000001.toml",
             "cases/ab/DK-AB000002.toml",
@@ -847,16 +864,20 @@ mod tests {
             "other/file.toml",
         ] {
             let parts: Vec<&str> = path.split('/').collect();
-            let patched = insert_path(&repo, Some(&root), &parts, new).unwrap();
+            let patched = insert_path(&repo, &loose, Some(&root), &parts, new).unwrap();
             assert_eq!(
                 patched,
                 by_builder(&repo, Some(&root), &parts, new),
                 "{path}"
             );
+            // Written loose and stored, read back: the new blob at the path.
+            let back = repo.find_tree(patched).unwrap();
+            assert_eq!(back.get_path(Path::new(path)).unwrap().id(), new, "{path}");
         }
         // The bytes are patched where the name and mode are there, and only there.
         let ab_tree = repo.find_tree(ab).unwrap();
-        let patch = |name: &str, mode: &[u8]| patch_tree(&repo, &ab_tree, name, mode, new).unwrap();
+        let patch =
+            |name: &str, mode: &[u8]| patch_tree(&repo, &loose, &ab_tree, name, mode, new).unwrap();
         assert!(patch("DK-AB000002.toml", b"100644").is_some());
         assert!(patch("run.toml", b"100644").is_none(), "another mode");
         assert!(patch("DK-AB000009.toml", b"100644").is_none(), "a new name");
@@ -868,7 +889,7 @@ mod tests {
         let same = repo.blob(b"one").unwrap();
         let parts = ["cases", "ab", "DK-AB000001.toml"];
         assert_eq!(
-            insert_path(&repo, Some(&root), &parts, same).unwrap(),
+            insert_path(&repo, &loose, Some(&root), &parts, same).unwrap(),
             root_id
         );
     }

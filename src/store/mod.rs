@@ -19,6 +19,7 @@ mod joined;
 mod journal;
 pub mod kb;
 mod listing;
+mod loose;
 pub mod remote;
 pub mod search;
 mod search_dir;
