@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 
 use sha1::{Digest, Sha1};
 
+mod sums;
+
 /// One entry to write: the path inside the repository and the blob it now holds.
 pub struct Update<'a> {
     pub path: &'a str,
@@ -277,18 +279,28 @@ impl IndexLock {
             .file
             .as_mut()
             .expect("the lock file is open until commit");
-        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
-        let mut sha = Sha1::new();
-        for piece in &pieces {
-            let part = match piece {
+        let parts: Vec<&[u8]> = pieces
+            .iter()
+            .map(|piece| match piece {
                 Piece::Old(range) => &bytes[range.clone()],
                 Piece::New(new) => new.as_slice(),
-            };
-            sha.update(part);
+            })
+            .collect();
+        let sums_file = sums::path(&self.index);
+        let old_states = match bytes.len() >= sums::SUMS_MIN {
+            true => sums::load(&sums_file, &bytes),
+            false => Vec::new(),
+        };
+        let reuse = first_change(&bytes, &pieces) / sums::CHECKPOINT;
+        let (sum, states) = sums::hash_from(&parts, &old_states, reuse);
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+        for part in &parts {
             out.write_all(part)?;
         }
-        out.write_all(&sha.finalize())?;
+        out.write_all(&sum)?;
         out.flush()?;
+        let len = parts.iter().map(|p| p.len()).sum::<usize>() + sum.len();
+        sums::save(&sums_file, &sum, len, &states);
         Ok(true)
     }
 
@@ -329,6 +341,30 @@ pub fn update(index_file: &Path, workdir: &Path, updates: &[Update<'_>]) -> std:
 enum Piece {
     Old(std::ops::Range<usize>),
     New(Vec<u8>),
+}
+
+/// Where the new index (`pieces`) first differs from the old one (`old`): everything
+/// before holds the old bytes at their old places.
+fn first_change(old: &[u8], pieces: &[Piece]) -> usize {
+    let mut at = 0;
+    for piece in pieces {
+        match piece {
+            Piece::Old(range) if range.start != at => return at,
+            Piece::Old(range) => at += range.len(),
+            Piece::New(new) => {
+                let same = new
+                    .iter()
+                    .zip(old.get(at..).unwrap_or_default())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                if same < new.len() {
+                    return at + same;
+                }
+                at += new.len();
+            }
+        }
+    }
+    at
 }
 
 /// The new index as pieces, adjacent unchanged stretches joined into one.
@@ -691,6 +727,93 @@ mod tests {
         bytes[40] ^= 1;
         std::fs::write(&file, &bytes).unwrap();
         assert!(IndexFile::read(&file).is_none());
+    }
+
+    /// An index large enough to keep SHA-1 states, updated again and again at places
+    /// early and late in it, each time with the states of the write before: every
+    /// result is an index `git` and libgit2 accept, with the entry changed. After a
+    /// rewrite by someone else (libgit2 here), the kept states are not used for it.
+    #[test]
+    fn updates_resumed_from_kept_states_write_valid_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let mut index = repo.index().unwrap();
+        let blob = repo.blob(b"unchanged").unwrap();
+        let n = 8_000;
+        for i in 0..n {
+            let path = format!("cases/{:02X}/DK-{i:08}.toml", i % 256);
+            let entry = git2::IndexEntry {
+                ctime: git2::IndexTime::new(0, 0),
+                mtime: git2::IndexTime::new(0, 0),
+                dev: 0,
+                ino: 0,
+                mode: 0o100644,
+                uid: 0,
+                gid: 0,
+                file_size: 9,
+                id: blob,
+                flags: path.len() as u16,
+                flags_extended: 0,
+                path: path.into_bytes(),
+            };
+            index.add(&entry).unwrap();
+        }
+        index.write().unwrap();
+        let file = dir.path().join(".git/index");
+        assert!(std::fs::metadata(&file).unwrap().len() as usize > sums::SUMS_MIN);
+        let kept = sums::path(&file);
+        std::fs::create_dir_all(kept.parent().unwrap()).unwrap();
+        for (round, i) in [7_999, 3, 4_000, 3, 6_500, 120, 7_999]
+            .into_iter()
+            .enumerate()
+        {
+            if round == 4 {
+                // Someone else writes the index: the states kept are for another file.
+                std::fs::write(dir.path().join("a.txt"), "new").unwrap();
+                let mut index = repo.index().unwrap();
+                index.read(true).unwrap();
+                index.add_path(Path::new("a.txt")).unwrap();
+                index.write().unwrap();
+                assert!(sums::load(&kept, &std::fs::read(&file).unwrap()).is_empty());
+            }
+            let path = format!("cases/{:02X}/DK-{i:08}.toml", i % 256);
+            let text = format!("round {round}\n");
+            std::fs::create_dir_all(dir.path().join(&path).parent().unwrap()).unwrap();
+            std::fs::write(dir.path().join(&path), &text).unwrap();
+            let oid = git2::Oid::hash_object(git2::ObjectType::Blob, text.as_bytes()).unwrap();
+            let mut id = [0u8; 20];
+            id.copy_from_slice(oid.as_bytes());
+            assert!(
+                update(
+                    &file,
+                    dir.path(),
+                    &[Update {
+                        path: &path,
+                        oid: id
+                    }]
+                )
+                .unwrap()
+            );
+            let bytes = std::fs::read(&file).unwrap();
+            assert!(!sums::load(&kept, &bytes).is_empty(), "round {round}");
+            let direct = IndexFile::read(&file).expect("the checksum holds");
+            assert_eq!(direct.find(&path).unwrap().oid, id);
+            let mut index = repo.index().unwrap();
+            index.read(true).unwrap();
+            assert_eq!(index.len(), n + usize::from(round >= 4));
+            assert_eq!(index.get_path(Path::new(&path), 0).unwrap().id, oid);
+        }
+        let verify = std::process::Command::new("git")
+            .args(["ls-files", "--stage", "cases/00/DK-00000000.toml"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            verify.status.success(),
+            "{}",
+            String::from_utf8_lossy(&verify.stderr)
+        );
+        assert!(String::from_utf8_lossy(&verify.stdout).contains(&blob.to_string()));
     }
 
     fn node(name: &str, entries: i64, subtrees: usize, oid: u8) -> Vec<u8> {
