@@ -6,7 +6,10 @@
 //! HEAD we read (else restore the files), then update just their index entries, so
 //! `git status` stays clean and the user's own staged and unstaged changes are never
 //! touched. No whole-index refresh,
-//! no directory scan: the cost does not grow with the number of cases.
+//! no directory scan: the cost does not grow with the number of cases. Without hooks or
+//! signing, the files and the new index (in `index.lock`) are prepared on a second
+//! thread while the objects are written; both are published only once the branch moves.
+//! Measured (interleaved runs): `comment` 0.93–0.94× the time at 5,000 and 50,000 cases.
 
 use std::path::Path;
 
@@ -307,11 +310,15 @@ impl WriteSession<'_> {
         };
         // The journal comes first: from here on, a kill is finished or undone by the next
         // docket command (see store::journal).
+        // Without hooks (which must see the work tree and index as they were) or a
+        // signing program, the work tree and index are prepared while the objects are
+        // written; the journal says from the start that docket may hold `index.lock`.
+        let overlap = !super::hooks::enabled(repo) && !super::sign::wanted(repo);
         let mut journal = Journal {
             branch: self.branch.clone(),
             head: self.head,
             commit: None,
-            index_locked: false,
+            index_locked: overlap,
             files: Vec::with_capacity(files.len()),
         };
         for f in files {
@@ -347,93 +354,7 @@ impl WriteSession<'_> {
             .workdir()
             .expect("checked when the casebook was opened")
             .to_path_buf();
-        let mut root = match parent {
-            Some(c) => Some(c.tree()?.id()),
-            None => None,
-        };
-        let loose = Loose::new(repo);
-        for (f, j) in files.iter().zip(&journal.files) {
-            let blob = if f.content.len() <= STORED_BLOB_MAX {
-                loose.write(git2::ObjectType::Blob, &f.content)?
-            } else {
-                repo.blob(&f.content)?
-            };
-            let parts: Vec<&str> = j.path.split('/').collect();
-            let base = match root {
-                Some(oid) => Some(repo.find_tree(oid)?),
-                None => None,
-            };
-            root = Some(insert_path(repo, &loose, base.as_ref(), &parts, blob)?);
-        }
-        let tree = repo.find_tree(root.expect("at least one file is written"))?;
-        crate::vars::mark("blobs and trees written");
-        let time = Time::new(now.timestamp(), 0);
-        let author = Signature::new(&self.author.name, &self.author.email, &time)?;
-        let committer = Signature::new(&self.committer.name, &self.committer.email, &time)?;
-        let parents: Vec<&git2::Commit> = parent.into_iter().collect();
         let tmp = git_dir.join("docket").join("tmp");
-        // The user's own Git policy: their hooks (when asked for), then their signature.
-        let hooked;
-        let message = if super::hooks::enabled(repo) {
-            let entries: Vec<(String, Oid)> = journal
-                .files
-                .iter()
-                .map(|j| (j.path.clone(), j.new))
-                .collect();
-            hooked = super::hooks::run(repo, &workdir, &tmp, &entries, message)?;
-            hooked.as_str()
-        } else {
-            message
-        };
-        let oid = match super::sign::signer(repo)? {
-            None => {
-                let buffer =
-                    repo.commit_create_buffer(&author, &committer, message, &tree, &parents)?;
-                loose.write(git2::ObjectType::Commit, &buffer)?
-            }
-            Some(signer) => {
-                let buffer =
-                    repo.commit_create_buffer(&author, &committer, message, &tree, &parents)?;
-                let payload = std::str::from_utf8(&buffer).map_err(|_| StoreError::Signing {
-                    program: "git".into(),
-                    message: "the commit is not UTF-8 text".into(),
-                })?;
-                let who = format!("{} <{}>", self.committer.name, self.committer.email);
-                let signature = signer.sign(payload, &who, &tmp)?;
-                repo.commit_signed(payload, &signature, None)?
-            }
-        };
-        journal.commit = Some(oid);
-        crate::vars::mark("commit written");
-        // Recorded before the index lock is taken (one write for both): a kill right after
-        // taking it leaves a lock newer than the journal, which recovery knows for
-        // docket's own.
-        journal.index_locked = true;
-        journal.save(&git_dir)?;
-
-        // Work tree, then the index (under index.lock), then the branch: until the branch
-        // moves, every step can be put back.
-        let mut previous = Vec::with_capacity(files.len());
-        for f in files {
-            let path = self.cb.dir.join(&f.path);
-            let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
-            previous.push(regular.then(|| std::fs::read(&path).ok()).flatten());
-        }
-        let restore = || {
-            for (f, before) in files.iter().zip(&previous) {
-                let path = self.cb.dir.join(&f.path);
-                let _ = match before {
-                    Some(bytes) => fsutil::atomic_write_via(&tmp, &path, bytes),
-                    None => std::fs::remove_file(&path).map_err(|e| StoreError::io(&path, e)),
-                };
-            }
-        };
-        for f in files {
-            if let Err(e) = fsutil::atomic_write_via(&tmp, &self.cb.dir.join(&f.path), &f.content) {
-                restore();
-                return Err(e);
-            }
-        }
         let new_entries: Vec<(String, Option<Oid>)> = journal
             .files
             .iter()
@@ -444,35 +365,46 @@ impl WriteSession<'_> {
             .iter()
             .map(|j| (j.path.clone(), j.old))
             .collect();
-        crate::vars::mark("work tree written");
         let index_file = git_dir.join("index");
-        let plan = match IndexLock::acquire(&index_file, Duration::from_secs(1)) {
-            Ok(Acquired::Locked(mut lock)) => {
-                let prepared = lock
-                    .prepare(&workdir, &updates(&new_entries))
-                    .map_err(|e| StoreError::io(&index_file, e));
-                match prepared {
-                    Ok(true) => IndexPlan::Patched(lock),
-                    Ok(false) => {
-                        drop(lock);
-                        IndexPlan::External
-                    }
-                    Err(e) => {
-                        drop(lock);
-                        restore();
-                        return Err(e);
-                    }
-                }
-            }
-            Ok(Acquired::Busy(path)) => {
-                restore();
-                return Err(StoreError::IndexLocked { path });
-            }
-            Err(e) => {
-                restore();
-                return Err(StoreError::io(&index_file, e));
-            }
+        let dir = &self.cb.dir;
+        let stage = || {
+            let staged = stage(dir, files, &tmp, &workdir, &index_file, &new_entries);
+            crate::vars::mark("work tree and index prepared");
+            staged
         };
+        let (oid, staged) = if journal.index_locked {
+            // The journal already says docket may hold `index.lock` (see `commit`): the
+            // work tree and the new index are written on another thread while this one
+            // writes the objects. Nothing of it is published before the branch moves.
+            let (objects, staged) = std::thread::scope(|s| {
+                let staging = s.spawn(stage);
+                let objects = self.write_objects(files, message, now, parent, journal, &tmp);
+                (objects, staging.join().expect("staging does not panic"))
+            });
+            match (objects, staged) {
+                (Ok(oid), Ok(staged)) => {
+                    journal.save_commit(&git_dir, oid)?;
+                    (oid, staged)
+                }
+                (Err(e), Ok(staged)) => {
+                    staged.undo(&self.cb.dir, files, &tmp);
+                    return Err(e);
+                }
+                // Staging put back what it had written; the objects, if any, are unused.
+                (_, Err(e)) => return Err(e),
+            }
+        } else {
+            let oid = self.write_objects(files, message, now, parent, journal, &tmp)?;
+            // Recorded before the index lock is taken (one write for both): a kill right
+            // after taking it leaves a lock newer than the journal, which recovery knows
+            // for docket's own.
+            journal.index_locked = true;
+            journal.save(&git_dir)?;
+            (oid, stage()?)
+        };
+        journal.commit = Some(oid);
+        let Staged { previous, plan } = staged;
+        let restore = || restore_files(&self.cb.dir, files, &previous, &tmp);
         if matches!(plan, IndexPlan::External)
             && let Err(e) = set_index_entries(repo, &new_entries)
         {
@@ -510,6 +442,80 @@ impl WriteSession<'_> {
         })
     }
 
+    /// Writes the blobs, the trees on their paths and the commit (after the user's hooks
+    /// and with their signature, when asked for); returns the commit.
+    fn write_objects(
+        &self,
+        files: &[FileWrite],
+        message: &str,
+        now: DateTime<Utc>,
+        parent: Option<&git2::Commit<'_>>,
+        journal: &Journal,
+        tmp: &Path,
+    ) -> Result<Oid> {
+        let repo = &self.cb.repo;
+        let mut root = match parent {
+            Some(c) => Some(c.tree()?.id()),
+            None => None,
+        };
+        let loose = Loose::new(repo);
+        for (f, j) in files.iter().zip(&journal.files) {
+            let blob = if f.content.len() <= STORED_BLOB_MAX {
+                loose.write(git2::ObjectType::Blob, &f.content)?
+            } else {
+                repo.blob(&f.content)?
+            };
+            let parts: Vec<&str> = j.path.split('/').collect();
+            let base = match root {
+                Some(oid) => Some(repo.find_tree(oid)?),
+                None => None,
+            };
+            root = Some(insert_path(repo, &loose, base.as_ref(), &parts, blob)?);
+        }
+        let tree = repo.find_tree(root.expect("at least one file is written"))?;
+        crate::vars::mark("blobs and trees written");
+        let time = Time::new(now.timestamp(), 0);
+        let author = Signature::new(&self.author.name, &self.author.email, &time)?;
+        let committer = Signature::new(&self.committer.name, &self.committer.email, &time)?;
+        let parents: Vec<&git2::Commit> = parent.into_iter().collect();
+        // The user's own Git policy: their hooks (when asked for), then their signature.
+        let hooked;
+        let message = if super::hooks::enabled(repo) {
+            let workdir = repo
+                .workdir()
+                .expect("checked when the casebook was opened");
+            let entries: Vec<(String, Oid)> = journal
+                .files
+                .iter()
+                .map(|j| (j.path.clone(), j.new))
+                .collect();
+            hooked = super::hooks::run(repo, workdir, tmp, &entries, message)?;
+            hooked.as_str()
+        } else {
+            message
+        };
+        let oid = match super::sign::signer(repo)? {
+            None => {
+                let buffer =
+                    repo.commit_create_buffer(&author, &committer, message, &tree, &parents)?;
+                loose.write(git2::ObjectType::Commit, &buffer)?
+            }
+            Some(signer) => {
+                let buffer =
+                    repo.commit_create_buffer(&author, &committer, message, &tree, &parents)?;
+                let payload = std::str::from_utf8(&buffer).map_err(|_| StoreError::Signing {
+                    program: "git".into(),
+                    message: "the commit is not UTF-8 text".into(),
+                })?;
+                let who = format!("{} <{}>", self.committer.name, self.committer.email);
+                let signature = signer.sign(payload, &who, tmp)?;
+                repo.commit_signed(payload, &signature, None)?
+            }
+        };
+        crate::vars::mark("commit written");
+        Ok(oid)
+    }
+
     /// Moves the branch from the HEAD the session started at to `oid`. Waits out a
     /// branch lock held by another Git process (gc, pack-refs, a commit) for a while;
     /// a branch that moved meanwhile is refused.
@@ -543,6 +549,88 @@ impl WriteSession<'_> {
                 _ => return Err(e.into()),
             }
         }
+    }
+}
+
+/// A write's work tree and index, prepared and not yet published: the files as they
+/// were (to put back) and how the index gets its new entries.
+struct Staged {
+    previous: Vec<Option<Vec<u8>>>,
+    plan: IndexPlan,
+}
+
+impl Staged {
+    /// Puts the files back and lets go of `index.lock`: nothing of the write remains.
+    fn undo(self, dir: &Path, files: &[FileWrite], tmp: &Path) {
+        restore_files(dir, files, &self.previous, tmp);
+        drop(self.plan);
+    }
+}
+
+/// Writes `files` into the work tree of the casebook at `dir`, then the new index into
+/// `index.lock` (entries `new_entries`, stat data of the files just written). Uses no
+/// repository handle, so it can run beside the object writes. On an error, the files
+/// are put back and the lock let go.
+fn stage(
+    dir: &Path,
+    files: &[FileWrite],
+    tmp: &Path,
+    workdir: &Path,
+    index_file: &Path,
+    new_entries: &[(String, Option<Oid>)],
+) -> Result<Staged> {
+    let mut previous = Vec::with_capacity(files.len());
+    for f in files {
+        let path = dir.join(&f.path);
+        let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+        previous.push(regular.then(|| std::fs::read(&path).ok()).flatten());
+    }
+    let restore = || restore_files(dir, files, &previous, tmp);
+    for f in files {
+        if let Err(e) = fsutil::atomic_write_via(tmp, &dir.join(&f.path), &f.content) {
+            restore();
+            return Err(e);
+        }
+    }
+    crate::vars::mark("work tree written");
+    let plan = match IndexLock::acquire(index_file, Duration::from_secs(1)) {
+        Ok(Acquired::Locked(mut lock)) => {
+            let prepared = lock
+                .prepare(workdir, &updates(new_entries))
+                .map_err(|e| StoreError::io(index_file, e));
+            match prepared {
+                Ok(true) => IndexPlan::Patched(lock),
+                Ok(false) => {
+                    drop(lock);
+                    IndexPlan::External
+                }
+                Err(e) => {
+                    drop(lock);
+                    restore();
+                    return Err(e);
+                }
+            }
+        }
+        Ok(Acquired::Busy(path)) => {
+            restore();
+            return Err(StoreError::IndexLocked { path });
+        }
+        Err(e) => {
+            restore();
+            return Err(StoreError::io(index_file, e));
+        }
+    };
+    Ok(Staged { previous, plan })
+}
+
+/// Puts `files` back as `previous` holds them (`None`: there was no file).
+fn restore_files(dir: &Path, files: &[FileWrite], previous: &[Option<Vec<u8>>], tmp: &Path) {
+    for (f, before) in files.iter().zip(previous) {
+        let path = dir.join(&f.path);
+        let _ = match before {
+            Some(bytes) => fsutil::atomic_write_via(tmp, &path, bytes),
+            None => std::fs::remove_file(&path).map_err(|e| StoreError::io(&path, e)),
+        };
     }
 }
 

@@ -5,6 +5,10 @@
 //!
 //! A write records the branch, the commit it started from, and for each file the blob it
 //! held and the blob it will hold; then the new commit; then that it holds `index.lock`.
+//! A write that prepares the work tree and index while it writes its objects (no hooks,
+//! no signing) says from the start that it may hold `index.lock`, and records its commit
+//! in `.git/docket/journal-commit` instead (before the branch moves): the journal is not
+//! written again after the lock is taken, so the lock stays newer than the journal.
 //! Recovery (under the repository lock) looks at where the branch points: if it moved to
 //! the new commit (or past it), the files and index entries are made to match it;
 //! otherwise they are put back as they were. Docket's own stale locks (`index.lock`, the
@@ -99,18 +103,57 @@ impl Journal {
         (!j.branch.is_empty()).then_some(j)
     }
 
+    /// Where a write that took `index.lock` before its commit was made records that
+    /// commit (see [`Journal::save_commit`]).
+    fn commit_path(git_dir: &Path) -> PathBuf {
+        git_dir.join("docket").join("journal-commit")
+    }
+
     /// Writes the journal (atomically: a reader sees the old or the new one).
     pub fn save(&self, git_dir: &Path) -> Result<()> {
+        if self.commit.is_none() {
+            // A commit recorded beside an earlier journal is no part of this one.
+            let _ = std::fs::remove_file(Journal::commit_path(git_dir));
+        }
         super::fsutil::atomic_write(&Journal::path(git_dir), self.encode().as_bytes())
     }
 
+    /// Records the new commit of a write whose journal already says it holds
+    /// `index.lock`, in a file of its own: the journal itself is not written again, so
+    /// its time stays older than the lock's, which is how recovery knows that lock for
+    /// docket's own. Written before the branch moves.
+    pub fn save_commit(&self, git_dir: &Path, commit: Oid) -> Result<()> {
+        let text = format!("head {}\ncommit {commit}\n", oid_text(self.head));
+        super::fsutil::atomic_write(&Journal::commit_path(git_dir), text.as_bytes())
+    }
+
     pub fn remove(git_dir: &Path) {
+        let _ = std::fs::remove_file(Journal::commit_path(git_dir));
         let _ = std::fs::remove_file(Journal::path(git_dir));
     }
 
+    /// The journal, with the commit recorded beside it (for the same starting commit)
+    /// when the journal itself names none.
     pub fn load(git_dir: &Path) -> Option<Journal> {
         let text = std::fs::read_to_string(Journal::path(git_dir)).ok()?;
-        Journal::decode(&text)
+        let mut j = Journal::decode(&text)?;
+        if j.commit.is_none()
+            && let Ok(beside) = std::fs::read_to_string(Journal::commit_path(git_dir))
+        {
+            let mut lines = beside.lines();
+            let head = lines
+                .next()
+                .and_then(|l| parse_oid(l.strip_prefix("head ")?));
+            let commit = lines
+                .next()
+                .and_then(|l| parse_oid(l.strip_prefix("commit ")?));
+            if let (Some(head), Some(Some(commit))) = (head, commit)
+                && head == j.head
+            {
+                j.commit = Some(commit);
+            }
+        }
+        Some(j)
     }
 }
 
@@ -177,7 +220,10 @@ pub fn recover(repo: &Repository) -> Result<()> {
             Some(blob) => {
                 let content = repo.find_blob(blob)?.content().to_vec();
                 if std::fs::read(&file).ok().as_deref() != Some(content.as_slice()) {
-                    super::fsutil::atomic_write(&file, &content)?;
+                    // Through `.git/docket/tmp`: a kill during recovery leaves its
+                    // temporary file there (swept next time), not beside the case file.
+                    let tmp = git_dir.join("docket").join("tmp");
+                    super::fsutil::atomic_write_via(&tmp, &file, &content)?;
                 }
             }
             None => {
@@ -215,10 +261,10 @@ fn sweep(git_dir: &Path) {
                 continue;
             };
             for f in files.flatten() {
-                if f.file_name()
-                    .to_string_lossy()
-                    .starts_with("tmp_object_git2_")
-                {
+                let name = f.file_name();
+                let name = name.to_string_lossy();
+                // libgit2's, and docket's own (store::loose).
+                if name.starts_with("tmp_object_git2_") || name.starts_with("tmp_obj_docket_") {
                     let _ = std::fs::remove_file(f.path());
                 }
             }
@@ -246,5 +292,42 @@ mod tests {
         assert_eq!(Journal::decode(&j.encode()), Some(j));
         assert_eq!(Journal::decode("garbage"), None);
         assert_eq!(Journal::decode(""), None);
+    }
+
+    /// A commit recorded beside the journal counts for the journal that starts where it
+    /// started, and for no other; a new journal clears an old record; removing the
+    /// journal removes both.
+    #[test]
+    fn a_commit_recorded_beside_the_journal_is_read_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let git_dir = dir.path();
+        std::fs::create_dir_all(git_dir.join("docket")).unwrap();
+        let oid = |c: char| Oid::from_str(&c.to_string().repeat(40)).unwrap();
+        let j = Journal {
+            branch: "refs/heads/main".into(),
+            head: Some(oid('1')),
+            commit: None,
+            index_locked: true,
+            files: Vec::new(),
+        };
+        j.save(git_dir).unwrap();
+        assert_eq!(Journal::load(git_dir).unwrap().commit, None);
+        j.save_commit(git_dir, oid('2')).unwrap();
+        assert_eq!(Journal::load(git_dir).unwrap().commit, Some(oid('2')));
+        // The journal of another write (another starting commit): the record is not its.
+        let other = Journal {
+            head: Some(oid('3')),
+            ..j.clone()
+        };
+        std::fs::write(Journal::path(git_dir), other.encode()).unwrap();
+        assert_eq!(Journal::load(git_dir).unwrap().commit, None);
+        // Saving a journal with no commit yet clears the record.
+        j.save(git_dir).unwrap();
+        assert!(!Journal::commit_path(git_dir).exists());
+        assert_eq!(Journal::load(git_dir).unwrap().commit, None);
+        j.save_commit(git_dir, oid('2')).unwrap();
+        Journal::remove(git_dir);
+        assert!(!Journal::commit_path(git_dir).exists());
+        assert!(Journal::load(git_dir).is_none());
     }
 }

@@ -26,6 +26,13 @@ pub enum Signer {
 }
 
 /// The signer `commit.gpgSign` asks for, or `None` when commits are not signed.
+/// Whether this clone asks for signed commits (`commit.gpgSign`).
+pub fn wanted(repo: &Repository) -> bool {
+    repo.config()
+        .and_then(|c| c.get_bool("commit.gpgsign"))
+        .unwrap_or(false)
+}
+
 pub fn signer(repo: &Repository) -> Result<Option<Signer>> {
     let config = repo.config()?;
     if !config.get_bool("commit.gpgsign").unwrap_or(false) {

@@ -139,6 +139,7 @@ fn regression_issue_10_sigkill_at_any_point_is_all_or_nothing() {
     assert_eq!(count_events(&env, "created"), count_commits(&env, "create"));
     assert_eq!(count_events(&env, "guide"), count_commits(&env, "guide"));
     assert!(!env.dir.join(".git/docket/journal").exists());
+    assert!(!env.dir.join(".git/docket/journal-commit").exists());
     assert!(!env.dir.join(".git/index.lock").exists());
 }
 
