@@ -173,17 +173,33 @@ pub fn save(path: &Path, sum: &[u8; 20], len: usize, states: &[[u32; 5]]) {
     let _ = std::fs::write(path, encode(sum, len, states));
 }
 
-/// Hashes `parts` joined (the new index before its checksum) from `old_states`, the
-/// states kept for the old index, of which the first `reuse` hold for the new one too
-/// (its bytes up to `reuse` checkpoints are the old ones). Returns the SHA-1 and the
-/// states of the new index at each checkpoint.
+/// [`hash_into`], returning the states.
+#[cfg(test)]
 pub fn hash_from(
     parts: &[&[u8]],
     old_states: &[[u32; 5]],
     reuse: usize,
 ) -> ([u8; 20], Vec<[u32; 5]>) {
+    let mut states = Vec::new();
+    let sum = hash_into(parts, old_states, reuse, &mut states);
+    (sum, states)
+}
+
+/// Hashes `parts` joined (the new index before its checksum) from `old_states`, the
+/// states kept for the old index, of which the first `reuse` hold for the new one too
+/// (its bytes up to `reuse` checkpoints are the old ones). Returns the SHA-1, and puts
+/// the states of the new index at each checkpoint in `states` (emptied first): given the
+/// room for them, nothing is allocated, so it can run on a thread that allocates nothing
+/// (a thread's first allocation takes fresh memory of its own, a 2 MB page here).
+pub fn hash_into(
+    parts: &[&[u8]],
+    old_states: &[[u32; 5]],
+    reuse: usize,
+    states: &mut Vec<[u32; 5]>,
+) -> [u8; 20] {
     let reuse = reuse.min(old_states.len());
-    let mut states = old_states[..reuse].to_vec();
+    states.clear();
+    states.extend_from_slice(&old_states[..reuse]);
     let start = reuse * CHECKPOINT;
     let mut sha = match reuse {
         0 => Sha1Stream::new(),
@@ -208,7 +224,7 @@ pub fn hash_from(
             }
         }
     }
-    (sha.finish(), states)
+    sha.finish()
 }
 
 #[cfg(test)]
