@@ -127,9 +127,14 @@ impl Journal {
         super::fsutil::atomic_write(&Journal::commit_path(git_dir), text.as_bytes())
     }
 
+    /// Removes the journal, then the commit recorded beside it: never the other way
+    /// round, or a kill in between would leave a journal of a write whose branch moved
+    /// without the commit that says so, and recovery would undo a landed write. A record
+    /// left alone is ignored (it names another starting commit than any later journal, or
+    /// is cleared by it).
     pub fn remove(git_dir: &Path) {
-        let _ = std::fs::remove_file(Journal::commit_path(git_dir));
         let _ = std::fs::remove_file(Journal::path(git_dir));
+        let _ = std::fs::remove_file(Journal::commit_path(git_dir));
     }
 
     /// The journal, with the commit recorded beside it (for the same starting commit)
