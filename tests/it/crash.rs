@@ -490,3 +490,70 @@ fn a_kill_during_recovery_is_recovered_too() {
     env.ok(&["comment", &id, "-m", "after the kills"]);
     assert_eq!(porcelain(&env), "");
 }
+
+/// The state a `comment` killed after its branch moved (but before it published the
+/// index and removed its journal) leaves when the work tree and index were prepared
+/// beside the objects: a journal that names no commit, the commit recorded beside it in
+/// `journal-commit`, the index entry still the old blob. Recovery finishes the write: it
+/// takes the commit from the record, keeps the new file and points the entry at it. The
+/// same journal without the record (the branch not moved yet) is undone.
+#[test]
+fn a_write_whose_commit_is_recorded_beside_the_journal_is_finished_by_recovery() {
+    let env = TestEnv::new();
+    let id = env.create("Recorded beside", &[]);
+    let rel = env.case_rel(&id);
+    let old_head = env.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let old_blob = env
+        .git(&["rev-parse", &format!("HEAD:{rel}")])
+        .trim()
+        .to_string();
+    env.ok(&["comment", &id, "-m", "landed"]);
+    let new_head = env.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let new_blob = env
+        .git(&["rev-parse", &format!("HEAD:{rel}")])
+        .trim()
+        .to_string();
+    let new_text = env.case_text(&id);
+    let journal = env.dir.join(".git/docket/journal");
+    let record = env.dir.join(".git/docket/journal-commit");
+    let killed = |with_record: bool| {
+        std::fs::write(
+            &journal,
+            format!(
+                "branch refs/heads/main\nhead {old_head}\ncommit -\nindex-locked true\nfile {old_blob}\t{new_blob}\t{rel}\n"
+            ),
+        )
+        .unwrap();
+        if with_record {
+            std::fs::write(&record, format!("head {old_head}\ncommit {new_head}\n")).unwrap();
+        }
+        env.git(&[
+            "update-index",
+            "--cacheinfo",
+            &format!("100644,{old_blob},{rel}"),
+        ]);
+    };
+    killed(true);
+    assert_ne!(
+        porcelain(&env),
+        "",
+        "the index entry is the old blob before recovery"
+    );
+    env.ok(&["list", "-q"]);
+    assert_recovered(&env, "recorded beside");
+    assert!(!record.exists());
+    assert_eq!(env.git(&["rev-parse", "HEAD"]).trim(), new_head);
+    assert_eq!(env.case_text(&id), new_text, "the landed write is kept");
+    // Without the record, and with the branch back where the journal started (not
+    // landed): the write is undone.
+    env.git(&["reset", "-q", "--soft", &old_head]);
+    killed(false);
+    env.ok(&["list", "-q"]);
+    assert_recovered(&env, "no record");
+    assert_eq!(
+        env.git(&["rev-parse", &format!(":{rel}")]).trim(),
+        old_blob,
+        "the entry is the old blob again"
+    );
+    assert_ne!(env.case_text(&id), new_text, "the file is put back");
+}
