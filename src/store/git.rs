@@ -398,11 +398,11 @@ impl WriteSession<'_> {
             // Recorded before the index lock is taken (one write for both): a kill right
             // after taking it leaves a lock newer than the journal, which recovery knows
             // for docket's own.
+            journal.commit = Some(oid);
             journal.index_locked = true;
             journal.save(&git_dir)?;
             (oid, stage()?)
         };
-        journal.commit = Some(oid);
         let Staged { previous, plan } = staged;
         let restore = || restore_files(&self.cb.dir, files, &previous, &tmp);
         if matches!(plan, IndexPlan::External)

@@ -557,3 +557,22 @@ fn a_write_whose_commit_is_recorded_beside_the_journal_is_finished_by_recovery()
     );
     assert_ne!(env.case_text(&id), new_text, "the file is put back");
 }
+
+/// With `docket.runHooks` on, a write keeps the sequential order (objects, then the
+/// journal with its commit, then the work tree and index). Killed at any point, it is
+/// still finished or undone: `git status` stays clean and no lock is left.
+#[test]
+fn a_write_in_the_order_hooks_need_is_all_or_nothing_under_sigkill() {
+    let env = TestEnv::new();
+    env.git(&["config", "docket.runHooks", "true"]);
+    let id = env.create("Hooks order", &[]);
+    let mut rng = Rng(0x6A09_E667_F3BC_C908);
+    for round in 0..80 {
+        let delay = rng.below(25);
+        kill_after(&env, &["comment", &id, "-m", "killed"], delay);
+        env.ok(&["list", "-q"]);
+        assert_recovered(&env, &format!("round {round}: killed after {delay} ms"));
+    }
+    env.ok(&["comment", &id, "-m", "after the kills"]);
+    assert_eq!(porcelain(&env), "");
+}
