@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use super::fsutil::{self, Lock};
 use super::index::{Acquired, IndexLock};
 use super::journal::{Journal, JournalFile};
-use super::loose::{Loose, STORED_BLOB_MAX};
+use super::loose::Loose;
 use super::{Casebook, Result, StoreError};
 
 /// A Git identity (author or committer).
@@ -460,11 +460,7 @@ impl WriteSession<'_> {
         };
         let loose = Loose::new(repo);
         for (f, j) in files.iter().zip(&journal.files) {
-            let blob = if f.content.len() <= STORED_BLOB_MAX {
-                loose.write(git2::ObjectType::Blob, &f.content)?
-            } else {
-                repo.blob(&f.content)?
-            };
+            let blob = loose.blob(repo, &f.content)?;
             let parts: Vec<&str> = j.path.split('/').collect();
             let base = match root {
                 Some(oid) => Some(repo.find_tree(oid)?),

@@ -52,6 +52,15 @@ impl Loose {
         }
     }
 
+    /// Writes a case file's blob: stored up to [`STORED_BLOB_MAX`], compressed by
+    /// libgit2 above it.
+    pub fn blob(&self, repo: &Repository, content: &[u8]) -> Result<Oid> {
+        match content.len() <= STORED_BLOB_MAX {
+            true => self.write(ObjectType::Blob, content),
+            false => Ok(repo.blob(content)?),
+        }
+    }
+
     /// Writes `data` as an object of `kind` and returns its id.
     pub fn write(&self, kind: ObjectType, data: &[u8]) -> Result<Oid> {
         self.write_parts(kind, &[data])
@@ -77,7 +86,8 @@ impl Loose {
         }
         let id: [u8; 20] = sha.finalize().into();
         let stream = stored_zlib(&all);
-        let hex = hex(&id);
+        let oid = Oid::from_bytes(&id).expect("a SHA-1 is 20 bytes");
+        let hex = oid.to_string();
         let dir = self.objects.join(&hex[..2]);
         let path = dir.join(&hex[2..]);
         let tmp = match write_new(&dir, &stream) {
@@ -96,7 +106,7 @@ impl Loose {
             let _ = std::fs::remove_file(&tmp);
             return Err(e);
         }
-        Ok(Oid::from_bytes(&id).expect("a SHA-1 is 20 bytes"))
+        Ok(oid)
     }
 }
 
@@ -136,14 +146,6 @@ fn kind_name(kind: ObjectType) -> &'static str {
         ObjectType::Tag => "tag",
         other => unreachable!("no loose object is written as {other:?}"),
     }
-}
-
-fn hex(id: &[u8; 20]) -> String {
-    use std::fmt::Write as _;
-    id.iter().fold(String::with_capacity(40), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 /// The zlib stream (RFC 1950) of `parts` joined, in stored deflate blocks (RFC 1951

@@ -25,7 +25,6 @@ pub enum Signer {
     },
 }
 
-/// The signer `commit.gpgSign` asks for, or `None` when commits are not signed.
 /// Whether this clone asks for signed commits (`commit.gpgSign`).
 pub fn wanted(repo: &Repository) -> bool {
     repo.config()
@@ -33,11 +32,12 @@ pub fn wanted(repo: &Repository) -> bool {
         .unwrap_or(false)
 }
 
+/// The signer `commit.gpgSign` asks for, or `None` when commits are not signed.
 pub fn signer(repo: &Repository) -> Result<Option<Signer>> {
-    let config = repo.config()?;
-    if !config.get_bool("commit.gpgsign").unwrap_or(false) {
+    if !wanted(repo) {
         return Ok(None);
     }
+    let config = repo.config()?;
     let key = config
         .get_string("user.signingkey")
         .ok()
