@@ -78,18 +78,20 @@ pub fn run(env: &mut Env<'_>, args: SlaArgs) -> Result<()> {
     let chosen: Vec<&Case> = cases.into_iter().filter(|c| filter.matches(c)).collect();
     crate::vars::mark("cases chosen");
     let init = || Clocks::new(policy);
-    let mut rows: Vec<(ClockReport, &Case)> =
-        crate::core::par::on_cores_with(&chosen, init, |clocks, case| {
-            clocks
-                .evaluate(case, now, false)
-                .into_iter()
-                .filter(|r| only.matches(r))
-                .map(|r| (r, *case))
-                .collect::<Vec<_>>()
-        })
-        .into_iter()
-        .flatten()
-        .collect();
+    let mut rows: Vec<(ClockReport, &Case)> = crate::core::par::flat_on_cores_with(
+        &chosen,
+        policy.slas.len(),
+        init,
+        |clocks, case, out| {
+            out.extend(
+                clocks
+                    .evaluate(case, now, false)
+                    .into_iter()
+                    .filter(|r| only.matches(r))
+                    .map(|r| (r, *case)),
+            );
+        },
+    );
     // Only what is new since a point (a scheduled CI job that fails once per breach).
     if let Some(since) = &args.new_since {
         let since = match query::parse_at("--new-since", since, env.now) {

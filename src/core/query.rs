@@ -427,8 +427,8 @@ mod tests {
                 .iter()
                 .map(|&(stage, left, c, sla)| {
                     let r = ClockReport {
-                        case: cases[c].id.to_string(),
-                        sla: format!("sla-{sla}"),
+                        case: cases[c].id.clone(),
+                        sla: format!("sla-{sla}").into(),
                         kind: "response".into(),
                         stage: stages[stage],
                         started_at: t,
@@ -446,13 +446,13 @@ mod tests {
                     (r, &cases[c])
                 })
                 .collect();
-            let mut expected: Vec<(Stage, i64, Text, String)> = built
+            let mut expected: Vec<(Stage, i64, Text, Text)> = built
                 .iter()
                 .map(|(r, c)| (r.stage, r.remaining_seconds, c.id.clone(), r.sla.clone()))
                 .collect();
             expected.sort();
             sort_clocks(&mut built);
-            let got: Vec<(Stage, i64, Text, String)> = built
+            let got: Vec<(Stage, i64, Text, Text)> = built
                 .iter()
                 .map(|(r, c)| (r.stage, r.remaining_seconds, c.id.clone(), r.sla.clone()))
                 .collect();

@@ -349,10 +349,12 @@ pub fn metrics(cases: &[&Case], clocks: &Clocks<'_>, o: &Options<'_>) -> Metrics
         // SLA clocks as they stood at the end of the period.
         let end = o.until.min(o.at);
         for c in clocks.evaluate(case, end, false) {
-            let a = sla.entry(c.sla.clone()).or_insert_with(|| SlaAttainment {
-                sla: c.sla.clone(),
-                ..SlaAttainment::default()
-            });
+            let a = sla
+                .entry(c.sla.to_string())
+                .or_insert_with(|| SlaAttainment {
+                    sla: c.sla.to_string(),
+                    ..SlaAttainment::default()
+                });
             match c.stage {
                 Stage::Achieved if c.stopped_at.is_some_and(|t| in_period(t, o)) => a.achieved += 1,
                 Stage::Breached if c.breach_at.is_some_and(|t| in_period(t, o)) => a.breached += 1,

@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::calendar::{Calendar, Clock, Span, WEEKDAYS};
-use super::case::{ActorKind, Case, State, Visibility};
+use super::case::{ActorKind, Case, State, Text, Visibility};
 use super::duration;
 use super::error::{SettingsError, ValueError};
 
@@ -187,9 +187,9 @@ pub struct Interval {
 /// One case-SLA clock, as `docket sla` reports it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClockReport {
-    pub case: String,
-    pub sla: String,
-    pub kind: String,
+    pub case: Text,
+    pub sla: Text,
+    pub kind: Text,
     pub stage: Stage,
     #[serde(with = "super::case::utc")]
     pub started_at: DateTime<Utc>,
@@ -203,7 +203,7 @@ pub struct ClockReport {
     pub elapsed_seconds: i64,
     pub remaining_seconds: i64,
     pub percent: f64,
-    pub calendar: String,
+    pub calendar: Text,
     pub external: bool,
     /// The highest warning threshold passed (percent) while not yet breached.
     pub warning: Option<u32>,
@@ -453,9 +453,9 @@ fn evaluate_one(
         _ => None,
     };
     ClockReport {
-        case: case.id.to_string(),
-        sla: sla.name.clone(),
-        kind: sla.kind.as_str().to_string(),
+        case: case.id.clone(),
+        sla: Text::from(sla.name.as_str()),
+        kind: Text::const_new(sla.kind.as_str()),
         stage,
         started_at: start,
         stopped_at,
@@ -464,7 +464,7 @@ fn evaluate_one(
         elapsed_seconds: elapsed,
         remaining_seconds: sla.target - elapsed,
         percent: (percent * 10.0).round() / 10.0,
-        calendar: sla.calendar.clone(),
+        calendar: Text::from(sla.calendar.as_str()),
         external: sla.external,
         warning,
         intervals,

@@ -569,7 +569,17 @@ impl CaseWalk {
         };
         read.sort_unstable_by_key(|(i, _)| *i);
         let mut listing = Listing::new(self.root_stamp);
-        let mut files = CaseFiles::default();
+        // Sized first: growing 50,000 stamps and paths by doubling copies them into
+        // memory touched for the first time, the costliest thing a read does here.
+        let count: usize = read
+            .iter()
+            .filter_map(|(_, r)| r.as_ref())
+            .map(|r| r.stamps.len())
+            .sum();
+        let mut files = CaseFiles {
+            paths: super::joined::Joined::with_capacity(count, count * 32),
+            stamps: Vec::with_capacity(count),
+        };
         let mut reread = 0;
         for (i, r) in read {
             let Some(r) = r else { continue };
