@@ -694,14 +694,12 @@ impl Casebook {
         let loaded = std::thread::scope(|s| {
             let loader = s.spawn(|| {
                 let load = || {
-                    let bytes = std::fs::read(&cache_path).ok()?;
+                    let (bytes, meta) = super::fsutil::read_cache(&cache_path).ok()?;
                     // Entries whose file changed at the cache's own modification time or
                     // later are racily clean: file times come from a coarse clock (a
                     // second on some file systems), so their stat data do not prove their
                     // content.
-                    let written = std::fs::metadata(&cache_path)
-                        .ok()
-                        .map(|m| Stamp::of(&m).mtime_ns);
+                    let written = Some(Stamp::of(&meta).mtime_ns);
                     let entries = decode(&bytes);
                     crate::vars::mark("cache decoded");
                     Some((entries, written, bytes))

@@ -69,6 +69,44 @@ pub fn replace_cache(path: &Path, content: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// A cache file's bytes: mapped from the page cache rather than read into fresh memory.
+/// At 50,000 cases `clocks.bin` is 12 MB; reading it zeroed and filled 12 MB of new pages,
+/// which on these virtual machines costs more than decoding them.
+pub enum CacheBytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl std::ops::Deref for CacheBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            CacheBytes::Mapped(m) => m,
+            CacheBytes::Read(v) => v,
+        }
+    }
+}
+
+/// The bytes of the cache file at `path`, with that file's own stat data (of the file
+/// read, even if another process replaces it meanwhile).
+pub fn read_cache(path: &Path) -> std::io::Result<(CacheBytes, std::fs::Metadata)> {
+    use std::io::Read;
+    let mut file = File::open(path)?;
+    let meta = file.metadata()?;
+    if meta.len() > 0 && meta.is_file() {
+        // SAFETY: docket never changes a cache file in place: every cache is replaced by
+        // renaming a new file over it ([`replace_cache`]), and this mapping keeps the old
+        // one. Whatever the bytes are, they are only read, and checked (version stamp,
+        // checksum) before anything is believed.
+        if let Ok(m) = unsafe { memmap2::MmapOptions::new().populate().map(&file) } {
+            return Ok((CacheBytes::Mapped(m), meta));
+        }
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok((CacheBytes::Read(bytes), meta))
+}
+
 /// How old a temporary file must be before it counts as left behind by a killed process
 /// (and not one another process is writing right now).
 const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(600);
@@ -481,6 +519,26 @@ pub fn absolute(path: &Path) -> Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cache_read_is_the_file_as_it_was_even_when_replaced_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.bin");
+        let old: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &old).unwrap();
+        let (bytes, meta) = read_cache(&path).unwrap();
+        assert!(matches!(bytes, CacheBytes::Mapped(_)));
+        assert_eq!(meta.len(), 200_000);
+        // docket replaces a cache by renaming a new file over it.
+        replace_cache(&path, b"new").unwrap();
+        assert_eq!(&bytes[..], &old[..]);
+        assert_eq!(&read_cache(&path).unwrap().0[..], b"new");
+        // Empty, missing, or a folder: nothing to believe, and no panic.
+        std::fs::write(&path, b"").unwrap();
+        assert!(read_cache(&path).unwrap().0.is_empty());
+        assert!(read_cache(&dir.path().join("missing")).is_err());
+        assert!(read_cache(dir.path()).is_err());
+    }
 
     #[cfg(target_os = "linux")]
     #[test]

@@ -105,9 +105,9 @@ impl Listing {
     /// The stored listing, or an empty one when it is missing, damaged, of another
     /// version or inconsistent (then every folder is read).
     pub(super) fn load(path: &std::path::Path) -> Listing {
-        std::fs::read(path)
+        super::fsutil::read_cache(path)
             .ok()
-            .and_then(|bytes| {
+            .and_then(|(bytes, _)| {
                 let body = super::cache::unseal(MAGIC, &bytes)?;
                 let (listing, rest): (Listing, _) = postcard::take_from_bytes(body).ok()?;
                 (rest.is_empty() && listing.consistent()).then_some(listing)
