@@ -532,6 +532,9 @@ fn fossil_rows(base: &Path, casebook: &Path, ids: &[String], n: usize, runs: usi
         .skip(1)
         .filter_map(|l| l.split('\t').nth(1).map(String::from))
         .collect();
+    // At least 21 pairs: a pair takes tens of milliseconds, and on these shared machines
+    // a median of 7 or 11 moved by a fifth between runs of the same binaries.
+    let runs = runs.max(21);
     let (mut comment, mut change) = (Vec::new(), Vec::new());
     for i in 0..runs {
         let id = &ids[rng.below(ids.len() as u64) as usize];

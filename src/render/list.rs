@@ -26,16 +26,33 @@ pub fn write(
             super::write_json(out, &rows)
         }
         Format::Tsv => tsv(out, cases, header),
-        _ => {
-            let text = table_text(cases, config, width, style);
-            writeln!(out, "{text}")
-        }
+        _ => table(out, cases, config, width, style),
     }
+}
+
+/// Output is made in a buffer of this size and written out whenever it is full: the
+/// list of 50,000 cases is 5 MB, and memory touched for the first time costs more here
+/// than making the text.
+const CHUNK: usize = 64 * 1024;
+
+/// `buf` to `out` once it holds [`CHUNK`] bytes (whole lines: call between lines).
+fn spill(out: &mut dyn Write, buf: &mut String) -> io::Result<()> {
+    if buf.len() >= CHUNK {
+        out.write_all(buf.as_bytes())?;
+        buf.clear();
+    }
+    Ok(())
 }
 
 /// The `list` table: ID, priority, state, assignee, account, updated, title. With a width
 /// (a terminal), titles are cut to fit with an ellipsis; without, they are printed whole.
-fn table_text(cases: &[&Case], config: &Config, width: Option<usize>, style: Style) -> String {
+fn table(
+    sink: &mut dyn Write,
+    cases: &[&Case],
+    config: &Config,
+    width: Option<usize>,
+    style: Style,
+) -> io::Result<()> {
     // Local times carry their offset in each cell; UTC says so in the header.
     let updated = match style.zone {
         super::style::Zone::Utc => "UPDATED (UTC)",
@@ -82,15 +99,15 @@ fn table_text(cases: &[&Case], config: &Config, width: Option<usize>, style: Sty
     // below 20 characters: account, then the update time, then the assignee.
     let (shown, title_max) = super::fit_columns(&widths, width, &[4, 5, 3], 20);
     // Plain padded columns (no comfy-table here: a list of 10,000 rows must print fast).
-    let mut out = String::with_capacity((cases.len() + 1) * 120);
-    let mut push_row = |cells: [&str; 7], colours: [&str; 7]| {
+    let mut out = String::with_capacity(CHUNK + 4096);
+    let push_row = |out: &mut String, cells: [&str; 7], colours: [&str; 7]| {
         let start = out.len();
         for &i in &shown {
             let cell = cells[i];
             if style.enabled && !colours[i].is_empty() {
                 // Pad by the plain text, then colour it.
                 out.push_str(&style.paint(cell, colours[i]));
-                super::push_spaces(&mut out, widths[i] - width_of(cell) + 2);
+                super::push_spaces(out, widths[i] - width_of(cell) + 2);
                 continue;
             }
             if i == 6 {
@@ -100,7 +117,7 @@ fn table_text(cases: &[&Case], config: &Config, width: Option<usize>, style: Sty
                 }
             } else {
                 out.push_str(cell);
-                super::push_spaces(&mut out, widths[i] - width_of(cell) + 2);
+                super::push_spaces(out, widths[i] - width_of(cell) + 2);
             }
         }
         let trimmed = out[start..].trim_end().len();
@@ -108,7 +125,7 @@ fn table_text(cases: &[&Case], config: &Config, width: Option<usize>, style: Sty
         out.push('\n');
     };
     let header = if style.enabled { ["1"; 7] } else { [""; 7] };
-    push_row(headers, header);
+    push_row(&mut out, headers, header);
     for (i, c) in cases.iter().enumerate() {
         let colours = [
             "",
@@ -119,18 +136,18 @@ fn table_text(cases: &[&Case], config: &Config, width: Option<usize>, style: Sty
             "",
             "",
         ];
-        push_row(row(i), colours);
+        push_row(&mut out, row(i), colours);
+        spill(sink, &mut out)?;
     }
-    out.pop();
-    out
+    sink.write_all(out.as_bytes())
 }
 
 /// One record per line, tab-separated, ID first (for cut, awk and `while read`).
 /// Every field has its tabs and line breaks turned into spaces, so each case is one line
-/// of eight fields whatever a hand edit put in its file. Built in one buffer (10,000
-/// rows print in a few milliseconds).
+/// of eight fields whatever a hand edit put in its file. Made a [`CHUNK`] at a time
+/// (10,000 rows print in a few milliseconds).
 pub fn tsv(out: &mut dyn Write, cases: &[&Case], header: bool) -> io::Result<()> {
-    let mut buf = String::with_capacity(cases.len() * 100 + 64);
+    let mut buf = String::with_capacity(CHUNK.min(cases.len() * 100) + 4096);
     if header {
         buf.push_str("id\tpriority\tstate\tassignee\taccount\ttype\tupdated_at\ttitle\n");
     }
@@ -154,6 +171,7 @@ pub fn tsv(out: &mut dyn Write, cases: &[&Case], header: bool) -> io::Result<()>
         field(&mut buf, &c.title);
         buf.pop();
         buf.push('\n');
+        spill(out, &mut buf)?;
     }
     out.write_all(buf.as_bytes())
 }
@@ -173,7 +191,11 @@ mod tests {
     use super::*;
 
     fn list_table(cases: &[&Case], config: &Config, width: Option<usize>, style: Style) -> String {
-        table_text(cases, config, width, style)
+        let mut out = Vec::new();
+        table(&mut out, cases, config, width, style).unwrap();
+        let mut text = String::from_utf8(out).unwrap();
+        text.pop();
+        text
     }
 
     fn case(title: &str) -> Case {
@@ -249,6 +271,78 @@ mod tests {
             .collect();
         assert_eq!(stripped, plain);
         assert!(coloured.contains("\x1b[1;31mP1\x1b[0m"));
+    }
+
+    /// A sink that keeps each write apart.
+    struct Writes(Vec<Vec<u8>>);
+
+    impl Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.push(buf.to_vec());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn long_lists_are_written_in_whole_lines_with_one_set_of_column_widths() {
+        let cases: Vec<Case> = (0..3000)
+            .map(|i| {
+                let mut c = crate::core::case::sample(&format!("DK-{i:08}"), "t");
+                c.title = format!("Title {}", "x".repeat(i % 50)).into();
+                // The widest assignee comes last: it sets the column for every row.
+                c.assignee = Some(
+                    if i == 2999 {
+                        "a-much-longer-name"
+                    } else {
+                        "al"
+                    }
+                    .into(),
+                );
+                c
+            })
+            .collect();
+        let refs: Vec<&Case> = cases.iter().collect();
+        let config = Config::default();
+        for format in [Format::Table, Format::Tsv] {
+            let mut sink = Writes(Vec::new());
+            write(
+                &mut sink,
+                format,
+                &refs,
+                &config,
+                None,
+                Style::plain(),
+                true,
+            )
+            .unwrap();
+            assert!(sink.0.len() > 1, "{format:?}: more than one write");
+            assert!(
+                sink.0.iter().all(|w| w.ends_with(b"\n")),
+                "{format:?}: whole lines"
+            );
+            let text = String::from_utf8(sink.0.concat()).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            assert_eq!(lines.len(), 3001, "{format:?}");
+            for (line, c) in lines[1..].iter().zip(&cases) {
+                assert!(line.starts_with(c.id.as_str()), "{line}");
+            }
+            if format == Format::Table {
+                let at = lines[0].find("ACCOUNT").unwrap();
+                // Every row's account cell starts under the header's, after padding.
+                for l in &lines[1..] {
+                    let b = l.as_bytes();
+                    assert!(
+                        b[at - 2] == b' ' && b[at - 1] == b' ' && b[at] != b' ',
+                        "{l}"
+                    );
+                }
+            } else {
+                assert!(lines[1..].iter().all(|l| l.split('\t').count() == 8));
+            }
+        }
     }
 
     #[test]
