@@ -297,7 +297,18 @@ pub fn state_at(case: &Case, at: DateTime<Utc>) -> Option<State> {
     if at < case.created_at {
         return None;
     }
-    state_history(case, at).last().map(|(_, s)| *s)
+    // The last of `state_history`, without building it: `sla` asks this of every open
+    // case before it evaluates any clock.
+    let mut state = State::New;
+    for e in &case.timeline {
+        if e.kind == "state"
+            && e.at <= at
+            && let Some(s) = e.to.as_deref().and_then(State::parse)
+        {
+            state = s;
+        }
+    }
+    Some(state)
 }
 
 /// The case's states over time: `(from, state)`, starting with `new` at creation.

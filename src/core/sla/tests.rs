@@ -2,7 +2,7 @@ use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
 
 use super::*;
-use crate::core::case::{Actor, Visibility};
+use crate::core::case::{Actor, Event, Visibility};
 use crate::core::lifecycle::{self, Change, Ctx, NewCase, Transition, TransitionDetails};
 
 fn utc(s: &str) -> DateTime<Utc> {
@@ -434,6 +434,22 @@ fn sla_text(calendar: &str, target: &str, pause: bool) -> String {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// `state_at` (which builds no history) is the last state of the history, at any time,
+    /// with events out of order and states this version does not know.
+    #[test]
+    fn state_at_is_the_last_state_of_the_history(steps in arb_steps(), at in -1000i64..2_000_000, odd in proptest::option::of((0i64..2_000_000, 0usize..3))) {
+        let start = utc("2026-03-02T09:00:00Z");
+        let mut case = build(start, &steps);
+        if let Some((secs, to)) = odd {
+            let mut e = Event::new("x", start + Duration::seconds(secs), &Actor::agent("bob"), "state");
+            e.to = Some(["bogus", "open", "resolved"][to].into());
+            case.timeline.insert(case.timeline.len() / 2, e);
+        }
+        let t = start + Duration::seconds(at);
+        let expected = (t >= case.created_at).then(|| state_history(&case, t).last().unwrap().1);
+        prop_assert_eq!(state_at(&case, t), expected);
+    }
 
     #[test]
     fn elapsed_never_decreases_as_time_goes_on(cal in arb_calendar(), steps in arb_steps(), a in 0i64..2_000_000, b in 0i64..2_000_000) {
