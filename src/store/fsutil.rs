@@ -57,9 +57,27 @@ pub fn atomic_write(path: &Path, content: &[u8]) -> Result<()> {
 /// tenth of a cold `list` at 10,000 cases; a cache needs no such guard, since one lost in
 /// a power cut is rebuilt. A reader in between finds no cache and rebuilds it.
 pub fn replace_cache(path: &Path, content: &[u8]) -> Result<()> {
+    replace_cache_as_of(path, content, None)
+}
+
+/// [`replace_cache`], the new file dated `as_of` (its modification time) when given: the
+/// time its content was taken from the files it describes. A cache whose entries are
+/// judged racily clean against its own time (a file changed at or after it) may be
+/// written well after its files were looked at, on a thread of its own; dated when they
+/// were looked at, a file changed in between still counts as changed.
+pub fn replace_cache_as_of(
+    path: &Path,
+    content: &[u8],
+    as_of: Option<std::time::SystemTime>,
+) -> Result<()> {
     let dir = path.parent().expect("a file path has a parent folder");
     sweep_stale_temps(dir);
     let tmp = temp_with(dir, path, content)?;
+    if let Some(t) = as_of {
+        tmp.as_file()
+            .set_modified(t)
+            .map_err(|e| io_error(path, e))?;
+    }
     match std::fs::remove_file(path) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -533,6 +551,15 @@ mod tests {
         replace_cache(&path, b"new").unwrap();
         assert_eq!(&bytes[..], &old[..]);
         assert_eq!(&read_cache(&path).unwrap().0[..], b"new");
+        // Dated when its content was taken, not when it was written.
+        let then =
+            std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        replace_cache_as_of(&path, b"dated", Some(then)).unwrap();
+        let (bytes, meta) = read_cache(&path).unwrap();
+        assert_eq!(
+            (&bytes[..], meta.modified().unwrap()),
+            (&b"dated"[..], then)
+        );
         // Empty, missing, or a folder: nothing to believe, and no panic.
         std::fs::write(&path, b"").unwrap();
         assert!(read_cache(&path).unwrap().0.is_empty());
