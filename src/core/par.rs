@@ -43,7 +43,7 @@ pub fn on_cores_with<T: Sync, R: Send, S>(
 ///
 /// Memory touched for the first time is what these machines are slowest at (a fresh
 /// 2 MB page costs about a millisecond), so: no list per item (at 50,000 cases `sla`
-/// made 32,000 of them); each list is reserved for its most results up front, which
+/// made one per open case, 38,000); each list is reserved for its most results up front, which
 /// costs address space, not pages, where fewer come; and the first thread's list is
 /// reserved for everything, so only the others' results are copied once.
 pub fn flat_on_cores_with<T: Sync, R: Send, S>(
