@@ -273,18 +273,7 @@ mod tests {
         assert!(coloured.contains("\x1b[1;31mP1\x1b[0m"));
     }
 
-    /// A sink that keeps each write apart.
-    struct Writes(Vec<Vec<u8>>);
-
-    impl Write for Writes {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.0.push(buf.to_vec());
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
+    use crate::render::tests::Writes;
 
     #[test]
     fn long_lists_are_written_in_whole_lines_with_one_set_of_column_widths() {

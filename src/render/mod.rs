@@ -347,6 +347,20 @@ pub fn truncate(text: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// A sink that keeps each write apart (renderers that write in chunks are checked
+    /// with it).
+    pub(crate) struct Writes(pub(crate) Vec<Vec<u8>>);
+
+    impl std::io::Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.push(buf.to_vec());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
     use super::*;
 
     proptest::proptest! {

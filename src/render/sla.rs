@@ -628,18 +628,7 @@ fn explain(case: &Case, reports: &[ClockReport], policy: &Policy, now: DateTime<
 mod tests {
     use super::*;
 
-    /// A sink that keeps each write apart.
-    struct Writes(Vec<Vec<u8>>);
-
-    impl Write for Writes {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.0.push(buf.to_vec());
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
+    use crate::render::tests::Writes;
 
     #[test]
     fn a_long_table_is_written_in_whole_lines_with_one_set_of_column_widths() {
