@@ -59,7 +59,11 @@ pub fn flat_on_cores_with<T: Sync, R: Send, S>(
         }
         out
     };
-    let all = items.len().saturating_mul(most);
+    // Reserved address space is not unlimited (a policy of a thousand SLAs): past this,
+    // a list grows as lists do.
+    let most_rows = (256usize << 20) / std::mem::size_of::<R>().max(1);
+    let room_for = |n: usize| n.saturating_mul(most).min(most_rows);
+    let all = room_for(items.len());
     let threads = threads_for(items.len());
     if threads == 1 {
         return run(items, all);
@@ -71,7 +75,7 @@ pub fn flat_on_cores_with<T: Sync, R: Send, S>(
             .chunks(chunk)
             .enumerate()
             .map(|(k, part)| {
-                let room = if k == 0 { all } else { part.len() * most };
+                let room = if k == 0 { all } else { room_for(part.len()) };
                 s.spawn(move || run(part, room))
             })
             .collect();
@@ -136,6 +140,9 @@ mod tests {
                 .flat_map(|i| std::iter::repeat_n(*i, i % 3))
                 .collect();
             assert_eq!(flat, expected, "{n} items, flat");
+            // However many results an item may give, nothing is reserved beyond reason.
+            let flat = flat_on_cores_with(&items, usize::MAX, || (), |(), i, out| out.push(*i));
+            assert_eq!(flat, items, "{n} items, any most");
         }
     }
 }
