@@ -5,8 +5,8 @@ use std::io::{self, Write};
 use crate::core::case::{Case, format_time};
 use crate::core::config::Config;
 
-use super::Format;
 use super::style::Style;
+use super::{CHUNK, Format, spill};
 
 /// Prints `cases` in `format`: a table (titles cut to `width` on a terminal), JSON
 /// objects without timelines, or TSV rows (with a header line when asked).
@@ -28,20 +28,6 @@ pub fn write(
         Format::Tsv => tsv(out, cases, header),
         _ => table(out, cases, config, width, style),
     }
-}
-
-/// Output is made in a buffer of this size and written out whenever it is full: the
-/// list of 50,000 cases is 5 MB, and memory touched for the first time costs more here
-/// than making the text.
-const CHUNK: usize = 64 * 1024;
-
-/// `buf` to `out` once it holds [`CHUNK`] bytes (whole lines: call between lines).
-fn spill(out: &mut dyn Write, buf: &mut String) -> io::Result<()> {
-    if buf.len() >= CHUNK {
-        out.write_all(buf.as_bytes())?;
-        buf.clear();
-    }
-    Ok(())
 }
 
 /// The `list` table: ID, priority, state, assignee, account, updated, title. With a width

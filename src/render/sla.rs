@@ -236,8 +236,7 @@ fn table(
     // On a narrow terminal, drop the breach time, then elapsed/target, before squeezing
     // the title below 16 characters.
     let (shown, title_max) = super::fit_columns(&widths, width, &[5, 3], 16);
-    const CHUNK: usize = 64 * 1024;
-    let mut out = String::with_capacity(CHUNK + 4096);
+    let mut out = String::with_capacity(super::CHUNK + 4096);
     let line = |out: &mut String, cells: [&str; 7], sgr: &str| {
         let start = out.len();
         for &i in &shown {
@@ -286,10 +285,7 @@ fn table(
             ],
             stage_sgr(r),
         );
-        if out.len() >= CHUNK {
-            sink.write_all(out.as_bytes())?;
-            out.clear();
-        }
+        super::spill(sink, &mut out)?;
     }
     sink.write_all(out.as_bytes())
 }
