@@ -571,7 +571,8 @@ fn fossil_rows(base: &Path, casebook: &Path, ids: &[String], n: usize, runs: usi
             ours();
         }
     }
-    let (mut list_tsv, mut show) = (Vec::new(), Vec::new());
+    let (mut list_tsv, mut show, mut floor) = (Vec::new(), Vec::new(), Vec::new());
+    let checks = StatChecks::of(casebook);
     for i in 0..runs {
         let ours = || time(docket(casebook, &["list", "--format", "tsv"]));
         let theirs = || time(fossil(&["ticket", "show", "0"]));
@@ -582,6 +583,7 @@ fn fossil_rows(base: &Path, casebook: &Path, ids: &[String], n: usize, runs: usi
             show.push(theirs());
             list_tsv.push(ours());
         }
+        floor.extend(checks.as_ref().map(StatChecks::time));
     }
     let (comment, change) = (median(comment), median(change));
     let (list_tsv, show) = (median(list_tsv), median(show));
@@ -598,6 +600,102 @@ fn fossil_rows(base: &Path, casebook: &Path, ids: &[String], n: usize, runs: usi
         ms(show),
         list_tsv.as_secs_f64() / show.as_secs_f64()
     );
+    if let Some(checks) = &checks {
+        let floor = median(floor);
+        println!(
+            "| … of which no cache can spare: {} `lstat` calls (every case file and shard folder), {} threads, in this process | {} | {} | {:.2}× Fossil's time |",
+            checks.count(),
+            checks.threads,
+            ms(floor),
+            ms(show),
+            floor.as_secs_f64() / show.as_secs_f64()
+        );
+    }
+}
+
+/// The check a warm read cannot leave out: every case file's stat data (an edit in place
+/// changes no folder's) and every shard folder's (a case file added by hand changes only
+/// its folder), taken the way docket's walk takes them — `lstat` relative to the open
+/// `cases/` folder, shards shared among as many threads — but in this process, with the
+/// names already known. A floor under `list --format tsv`, whatever its cache holds.
+struct StatChecks {
+    root: std::fs::File,
+    /// Per shard folder: the folder itself, then `shard/name` for each case file in it.
+    shards: Vec<Vec<std::ffi::CString>>,
+    threads: usize,
+}
+
+impl StatChecks {
+    fn of(casebook: &Path) -> Option<StatChecks> {
+        let cases = casebook.join("cases");
+        let names = |dir: &Path| -> Vec<String> {
+            let mut v: Vec<String> = std::fs::read_dir(dir)
+                .map(|r| {
+                    r.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                        .collect()
+                })
+                .unwrap_or_default();
+            v.sort();
+            v
+        };
+        let shards: Vec<Vec<std::ffi::CString>> = names(&cases)
+            .into_iter()
+            .filter(|s| cases.join(s).is_dir())
+            .map(|s| {
+                let files: Vec<String> = names(&cases.join(&s))
+                    .into_iter()
+                    .filter(|n| n.ends_with(".toml"))
+                    .map(|n| format!("{s}/{n}"))
+                    .collect();
+                std::iter::once(s)
+                    .chain(files)
+                    .filter_map(|p| std::ffi::CString::new(p).ok())
+                    .collect()
+            })
+            .collect();
+        let threads = match shards.len() {
+            0..8 => 1,
+            _ => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+        };
+        Some(StatChecks {
+            root: std::fs::File::open(&cases).ok()?,
+            shards,
+            threads,
+        })
+    }
+
+    fn count(&self) -> usize {
+        self.shards.iter().map(Vec::len).sum()
+    }
+
+    /// One pass: every path `lstat`ed once, threads started and joined included.
+    fn time(&self) -> Duration {
+        use std::os::fd::AsRawFd;
+        let fd = self.root.as_raw_fd();
+        let start = Instant::now();
+        std::thread::scope(|s| {
+            for t in 0..self.threads {
+                s.spawn(move || {
+                    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+                    for shard in self.shards.iter().skip(t).step_by(self.threads) {
+                        for path in shard {
+                            // SAFETY: `path` is NUL-terminated and `st` is room for one
+                            // `stat`; the result is not read.
+                            unsafe {
+                                libc::fstatat(
+                                    fd,
+                                    path.as_ptr(),
+                                    st.as_mut_ptr(),
+                                    libc::AT_SYMLINK_NOFOLLOW,
+                                )
+                            };
+                        }
+                    }
+                });
+            }
+        });
+        start.elapsed()
+    }
 }
 
 /// Builds a Fossil repository of `n` tickets in `dir` (removed first), one `fossil ticket
