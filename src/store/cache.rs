@@ -20,7 +20,6 @@
 //! and the files are 0.57× the size. JSON took about 5× as long to load. The entries
 //! are read back by hand ([`read`]): the same bytes, fewer steps per field.
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Casebook;
@@ -60,8 +59,8 @@ struct StoredKey<'a> {
 
 /// An entry's case, after its key (postcard writes a struct's fields one after another,
 /// so a key and then this read exactly what a [`StoredRef`] wrote).
-#[derive(Deserialize)]
-#[cfg_attr(test, derive(PartialEq, Debug))]
+#[cfg(test)]
+#[derive(Deserialize, PartialEq, Debug, Clone)]
 struct Stored {
     id: Text,
     title: Text,
@@ -84,7 +83,7 @@ struct Stored {
 }
 
 #[derive(Deserialize)]
-#[cfg_attr(test, derive(PartialEq, Debug))]
+#[cfg_attr(test, derive(PartialEq, Debug, Clone))]
 struct StoredEvent {
     id: Text,
     at: i64,
@@ -205,34 +204,46 @@ impl<'a> StoredRef<'a> {
     }
 }
 
+#[cfg(test)]
 impl Stored {
-    /// Back to a file's key and its case; `None` when a value is out of range (the cache
-    /// is then rebuilt).
-    fn split(self, k: StoredKey<'_>) -> Option<(Key, Case)> {
-        let time = |t: i64| DateTime::<Utc>::from_timestamp(t, 0);
+    /// Back to its case (what [`read::Reader::case`] reads straight from the bytes);
+    /// `None` when a value is out of range.
+    fn into_case(self) -> Option<Case> {
+        let time = read::time;
         let mut fields = std::collections::BTreeMap::new();
         for (k, v) in self.fields {
             fields.insert(k, serde_json::from_str::<toml::Value>(&v).ok()?);
         }
         let mut timeline = Vec::with_capacity(self.timeline.len());
         for s in self.timeline {
-            let kind = Actor {
-                name: String::new(),
-                kind: s.actor_kind,
-            };
-            let mut e = Event::new(s.id, time(s.at)?, &kind, "");
-            e.actor = s.actor;
-            e.kind = s.kind;
-            e.visibility = s.visibility;
-            e.field = s.field;
-            e.from = s.from;
-            e.to = s.to;
-            e.team = s.team;
-            e.channel = s.channel;
-            e.csat = s.csat;
-            timeline.push(e);
+            timeline.push(s.into_event()?);
         }
-        let key = Key {
+        Some(Case {
+            id: self.id,
+            title: self.title,
+            kind: self.kind,
+            state: self.state,
+            priority: self.priority,
+            account: self.account,
+            contact: self.contact,
+            assignee: self.assignee,
+            team: self.team,
+            escalation_level: self.escalation_level,
+            parent: self.parent,
+            tags: self.tags,
+            resolution: self.resolution,
+            csat: self.csat,
+            created_at: time(self.created_at)?,
+            updated_at: time(self.updated_at)?,
+            fields,
+            timeline,
+        })
+    }
+}
+
+impl Key {
+    fn of(k: &StoredKey<'_>) -> Key {
+        Key {
             blob: k.blob,
             stamp: Stamp {
                 size: k.size,
@@ -240,30 +251,7 @@ impl Stored {
                 ino: k.ino,
                 ctime_ns: k.ctime_ns,
             },
-        };
-        Some((
-            key,
-            Case {
-                id: self.id,
-                title: self.title,
-                kind: self.kind,
-                state: self.state,
-                priority: self.priority,
-                account: self.account,
-                contact: self.contact,
-                assignee: self.assignee,
-                team: self.team,
-                escalation_level: self.escalation_level,
-                parent: self.parent,
-                tags: self.tags,
-                resolution: self.resolution,
-                csat: self.csat,
-                created_at: time(self.created_at)?,
-                updated_at: time(self.updated_at)?,
-                fields,
-                timeline,
-            },
-        ))
+        }
     }
 }
 
@@ -330,11 +318,10 @@ fn decode(bytes: &[u8]) -> Option<Decoded> {
         let key = r.key()?;
         // Where this entry's case bytes are in `body`.
         let start = body.len() - r.rest.len();
-        let stored = r.stored()?;
+        let case = r.case()?;
         let end = body.len() - r.rest.len();
         d.paths.push(&[key.path]);
-        let (key, case) = stored.split(key)?;
-        d.keys.push(key);
+        d.keys.push(Key::of(&key));
         d.cases.push(case);
         d.case_bytes.push((start, end));
     }
@@ -1045,6 +1032,7 @@ pub(super) fn blob_of(content: &[u8]) -> [u8; 20] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::DateTime;
 
     #[test]
     fn blob_ids_are_gits() {
@@ -1227,12 +1215,22 @@ mod tests {
             proptest::prop_assert!(rest.is_empty());
             let mut r = read::Reader { rest: &bytes };
             proptest::prop_assert_eq!(r.key(), Some(key));
-            proptest::prop_assert_eq!(r.stored(), Some(stored));
+            proptest::prop_assert_eq!(r.stored(), Some(stored.clone()));
             proptest::prop_assert!(r.rest.is_empty());
+            // And straight into a case: the same case, from the same bytes.
+            let mut r = read::Reader { rest: &bytes };
+            r.key();
+            let direct = r.case();
+            proptest::prop_assert!(r.rest.is_empty());
+            let via_stored = stored.into_case();
+            proptest::prop_assert_eq!(direct.as_ref(), via_stored.as_ref());
+            proptest::prop_assert_eq!(direct.as_ref(), Some(&case));
             // Cut anywhere, the entry is not read (and nothing panics).
             for cut in [1, bytes.len() / 2, bytes.len() - 1] {
                 let mut r = read::Reader { rest: &bytes[..cut] };
                 proptest::prop_assert!(r.key().is_none() || r.stored().is_none());
+                let mut r = read::Reader { rest: &bytes[..cut] };
+                proptest::prop_assert!(r.key().is_none() || r.case().is_none());
             }
         }
     }

@@ -9,8 +9,11 @@
 //! as a varint length and the items, structs and arrays as their fields in order, a
 //! unit enum variant as its index.
 
-use super::{Stored, StoredEvent, StoredKey};
-use crate::core::case::{ActorKind, State, Text, Visibility};
+#[cfg(test)]
+use super::Stored;
+use super::{StoredEvent, StoredKey};
+use crate::core::case::{Actor, ActorKind, Case, Event, State, Text, Visibility};
+use chrono::{DateTime, Utc};
 
 pub(super) struct Reader<'a> {
     pub(super) rest: &'a [u8],
@@ -113,6 +116,58 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// An entry's case, read straight into a [`Case`]: the same bytes as
+    /// [`Reader::stored`] then [`super::Stored::split`] read, without the intermediate
+    /// value (two copies of some 340 bytes per case fewer: moving cases was an eighth of
+    /// decoding). `None` when the bytes or a value are out of range.
+    pub(super) fn case(&mut self) -> Option<Case> {
+        // In the order they were written (see StoredRef).
+        let id = self.text()?;
+        let title = self.text()?;
+        let kind = self.text()?;
+        let state = self.variant(&State::ALL)?;
+        let priority = self.text()?;
+        let account = self.option(Self::text)?;
+        let contact = self.option(Self::text)?;
+        let assignee = self.option(Self::text)?;
+        let team = self.option(Self::text)?;
+        let parent = self.option(Self::text)?;
+        let resolution = self.option(Self::text)?;
+        let escalation_level = self.u32()?;
+        let csat = self.option(Self::byte)?;
+        let tags = self.seq(Self::string)?;
+        let created_at = time(self.i64()?)?;
+        let updated_at = time(self.i64()?)?;
+        let n = self.len()?;
+        let mut fields = std::collections::BTreeMap::new();
+        for _ in 0..n {
+            let (k, v) = (self.string()?, self.str()?);
+            fields.insert(k, serde_json::from_str::<toml::Value>(v).ok()?);
+        }
+        let timeline = self.seq(|r| r.event()?.into_event())?;
+        Some(Case {
+            id,
+            title,
+            kind,
+            state,
+            priority,
+            account,
+            contact,
+            assignee,
+            team,
+            escalation_level,
+            parent,
+            tags,
+            resolution,
+            csat,
+            created_at,
+            updated_at,
+            fields,
+            timeline,
+        })
+    }
+
+    #[cfg(test)]
     pub(super) fn stored(&mut self) -> Option<Stored> {
         Some(Stored {
             id: self.text()?,
@@ -153,5 +208,31 @@ impl<'a> Reader<'a> {
             channel: self.option(Self::text)?,
             csat: self.option(Self::byte)?,
         })
+    }
+}
+
+/// A stored time (seconds since the epoch) back to a time; `None` when out of range.
+pub(super) fn time(t: i64) -> Option<DateTime<Utc>> {
+    DateTime::<Utc>::from_timestamp(t, 0)
+}
+
+impl StoredEvent {
+    /// Back to a timeline event; `None` when its time is out of range.
+    pub(super) fn into_event(self) -> Option<Event> {
+        let kind = Actor {
+            name: String::new(),
+            kind: self.actor_kind,
+        };
+        let mut e = Event::new(self.id, time(self.at)?, &kind, "");
+        e.actor = self.actor;
+        e.kind = self.kind;
+        e.visibility = self.visibility;
+        e.field = self.field;
+        e.from = self.from;
+        e.to = self.to;
+        e.team = self.team;
+        e.channel = self.channel;
+        e.csat = self.csat;
+        Some(e)
     }
 }
