@@ -92,6 +92,115 @@ pub fn flat_on_cores_with<T: Sync, R: Send, S>(
     out
 }
 
+/// Text made from `items` a block of `block` items at a time, on every core, and handed
+/// to `write` block by block in the items' order, on the calling thread (so `write` may
+/// hold what cannot leave it, such as standard output). A list's rows are made from cases
+/// spread over memory and the processor waits on each; two cores wait on two at once.
+///
+/// Output is never whole: at most [`BLOCKS_AHEAD`] blocks per thread are made but not yet
+/// written, and their buffers are used again, so the memory touched stays a few blocks
+/// whatever the length. The first error `write` returns stops the work and is returned.
+/// Fewer than four blocks' worth of items are made on the calling thread, a block at a
+/// time.
+pub fn write_in_order<T: Sync>(
+    items: &[T],
+    block: usize,
+    render: impl Fn(&[T], &mut String) + Sync,
+    mut write: impl FnMut(&str) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let block = block.max(1);
+    let blocks = items.len().div_ceil(block);
+    let threads = threads_for(items.len());
+    let part = |i: usize| &items[i * block..((i + 1) * block).min(items.len())];
+    if threads == 1 || blocks < 4 {
+        let mut buf = String::new();
+        for i in 0..blocks {
+            render(part(i), &mut buf);
+            write(&buf)?;
+            buf.clear();
+        }
+        return Ok(());
+    }
+    // A block is made only into a free buffer, and a buffer is free again once its block
+    // is written: the buffers are the tokens that keep the threads at most `ahead`
+    // blocks past the one written next. Blocks are taken in order, so the ones made but
+    // not written are always among the `ahead` after it (and a slot each in `made`).
+    let ahead = threads * BLOCKS_AHEAD;
+    let (free_tx, free_rx) = std::sync::mpsc::sync_channel::<String>(ahead);
+    for _ in 0..ahead {
+        free_tx.send(String::new()).expect("room for every buffer");
+    }
+    let free_rx = std::sync::Mutex::new(free_rx);
+    let (made_tx, made_rx) = std::sync::mpsc::channel::<(usize, std::thread::Result<String>)>();
+    let next = AtomicUsize::new(0);
+    let (render, part, next, free_rx) = (&render, &part, &next, &free_rx);
+    let (result, panicked) = std::thread::scope(|s| {
+        for _ in 0..threads {
+            let made_tx = made_tx.clone();
+            s.spawn(move || {
+                loop {
+                    // A poisoned lock only means another worker panicked; the scope
+                    // passes that panic on.
+                    let free = free_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    // No more buffers: written out, or stopped by an error.
+                    let Ok(mut buf) = free else { break };
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= blocks {
+                        break;
+                    }
+                    // A panic is passed to the writing thread, which stops the others
+                    // (they would otherwise wait for buffers held by blocks after this one).
+                    let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        render(part(i), &mut buf);
+                        buf
+                    }));
+                    let failed = made.is_err();
+                    if made_tx.send((i, made)).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(made_tx);
+        let mut made: Vec<Option<String>> = (0..ahead).map(|_| None).collect();
+        let mut want = 0;
+        let mut result = Ok(());
+        let mut panicked = None;
+        'written: while want < blocks {
+            let Ok((i, buf)) = made_rx.recv() else { break };
+            let buf = match buf {
+                Ok(buf) => buf,
+                Err(panic) => {
+                    panicked = Some(panic);
+                    break;
+                }
+            };
+            made[i % ahead] = Some(buf);
+            while let Some(mut buf) = made[want % ahead].take() {
+                result = write(&buf);
+                want += 1;
+                if result.is_err() {
+                    break 'written;
+                }
+                buf.clear();
+                // The workers keep the receiving end until the scope ends.
+                let _ = free_tx.send(buf);
+            }
+        }
+        // No more buffers: the workers waiting for one stop.
+        drop(free_tx);
+        (result, panicked)
+    });
+    if let Some(panic) = panicked {
+        std::panic::resume_unwind(panic);
+    }
+    result
+}
+
+/// How many blocks each thread may make past the one [`write_in_order`] writes next.
+pub const BLOCKS_AHEAD: usize = 2;
+
 /// How many threads for `n` items: one for a few, else one per core (at most eight).
 fn threads_for(n: usize) -> usize {
     if n < 64 {
@@ -106,6 +215,93 @@ fn threads_for(n: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each item as a line, as `write_in_order` is given it.
+    fn lines(part: &[usize], buf: &mut String) {
+        for i in part {
+            buf.push_str(&i.to_string());
+            buf.push('\n');
+        }
+    }
+
+    #[test]
+    fn blocks_are_written_in_order_and_never_too_many_ahead() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let threads = threads_for(10_000);
+        for (n, block) in [
+            (0usize, 7usize),
+            (1, 7),
+            (27, 7),
+            (28, 7),
+            (29, 7),
+            (1000, 1),
+            (5000, 512),
+            (5001, 64),
+        ] {
+            let items: Vec<usize> = (0..n).collect();
+            let expected: String = items.iter().map(|i| format!("{i}\n")).collect();
+            // Blocks made and blocks written: made but unwritten never exceeds the buffers.
+            let (made, written) = (AtomicUsize::new(0), AtomicUsize::new(0));
+            let mut out = String::new();
+            let mut writes = 0;
+            write_in_order(
+                &items,
+                block,
+                |part, buf| {
+                    assert!(
+                        buf.is_empty(),
+                        "a buffer is cleared before it is used again"
+                    );
+                    let ahead =
+                        made.fetch_add(1, Ordering::SeqCst) + 1 - written.load(Ordering::SeqCst);
+                    assert!(ahead <= threads * BLOCKS_AHEAD, "{ahead} blocks made ahead");
+                    lines(part, buf);
+                },
+                |text| {
+                    written.fetch_add(1, Ordering::SeqCst);
+                    writes += 1;
+                    out.push_str(text);
+                    Ok(())
+                },
+            )
+            .unwrap();
+            assert_eq!(out, expected, "{n} items in blocks of {block}");
+            assert_eq!(writes, n.div_ceil(block), "one write per block");
+        }
+    }
+
+    #[test]
+    fn the_first_write_error_stops_the_work_and_is_returned() {
+        let items: Vec<usize> = (0..100_000).collect();
+        let mut writes = 0;
+        let err = write_in_order(&items, 10, lines, |_| {
+            writes += 1;
+            match writes {
+                3 => Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe)),
+                _ => Ok(()),
+            }
+        })
+        .unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe);
+        assert_eq!(writes, 3, "nothing is written after the error");
+    }
+
+    #[test]
+    fn a_panic_while_making_a_block_is_passed_on_not_waited_for() {
+        let items: Vec<usize> = (0..100_000).collect();
+        let caught = std::panic::catch_unwind(|| {
+            write_in_order(
+                &items,
+                10,
+                |part, buf| {
+                    assert!(part[0] != 500, "block 50 fails");
+                    lines(part, buf);
+                },
+                |_| Ok(()),
+            )
+        });
+        assert!(caught.is_err(), "the panic reaches the caller");
+    }
 
     #[test]
     fn results_keep_the_order_of_the_items() {

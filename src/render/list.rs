@@ -133,10 +133,21 @@ fn table(
 /// of eight fields whatever a hand edit put in its file. Made a [`CHUNK`] at a time
 /// (10,000 rows print in a few milliseconds).
 pub fn tsv(out: &mut dyn Write, cases: &[&Case], header: bool) -> io::Result<()> {
-    let mut buf = String::with_capacity(CHUNK.min(cases.len() * 100) + 4096);
     if header {
-        buf.push_str("id\tpriority\tstate\tassignee\taccount\ttype\tupdated_at\ttitle\n");
+        out.write_all(b"id\tpriority\tstate\tassignee\taccount\ttype\tupdated_at\ttitle\n")?;
     }
+    crate::core::par::write_in_order(cases, ROWS, tsv_rows, |text| {
+        out.write_all(text.as_bytes())
+    })
+}
+
+/// Rows in a block of the list's output (about 50 KB of TSV), made on every core (see
+/// [`crate::core::par::write_in_order`]): each row reads a case from wherever it is in
+/// memory, and at 50,000 cases the rows took 21 ms on one core.
+const ROWS: usize = 512;
+
+/// The TSV lines of `cases`.
+fn tsv_rows(cases: &[&Case], buf: &mut String) {
     let field = |buf: &mut String, s: &str| {
         if s.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
             buf.push_str(&s.replace(['\t', '\n', '\r'], " "));
@@ -145,21 +156,20 @@ pub fn tsv(out: &mut dyn Write, cases: &[&Case], header: bool) -> io::Result<()>
         }
         buf.push('\t');
     };
+    buf.reserve(cases.len() * 100);
     for c in cases {
-        field(&mut buf, &c.id);
-        field(&mut buf, &c.priority);
-        field(&mut buf, c.state.as_str());
-        field(&mut buf, c.assignee.as_deref().unwrap_or(""));
-        field(&mut buf, c.account.as_deref().unwrap_or(""));
-        field(&mut buf, &c.kind);
-        push_time(&mut buf, c.updated_at);
+        field(buf, &c.id);
+        field(buf, &c.priority);
+        field(buf, c.state.as_str());
+        field(buf, c.assignee.as_deref().unwrap_or(""));
+        field(buf, c.account.as_deref().unwrap_or(""));
+        field(buf, &c.kind);
+        push_time(buf, c.updated_at);
         buf.push('\t');
-        field(&mut buf, &c.title);
+        field(buf, &c.title);
         buf.pop();
         buf.push('\n');
-        spill(out, &mut buf)?;
     }
-    out.write_all(buf.as_bytes())
 }
 
 /// [`format_time`] into `buf` without a pattern parser: `2026-11-20T09:00:00Z`.
