@@ -115,7 +115,8 @@ fn table(
     sink.write_all(out.as_bytes())?;
     // The rows a block at a time on every core, written in order.
     let rows = |first: usize, part: &[&Case], out: &mut String| {
-        for (i, c) in (first..).zip(part) {
+        for (k, (i, c)) in (first..).zip(part).enumerate() {
+            ahead(part, k);
             let colours = [
                 "",
                 Style::priority_sgr(config.priority_rank(&c.priority)),
@@ -174,6 +175,33 @@ pub fn tsv(out: &mut dyn Write, cases: &[&Case], header: bool) -> io::Result<()>
 /// memory, and at 50,000 cases the rows took 21 ms on one core.
 const ROWS: usize = 512;
 
+/// Asks the processor for the cases a few rows after row `k` while row `k` is made: rows
+/// are in the sort's order, their cases spread over memory, and each row otherwise waits
+/// for its case's lines one after another.
+#[inline]
+fn ahead(cases: &[&Case], k: usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        const ROWS_AHEAD: usize = 6;
+        // SAFETY: a prefetch is a hint: it reads nothing into the program and faults on no
+        // address (these are a case's own bytes and its title's, besides); SSE, which it
+        // needs, is part of every x86-64 processor.
+        unsafe {
+            if let Some(c) = cases.get(k + ROWS_AHEAD) {
+                let start = std::ptr::from_ref::<Case>(c).cast::<i8>();
+                for line in (0..std::mem::size_of::<Case>()).step_by(64) {
+                    _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(line));
+                }
+            }
+            // The title's own bytes, once its case is there.
+            if let Some(c) = cases.get(k + ROWS_AHEAD / 2) {
+                _mm_prefetch::<_MM_HINT_T0>(c.title.as_ptr().cast::<i8>());
+            }
+        }
+    }
+}
+
 /// The TSV lines of `cases`.
 fn tsv_rows(cases: &[&Case], buf: &mut String) {
     let field = |buf: &mut String, s: &str| {
@@ -185,7 +213,8 @@ fn tsv_rows(cases: &[&Case], buf: &mut String) {
         buf.push('\t');
     };
     buf.reserve(cases.len() * 100);
-    for c in cases {
+    for (k, c) in cases.iter().enumerate() {
+        ahead(cases, k);
         field(buf, &c.id);
         field(buf, &c.priority);
         field(buf, c.state.as_str());
