@@ -167,15 +167,39 @@ pub enum Sort {
 /// Sorts references (moving whole cases costs more than the rest of `list`).
 pub fn sort(cases: &mut [&Case], by: Sort, config: &Config) {
     match by {
-        // The rank looked up once per case, not twice per comparison.
-        Sort::Priority => {
-            cases.sort_by_cached_key(|c| (config.priority_rank(&c.priority), c.created_at))
-        }
-        Sort::Created => cases.sort_by_key(|c| std::cmp::Reverse(c.created_at)),
-        Sort::Updated => cases.sort_by_key(|c| std::cmp::Reverse(c.updated_at)),
+        Sort::Priority => sort_by_number(cases, |c| {
+            let rank = config.priority_rank(&c.priority).min(u32::MAX as usize) as u128;
+            rank << 96 | time_number(c.created_at)
+        }),
+        // Newest first: the numbers turned over (equal times keep their order).
+        Sort::Created => sort_by_number(cases, |c| !time_number(c.created_at)),
+        Sort::Updated => sort_by_number(cases, |c| !time_number(c.updated_at)),
         Sort::Id => cases.sort_by(|a, b| a.id.cmp(&b.id)),
         Sort::State => cases.sort_by(|a, b| a.state.cmp(&b.state).then(a.id.cmp(&b.id))),
     }
+}
+
+/// A stable sort of `cases` by a number made once per case, in the cases' own order (the
+/// order a filter leaves them in, which is the order they lie in memory), and then sorted
+/// without looking at a case again: at 50,000 cases, comparisons that each read two cases
+/// missed the processor's cache every time.
+fn sort_by_number(cases: &mut [&Case], number: impl Fn(&Case) -> u128) {
+    let mut keys: Vec<(u128, usize)> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (number(c), i))
+        .collect();
+    // The place breaks ties, so equal numbers keep their order.
+    keys.sort_unstable();
+    let mut order: Vec<usize> = keys.into_iter().map(|(_, i)| i).collect();
+    permute(cases, &mut order);
+}
+
+/// A time as a number in the same order: seconds (sign bit turned, so earlier is less)
+/// above nanoseconds.
+fn time_number(t: DateTime<Utc>) -> u128 {
+    let secs = (t.timestamp() as u64) ^ (1 << 63);
+    (u128::from(secs) << 32) | u128::from(t.timestamp_subsec_nanos())
 }
 
 /// Which clocks `docket sla` shows.
@@ -414,6 +438,42 @@ mod tests {
     }
 
     proptest! {
+        /// The sorts by number give exactly the order of plain stable sorts by the same
+        /// keys, ties (same priority, same second) and sub-second times included.
+        #[test]
+        fn sorting_by_numbers_is_sorting_by_the_keys(
+            cases in proptest::collection::vec(
+                (0usize..6, -3i64..3, 0u32..3, -2i64..2),
+                0..40,
+            )
+        ) {
+            let config = Config::default();
+            let priorities = ["P1", "P2", "P3", "P4", "P9", "p2"];
+            let at = |s: i64, n: u32| DateTime::from_timestamp(s * 1_000_000_000, n * 400_000_000).unwrap();
+            let cases: Vec<Case> = cases
+                .iter()
+                .enumerate()
+                .map(|(i, &(p, s, n, u))| {
+                    let mut c = case(&format!("DK-{i:03}"), priorities[p], 0);
+                    c.created_at = at(s, n);
+                    c.updated_at = at(u, n);
+                    c
+                })
+                .collect();
+            let ids = |v: &[&Case]| v.iter().map(|c| c.id.to_string()).collect::<Vec<_>>();
+            for by in [Sort::Priority, Sort::Created, Sort::Updated] {
+                let mut got: Vec<&Case> = cases.iter().collect();
+                sort(&mut got, by, &config);
+                let mut want: Vec<&Case> = cases.iter().collect();
+                match by {
+                    Sort::Priority => want.sort_by_key(|c| (config.priority_rank(&c.priority), c.created_at)),
+                    Sort::Created => want.sort_by_key(|c| std::cmp::Reverse(c.created_at)),
+                    _ => want.sort_by_key(|c| std::cmp::Reverse(c.updated_at)),
+                }
+                prop_assert_eq!(ids(&got), ids(&want), "{:?}", by);
+            }
+        }
+
         /// Sorting on indices gives the order a plain sort of the rows gives.
         #[test]
         fn clocks_sort_as_a_plain_sort_would(
