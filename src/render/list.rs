@@ -132,7 +132,9 @@ fn table(
             push_row(out, text, colours);
         }
     };
-    crate::core::par::write_in_order(cases, ROWS, rows, |text| sink.write_all(text.as_bytes()))
+    crate::core::par::write_in_order(cases, super::BLOCK_ROWS, rows, |text| {
+        sink.write_all(text.as_bytes())
+    })
 }
 
 /// Rows whose times the table's first pass keeps in one string.
@@ -164,41 +166,22 @@ pub fn tsv(out: &mut dyn Write, cases: &[&Case], header: bool) -> io::Result<()>
     }
     crate::core::par::write_in_order(
         cases,
-        ROWS,
+        super::BLOCK_ROWS,
         |_, part, buf| tsv_rows(part, buf),
         |text| out.write_all(text.as_bytes()),
     )
 }
 
-/// Rows in a block of the list's output (about 50 KB of TSV), made on every core (see
-/// [`crate::core::par::write_in_order`]): each row reads a case from wherever it is in
-/// memory, and at 50,000 cases the rows took 21 ms on one core.
-const ROWS: usize = 512;
-
-/// Asks the processor for the cases a few rows after row `k` while row `k` is made: rows
-/// are in the sort's order, their cases spread over memory, and each row otherwise waits
-/// for its case's lines one after another.
+/// Asks the processor for the cases a few rows after row `k` while row `k` is made (see
+/// [`super::prefetch`]): rows are in the sort's order, their cases spread over memory.
 #[inline]
 fn ahead(cases: &[&Case], k: usize) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        const ROWS_AHEAD: usize = 6;
-        // SAFETY: a prefetch is a hint: it reads nothing into the program and faults on no
-        // address (these are a case's own bytes and its title's, besides); SSE, which it
-        // needs, is part of every x86-64 processor.
-        unsafe {
-            if let Some(c) = cases.get(k + ROWS_AHEAD) {
-                let start = std::ptr::from_ref::<Case>(c).cast::<i8>();
-                for line in (0..std::mem::size_of::<Case>()).step_by(64) {
-                    _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(line));
-                }
-            }
-            // The title's own bytes, once its case is there.
-            if let Some(c) = cases.get(k + ROWS_AHEAD / 2) {
-                _mm_prefetch::<_MM_HINT_T0>(c.title.as_ptr().cast::<i8>());
-            }
-        }
+    if let Some(c) = cases.get(k + super::ROWS_AHEAD) {
+        super::prefetch(*c, std::mem::size_of::<Case>());
+    }
+    // The title's own bytes, once its case is there.
+    if let Some(c) = cases.get(k + super::ROWS_AHEAD / 2) {
+        super::prefetch(c.title.as_bytes(), 1);
     }
 }
 
@@ -330,59 +313,72 @@ mod tests {
 
     #[test]
     fn long_lists_are_written_in_whole_lines_with_one_set_of_column_widths() {
-        let cases: Vec<Case> = (0..3000)
-            .map(|i| {
-                let mut c = crate::core::case::sample(&format!("DK-{i:08}"), "t");
-                c.title = format!("Title {}", "x".repeat(i % 50)).into();
-                // The widest assignee comes last: it sets the column for every row.
-                c.assignee = Some(
-                    if i == 2999 {
-                        "a-much-longer-name"
-                    } else {
-                        "al"
-                    }
-                    .into(),
-                );
-                c
-            })
-            .collect();
-        let refs: Vec<&Case> = cases.iter().collect();
-        let config = Config::default();
-        for format in [Format::Table, Format::Tsv] {
-            let mut sink = Writes(Vec::new());
-            write(
-                &mut sink,
-                format,
-                &refs,
-                &config,
-                None,
-                Style::plain(),
-                true,
-            )
-            .unwrap();
-            assert!(sink.0.len() > 1, "{format:?}: more than one write");
-            assert!(
-                sink.0.iter().all(|w| w.ends_with(b"\n")),
-                "{format:?}: whole lines"
-            );
-            let text = String::from_utf8(sink.0.concat()).unwrap();
-            let lines: Vec<&str> = text.lines().collect();
-            assert_eq!(lines.len(), 3001, "{format:?}");
-            for (line, c) in lines[1..].iter().zip(&cases) {
-                assert!(line.starts_with(c.id.as_str()), "{line}");
-            }
-            if format == Format::Table {
-                let at = lines[0].find("ACCOUNT").unwrap();
-                // Every row's account cell starts under the header's, after padding.
-                for l in &lines[1..] {
-                    let b = l.as_bytes();
-                    assert!(
-                        b[at - 2] == b' ' && b[at - 1] == b' ' && b[at] != b' ',
-                        "{l}"
+        // Made on one core, and (from 8,192 rows) a block at a time on every core.
+        for n in [3000usize, 9000] {
+            let cases: Vec<Case> = (0..n)
+                .map(|i| {
+                    let mut c = crate::core::case::sample(&format!("DK-{i:08}"), "t");
+                    c.title = format!("Title {}", "x".repeat(i % 50)).into();
+                    // Each row its own time (a minute apart), found again in its line.
+                    c.updated_at += chrono::Duration::minutes(i as i64);
+                    // The widest assignee comes last: it sets the column for every row.
+                    c.assignee = Some(
+                        if i == n - 1 {
+                            "a-much-longer-name"
+                        } else {
+                            "al"
+                        }
+                        .into(),
                     );
+                    c
+                })
+                .collect();
+            let refs: Vec<&Case> = cases.iter().collect();
+            let config = Config::default();
+            for format in [Format::Table, Format::Tsv] {
+                let mut sink = Writes(Vec::new());
+                write(
+                    &mut sink,
+                    format,
+                    &refs,
+                    &config,
+                    None,
+                    Style::plain(),
+                    true,
+                )
+                .unwrap();
+                assert!(sink.0.len() > 1, "{format:?}: more than one write");
+                assert!(
+                    sink.0.iter().all(|w| w.ends_with(b"\n")),
+                    "{format:?}: whole lines"
+                );
+                let text = String::from_utf8(sink.0.concat()).unwrap();
+                let lines: Vec<&str> = text.lines().collect();
+                assert_eq!(lines.len(), n + 1, "{format:?}");
+                for (line, c) in lines[1..].iter().zip(&cases) {
+                    assert!(line.starts_with(c.id.as_str()), "{line}");
+                    let mut time = String::new();
+                    match format {
+                        Format::Table => {
+                            super::super::style::Zone::Utc.push_short(&mut time, c.updated_at)
+                        }
+                        _ => push_time(&mut time, c.updated_at),
+                    }
+                    assert!(line.contains(&time), "{line} lacks {time}");
                 }
-            } else {
-                assert!(lines[1..].iter().all(|l| l.split('\t').count() == 8));
+                if format == Format::Table {
+                    let at = lines[0].find("ACCOUNT").unwrap();
+                    // Every row's account cell starts under the header's, after padding.
+                    for l in &lines[1..] {
+                        let b = l.as_bytes();
+                        assert!(
+                            b[at - 2] == b' ' && b[at - 1] == b' ' && b[at] != b' ',
+                            "{l}"
+                        );
+                    }
+                } else {
+                    assert!(lines[1..].iter().all(|l| l.split('\t').count() == 8));
+                }
             }
         }
     }

@@ -155,6 +155,36 @@ impl Ui {
 /// and memory touched for the first time costs more here than making the text.
 pub const CHUNK: usize = 64 * 1024;
 
+/// Rows in a block of a long table's output (about 50 KB), made on every core and written
+/// in order (see [`crate::core::par::write_in_order`]): each row reads a case from
+/// wherever it is in memory, and at 50,000 cases the TSV rows took 21 ms on one core.
+pub const BLOCK_ROWS: usize = 512;
+
+/// How many rows ahead of the one being made [`prefetch`] is asked for.
+pub const ROWS_AHEAD: usize = 6;
+
+/// Asks the processor for the first `bytes` bytes of `value` (at least its first cache
+/// line), so they are on their way while other work is done. A table's rows are made in
+/// their sort's order from cases spread over memory, and each row otherwise waits for its
+/// case's lines one after another: making 50,000 TSV rows went from 10.1 to 5.4 ms with
+/// the cases six rows ahead asked for.
+#[inline]
+pub fn prefetch<T: ?Sized>(value: &T, bytes: usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        let start = std::ptr::from_ref::<T>(value).cast::<i8>();
+        for line in (0..bytes.max(1)).step_by(64) {
+            // SAFETY: a prefetch is a hint: it reads nothing into the program and faults
+            // on no address (these are the value's own bytes, besides); SSE, which it
+            // needs, is part of every x86-64 processor.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(line)) };
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (value, bytes);
+}
+
 /// `buf` to `out` once it holds [`CHUNK`] bytes (whole lines: call between lines).
 pub fn spill(out: &mut dyn Write, buf: &mut String) -> io::Result<()> {
     if buf.len() >= CHUNK {
