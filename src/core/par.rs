@@ -93,7 +93,8 @@ pub fn flat_on_cores_with<T: Sync, R: Send, S>(
 }
 
 /// Text made from `items` a block of `block` items at a time (`render` is given the
-/// block's first item's place in `items`, the block and a buffer), on every core, and handed
+/// block's first item's place in `items`, the block and a buffer of `bytes` bytes, what a
+/// block is expected to take), on every core, and handed
 /// to `write` block by block in the items' order, on the calling thread (so `write` may
 /// hold what cannot leave it, such as standard output). A list's rows are made from cases
 /// spread over memory and the processor waits on each; two cores wait on two at once.
@@ -105,16 +106,19 @@ pub fn flat_on_cores_with<T: Sync, R: Send, S>(
 pub fn write_in_order<T: Sync>(
     items: &[T],
     block: usize,
+    bytes: usize,
     render: impl Fn(usize, &[T], &mut String) + Sync,
     mut write: impl FnMut(&str) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let block = block.max(1);
+    // One very wide row (a title of a megabyte) asks no more of every buffer than this.
+    let bytes = bytes.min(1 << 20);
     let blocks = items.len().div_ceil(block);
     let threads = threads_for(items.len());
     let part = |i: usize| &items[i * block..((i + 1) * block).min(items.len())];
     if threads == 1 || blocks < SERIAL_BELOW {
-        let mut buf = String::new();
+        let mut buf = String::with_capacity(bytes);
         for i in 0..blocks {
             render(i * block, part(i), &mut buf);
             write(&buf)?;
@@ -128,8 +132,12 @@ pub fn write_in_order<T: Sync>(
     // not written are always among the `ahead` after it (and a slot each in `made`).
     let ahead = threads * BLOCKS_AHEAD;
     let (free_tx, free_rx) = std::sync::mpsc::sync_channel::<String>(ahead);
+    // Made here, at the size a block is expected to take: a worker's first allocation
+    // would take fresh memory of its own.
     for _ in 0..ahead {
-        free_tx.send(String::new()).expect("room for every buffer");
+        free_tx
+            .send(String::with_capacity(bytes))
+            .expect("room for every buffer");
     }
     let free_rx = std::sync::Mutex::new(free_rx);
     let (made_tx, made_rx) = std::sync::mpsc::channel::<(usize, std::thread::Result<String>)>();
@@ -256,10 +264,15 @@ mod tests {
             write_in_order(
                 &items,
                 block,
+                16,
                 |first, part, buf| {
                     assert!(
                         buf.is_empty(),
                         "a buffer is cleared before it is used again"
+                    );
+                    assert!(
+                        buf.capacity() >= 16,
+                        "a buffer comes with the room asked for"
                     );
                     let ahead =
                         made.fetch_add(1, Ordering::SeqCst) + 1 - written.load(Ordering::SeqCst);
@@ -283,7 +296,7 @@ mod tests {
     fn the_first_write_error_stops_the_work_and_is_returned() {
         let items: Vec<usize> = (0..100_000).collect();
         let mut writes = 0;
-        let err = write_in_order(&items, 10, lines, |_| {
+        let err = write_in_order(&items, 10, 64, lines, |_| {
             writes += 1;
             match writes {
                 3 => Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe)),
@@ -302,6 +315,7 @@ mod tests {
             write_in_order(
                 &items,
                 10,
+                64,
                 |first, part, buf| {
                     assert!(part[0] != 500, "block 50 fails");
                     lines(first, part, buf);

@@ -132,7 +132,11 @@ fn table(
             push_row(out, text, colours);
         }
     };
-    crate::core::par::write_in_order(cases, super::BLOCK_ROWS, rows, |text| {
+    // A row is at most the widths, their padding and a line break (more only where a
+    // terminal's colours are added).
+    let row_bytes = widths.iter().sum::<usize>() + 2 * widths.len() + 1;
+    let bytes = super::BLOCK_ROWS * row_bytes;
+    crate::core::par::write_in_order(cases, super::BLOCK_ROWS, bytes, rows, |text| {
         sink.write_all(text.as_bytes())
     })
 }
@@ -167,6 +171,7 @@ pub fn tsv(out: &mut dyn Write, cases: &[&Case], header: bool) -> io::Result<()>
     crate::core::par::write_in_order(
         cases,
         super::BLOCK_ROWS,
+        super::BLOCK_ROWS * TSV_ROW_BYTES,
         |_, part, buf| tsv_rows(part, buf),
         |text| out.write_all(text.as_bytes()),
     )
@@ -185,6 +190,10 @@ fn ahead(cases: &[&Case], k: usize) {
     }
 }
 
+/// What a TSV row usually takes (ID, priority, state, assignee, account, type, time and
+/// a title of some sixty characters).
+const TSV_ROW_BYTES: usize = 128;
+
 /// The TSV lines of `cases`.
 fn tsv_rows(cases: &[&Case], buf: &mut String) {
     let field = |buf: &mut String, s: &str| {
@@ -195,7 +204,7 @@ fn tsv_rows(cases: &[&Case], buf: &mut String) {
         }
         buf.push('\t');
     };
-    buf.reserve(cases.len() * 100);
+    buf.reserve(cases.len() * TSV_ROW_BYTES);
     for (k, c) in cases.iter().enumerate() {
         ahead(cases, k);
         field(buf, &c.id);

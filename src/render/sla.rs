@@ -309,7 +309,11 @@ fn table(
             );
         }
     };
-    crate::core::par::write_in_order(rows, super::BLOCK_ROWS, block, |text| {
+    // A row is at most the widths, their padding and a line break (more only where a
+    // terminal's colours are added).
+    let row_bytes = widths.iter().sum::<usize>() + 2 * widths.len() + 1;
+    let bytes = super::BLOCK_ROWS * row_bytes;
+    crate::core::par::write_in_order(rows, super::BLOCK_ROWS, bytes, block, |text| {
         sink.write_all(text.as_bytes())
     })
 }
