@@ -52,7 +52,6 @@ fn table(
     // cells are kept (at 50,000 cases they were 8 MB of fresh memory), only the times
     // (a string for each stretch of rows), which are dearer to make again.
     let parts: Vec<&[&Case]> = cases.chunks(TIMES).collect();
-    let mut widths = headers.map(str::len);
     let measured = crate::core::par::on_cores(&parts, |part| {
         let (mut w, mut times, mut ends) = ([0; 7], String::new(), Vec::with_capacity(part.len()));
         for c in *part {
@@ -71,11 +70,7 @@ fn table(
         }
         (w, times, ends)
     });
-    for (w, _, _) in &measured {
-        for (all, w) in widths.iter_mut().zip(w) {
-            *all = (*all).max(*w);
-        }
-    }
+    let widths = super::widest(headers.map(str::len), measured.iter().map(|(w, _, _)| *w));
     let time = |i: usize| {
         let (_, times, ends) = &measured[i / TIMES];
         let k = i % TIMES;
@@ -132,13 +127,7 @@ fn table(
             push_row(out, text, colours);
         }
     };
-    // A row is at most the widths, their padding and a line break (more only where a
-    // terminal's colours are added).
-    let row_bytes = widths.iter().sum::<usize>() + 2 * widths.len() + 1;
-    let bytes = super::BLOCK_ROWS * row_bytes;
-    crate::core::par::write_in_order(cases, super::BLOCK_ROWS, bytes, rows, |text| {
-        sink.write_all(text.as_bytes())
-    })
+    super::write_rows(sink, cases, &widths, rows)
 }
 
 /// Rows whose times the table's first pass keeps in one string.

@@ -160,6 +160,36 @@ pub const CHUNK: usize = 64 * 1024;
 /// wherever it is in memory, and at 50,000 cases the TSV rows took 21 ms on one core.
 pub const BLOCK_ROWS: usize = 512;
 
+/// Rows a block at a time on every core ([`BLOCK_ROWS`] each, see
+/// [`crate::core::par::write_in_order`]), written to `sink` in order. The blocks' buffers
+/// are sized for rows of these column `widths`: at most the widths, their padding and a
+/// line break (more only where a terminal's colours are added).
+pub fn write_rows<T: Sync>(
+    sink: &mut dyn Write,
+    rows: &[T],
+    widths: &[usize],
+    row: impl Fn(usize, &[T], &mut String) + Sync,
+) -> io::Result<()> {
+    let row_bytes = widths.iter().sum::<usize>() + 2 * widths.len() + 1;
+    crate::core::par::write_in_order(rows, BLOCK_ROWS, BLOCK_ROWS * row_bytes, row, |text| {
+        sink.write_all(text.as_bytes())
+    })
+}
+
+/// The widest cell of each column: `widths` (the headers') widened by each stretch of rows
+/// a table's first pass measured.
+pub fn widest<const N: usize>(
+    mut widths: [usize; N],
+    parts: impl IntoIterator<Item = [usize; N]>,
+) -> [usize; N] {
+    for part in parts {
+        for (all, w) in widths.iter_mut().zip(part) {
+            *all = (*all).max(w);
+        }
+    }
+    widths
+}
+
 /// How many rows ahead of the one being made [`prefetch`] is asked for.
 pub const ROWS_AHEAD: usize = 6;
 

@@ -241,12 +241,10 @@ fn table(
         }
         (widths, text, ends)
     });
-    let mut widths = headers.map(super::width);
-    for (w, _, _) in &measured {
-        for (all, w) in widths.iter_mut().zip(w) {
-            *all = (*all).max(*w);
-        }
-    }
+    let widths = super::widest(
+        headers.map(super::width),
+        measured.iter().map(|(w, _, _)| *w),
+    );
     // On a narrow terminal, drop the breach time, then elapsed/target, before squeezing
     // the title below 16 characters.
     let (shown, title_max) = super::fit_columns(&widths, width, &[5, 3], 16);
@@ -309,13 +307,7 @@ fn table(
             );
         }
     };
-    // A row is at most the widths, their padding and a line break (more only where a
-    // terminal's colours are added).
-    let row_bytes = widths.iter().sum::<usize>() + 2 * widths.len() + 1;
-    let bytes = super::BLOCK_ROWS * row_bytes;
-    crate::core::par::write_in_order(rows, super::BLOCK_ROWS, bytes, block, |text| {
-        sink.write_all(text.as_bytes())
-    })
+    super::write_rows(sink, rows, &widths, block)
 }
 
 /// Rows whose computed cells the table's first pass keeps in one string.
