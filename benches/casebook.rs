@@ -15,7 +15,9 @@
 //!   `docket route` over the unassigned tenth of the cases;
 //! - `list --open` and `sla` in a fresh clone with the cache restored and without it;
 //! - Fossil's tickets at the same size when `fossil` is installed (`ticket change …
-//!   icomment` vs `comment`, `ticket show 0` vs `list --format tsv`);
+//!   icomment` vs `comment`, `ticket show 0` vs `list --format tsv`), and next to them the
+//!   floor no cache can spare: every case file and shard folder `lstat`ed once, in this
+//!   process;
 //! - `docket search` (full build, warm, after one comment) and `similar` against `rg -i`
 //!   over the same files, and the similar-case precision on its fixture;
 //! - `docket verify` over a history of 5 commits per case (first run, and second run from
