@@ -150,14 +150,11 @@ impl Ui {
     }
 }
 
-/// Long output (tables, TSV) is made in a buffer of this size and written out whenever
-/// it is full, not built whole: the list of 50,000 cases is 5 MB and their clocks 9.6 MB,
-/// and memory touched for the first time costs more here than making the text.
-pub const CHUNK: usize = 64 * 1024;
-
 /// Rows in a block of a long table's output (about 50 KB), made on every core and written
-/// in order (see [`crate::core::par::write_in_order`]): each row reads a case from
-/// wherever it is in memory, and at 50,000 cases the TSV rows took 21 ms on one core.
+/// in order (see [`crate::core::par::write_in_order`]), never built whole: the list of
+/// 50,000 cases is 5 MB and their clocks 9.6 MB, and memory touched for the first time
+/// costs more here than making the text. Each row reads a case from wherever it is in
+/// memory, and at 50,000 cases the TSV rows took 21 ms on one core.
 pub const BLOCK_ROWS: usize = 512;
 
 /// Rows a block at a time on every core ([`BLOCK_ROWS`] each, see
@@ -213,15 +210,6 @@ pub fn prefetch<T: ?Sized>(value: &T, bytes: usize) {
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = (value, bytes);
-}
-
-/// `buf` to `out` once it holds [`CHUNK`] bytes (whole lines: call between lines).
-pub fn spill(out: &mut dyn Write, buf: &mut String) -> io::Result<()> {
-    if buf.len() >= CHUNK {
-        out.write_all(buf.as_bytes())?;
-        buf.clear();
-    }
-    Ok(())
 }
 
 /// Pretty JSON and a newline.

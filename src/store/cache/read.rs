@@ -116,8 +116,8 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// An entry's case, read straight into a [`Case`]: the same bytes as
-    /// [`Reader::stored`] then [`super::Stored::split`] read, without the intermediate
+    /// An entry's case, read straight into a [`Case`]: what [`Reader::stored`] then
+    /// `Stored::into_case` (both kept for the tests) read from the same bytes, without the intermediate
     /// value (two copies of some 340 bytes per case fewer: moving cases was an eighth of
     /// decoding). `None` when the bytes or a value are out of range.
     pub(super) fn case(&mut self) -> Option<Case> {
