@@ -75,6 +75,13 @@ fn completion_of_agents_and_configured_values() {
     assert_eq!(g, vec!["billing-dispute"]);
     let t = bash_complete(&env, &["docket", "escalate", &id, "--team", "fr"]);
     assert_eq!(t, vec!["fraud"]);
+    // A command's own flags and subcommands (built only when needed) are offered too.
+    let f = bash_complete(&env, &["docket", "list", "--so"]);
+    assert_eq!(f, vec!["--sort"]);
+    let k = bash_complete(&env, &["docket", "kb", "se"]);
+    assert_eq!(k, vec!["search", "send"]);
+    let e = bash_complete(&env, &["docket", "sla", "expl"]);
+    assert_eq!(e, vec!["explain"]);
 }
 
 #[test]
@@ -175,25 +182,35 @@ fn man_pages_have_the_sections_a_reader_expects_and_render() {
 #[test]
 fn every_command_and_flag_has_a_one_line_help() {
     use clap::CommandFactory;
-    let cmd = docket::cli::Cli::command();
+    let mut cmd = docket::cli::Cli::command();
+    // Each command's arguments are added when it is built (see `cli::Lazy`).
+    cmd.build();
     let mut missing = Vec::new();
-    let check = |c: &clap::Command, name: &str, missing: &mut Vec<String>| {
+    let mut checked = 0;
+    // Every command, nested ones (`guide run`, `sla explain`) too.
+    fn check(c: &clap::Command, name: &str, missing: &mut Vec<String>, checked: &mut usize) {
         for arg in c.get_arguments() {
             if arg.get_id() == "help" || arg.get_id() == "version" {
                 continue;
             }
+            *checked += 1;
             if arg.get_help().is_none() {
                 missing.push(format!("{name} {}", arg.get_id()));
             }
         }
-    };
-    check(&cmd, "docket", &mut missing);
-    for sub in cmd.get_subcommands() {
-        if sub.get_about().is_none() {
-            missing.push(format!("docket {}", sub.get_name()));
+        for sub in c.get_subcommands().filter(|s| s.get_name() != "help") {
+            let name = format!("{name} {}", sub.get_name());
+            if sub.get_about().is_none() {
+                missing.push(name.clone());
+            }
+            check(sub, &name, missing, checked);
         }
-        check(sub, &format!("docket {}", sub.get_name()), &mut missing);
     }
+    check(&cmd, "docket", &mut missing, &mut checked);
+    assert!(
+        checked > 300,
+        "only {checked} arguments seen: not every command was built"
+    );
     assert!(missing.is_empty(), "no help for: {missing:?}");
 }
 
