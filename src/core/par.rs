@@ -216,13 +216,19 @@ pub const BLOCKS_AHEAD: usize = 2;
 
 /// How many threads for `n` items: one for a few, else one per core (at most eight).
 fn threads_for(n: usize) -> usize {
-    if n < 64 {
-        1
-    } else {
+    if n < 64 { 1 } else { cores() }
+}
+
+/// The cores this process may use (at most eight), asked once: the standard library
+/// reads the cgroup's CPU quota each time (four files on Linux), and a read asked
+/// twice per run.
+pub fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| {
         std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(8)
-    }
+    })
 }
 
 #[cfg(test)]

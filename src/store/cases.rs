@@ -104,7 +104,7 @@ impl Casebook {
         let threads = if shards.len() < 8 {
             1
         } else {
-            std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+            crate::core::par::cores()
         };
         // Opened only when the listing answers for `cases/` (otherwise every folder is
         // read anyway); not through a link, as check_inside requires.
@@ -232,9 +232,7 @@ impl Casebook {
                 }),
             }
         }
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8);
+        let threads = crate::core::par::cores();
         let chunk = files.len().div_ceil(threads).max(1);
         let parts: Vec<Vec<std::result::Result<Case, BadCase>>> = std::thread::scope(|s| {
             let handles: Vec<_> = files
