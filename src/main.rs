@@ -6,6 +6,7 @@ use clap::{CommandFactory, Parser};
 
 fn main() -> ExitCode {
     docket::allocator::keep_freed_memory();
+    docket::allocator::small_pages();
     docket::vars::mark("start");
     // Shell completion requests (`COMPLETE=bash docket -- …`) are answered here and exit.
     clap_complete::CompleteEnv::with_factory(docket::cli::Cli::command)
