@@ -41,13 +41,15 @@ pub fn keep_freed_memory() {
 /// 44 MB touch took 4.4–4.9 ms right after another process freed memory, 59–98 ms after
 /// a 3 s pause. A command typed or run from cron seconds after the last one meets the
 /// slow case, and with 4 KiB pages it only pays for what it uses (`list --format tsv` at
-/// 50,000 cases: 35 MB touched instead of 45; `comment`: 1.5 MB instead of 8.6).
+/// 50,000 cases: 35 MB touched instead of 45; `comment`: 3.1 MB instead of 8.6).
 ///
-/// Measured (each run after a 3 s pause, interleaved): `list --format tsv` 0.47× the time
-/// at 5,000 cases (19.2 against 41.1 ms), 0.63× at 10,000, 0.68× at 50,000; `sla` at
-/// 50,000 0.65×; `comment` unchanged (0.99× at 5,000, 1.03× at 50,000). Run back to back,
-/// with memory just freed by the run before: unchanged at 5,000 and for `comment`, and
-/// reads at 50,000 about 1.15× the time (fewer, larger page faults win there).
+/// Measured (each run after a 3 s pause, interleaved): `list --format tsv` 0.47× and
+/// 1.09× the time at 5,000 cases in two sets, 0.63× at 10,000, 0.68–0.77× at 50,000;
+/// `list --open` at 5,000 0.54×, at 10,000 0.81×; `sla` 0.63× at 10,000, 0.65× at 50,000;
+/// `comment` unchanged (0.99× at 5,000, 1.03× at 50,000). Run back to back, with memory
+/// just freed by the run before, 2 MB pages win where a read touches much memory (fewer,
+/// larger page faults): `sla` 1.2× the time at 10,000 and 50,000, `list` 1.06× at 10,000
+/// and 1.1× at 50,000; `list --format tsv` at 5,000 and `comment` unchanged.
 ///
 /// Programs docket starts (git, hooks, a signing program) inherit the setting; they
 /// mostly do not ask for 2 MB pages anyway.
