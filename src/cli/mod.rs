@@ -66,7 +66,7 @@ impl Cli {
             Command::Hook(a) => a.format.into(),
             Command::Search(a) => a.format.into(),
             Command::Similar(a) => a.format.into(),
-            Command::Kb(k) => match &k.0 {
+            Command::Kb(k) => match k {
                 KbCommand::New(a) => a.format.into(),
                 KbCommand::List(a) => a.format.into(),
                 KbCommand::Show(a) => a.format.into(),
@@ -78,7 +78,7 @@ impl Cli {
                 Some(SlaCommand::Explain(e)) => e.format.into(),
                 None => a.format.into(),
             },
-            Command::Guide(g) => match &g.0 {
+            Command::Guide(g) => match g {
                 GuideCommand::List(a) => a.format.into(),
                 GuideCommand::Check(a) => a.format.into(),
                 GuideCommand::Show(a) => a.format.into(),
@@ -123,73 +123,6 @@ pub fn normalize_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString>
     }
     args
 }
-
-/// A command's arguments, built by clap only when that command runs (or when help,
-/// completions or man pages need every command: [`clap::Command::build`] builds them
-/// all). Otherwise each run builds every command's arguments with their help text,
-/// ~170 of them, to use one command's.
-#[derive(Debug)]
-pub struct Lazy<T>(pub T);
-
-impl<T: Args> Args for Lazy<T> {
-    fn augment_args(cmd: clap::Command) -> clap::Command {
-        cmd.defer(T::augment_args)
-    }
-    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
-        cmd.defer(T::augment_args_for_update)
-    }
-    fn group_id() -> Option<clap::Id> {
-        T::group_id()
-    }
-}
-
-/// A command's own subcommands (`guide run`, `kb new`), built only when it runs; see
-/// [`Lazy`].
-#[derive(Debug)]
-pub struct LazySub<T>(pub T);
-
-impl<T: Subcommand> Subcommand for LazySub<T> {
-    fn augment_subcommands(cmd: clap::Command) -> clap::Command {
-        cmd.defer(T::augment_subcommands)
-    }
-    fn augment_subcommands_for_update(cmd: clap::Command) -> clap::Command {
-        cmd.defer(T::augment_subcommands_for_update)
-    }
-    fn has_subcommand(name: &str) -> bool {
-        T::has_subcommand(name)
-    }
-}
-
-macro_rules! from_matches_of_inner {
-    ($wrapper:ident) => {
-        impl<T: clap::FromArgMatches> clap::FromArgMatches for $wrapper<T> {
-            fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
-                T::from_arg_matches(m).map($wrapper)
-            }
-            fn from_arg_matches_mut(m: &mut clap::ArgMatches) -> Result<Self, clap::Error> {
-                T::from_arg_matches_mut(m).map($wrapper)
-            }
-            fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
-                self.0.update_from_arg_matches(m)
-            }
-            fn update_from_arg_matches_mut(
-                &mut self,
-                m: &mut clap::ArgMatches,
-            ) -> Result<(), clap::Error> {
-                self.0.update_from_arg_matches_mut(m)
-            }
-        }
-
-        impl<T> std::ops::Deref for $wrapper<T> {
-            type Target = T;
-            fn deref(&self) -> &T {
-                &self.0
-            }
-        }
-    };
-}
-from_matches_of_inner!(Lazy);
-from_matches_of_inner!(LazySub);
 
 #[derive(Args, Debug, Clone)]
 pub struct Global {
@@ -375,142 +308,142 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  docket init support\n  docket init            # the current folder"
     )]
-    Init(Lazy<InitArgs>),
+    Init(InitArgs),
     /// Build a sample casebook (16 cases over four weeks) and list them
-    Demo(Lazy<DemoArgs>),
+    Demo(DemoArgs),
     /// Open a new case and print its ID
     #[command(
         after_help = "Examples:\n  docket create --title 'Card declined' --type incident --priority P2 \\\n      --account acme --contact 'Jane Doe' --from customer --body 'My card fails'\n  id=$(docket create --title 'Refund' --quiet)"
     )]
-    Create(Lazy<CreateArgs>),
+    Create(CreateArgs),
     /// Show a case: its fields, then its timeline
-    Show(Lazy<ShowArgs>),
+    Show(ShowArgs),
     /// List cases, with filters
     #[command(
         after_help = "Examples:\n  docket list --open --priority P1\n  docket list --mine --sort updated\n  docket list --format json | jq '.[].id'"
     )]
-    List(Lazy<ListArgs>),
+    List(ListArgs),
     /// Assign a case to an agent (or --unassign it)
-    Assign(Lazy<AssignArgs>),
+    Assign(AssignArgs),
     /// Add a comment (customer-visible unless --internal)
     #[command(
         after_help = "Examples:\n  docket comment DK-4F -m 'We are looking into it'\n  docket comment DK-4F --from customer --channel phone -m 'Still broken'\n  echo 'note' | docket comment DK-4F --internal -"
     )]
-    Comment(Lazy<CommentArgs>),
+    Comment(CommentArgs),
     /// Raise a case's escalation level, with a reason
-    Escalate(Lazy<EscalateArgs>),
+    Escalate(EscalateArgs),
     /// Change priority, type, title, tags or custom fields
     #[command(
         after_help = "Examples:\n  docket set DK-4F priority=P1 tags+=vip\n  docket set DK-4F order_id=A-1234 account=acme"
     )]
-    Set(Lazy<SetArgs>),
+    Set(SetArgs),
     /// Wait for the customer (state awaiting-info)
-    Wait(Lazy<ReasonArgs>),
+    Wait(ReasonArgs),
     /// Propose a solution (state resolved)
-    Resolve(Lazy<ResolveArgs>),
+    Resolve(ResolveArgs),
     /// Record that the customer accepted the solution (state closed)
-    Accept(Lazy<CsatArgs>),
+    Accept(CsatArgs),
     /// Close a resolved case, optionally with a satisfaction score
-    Close(Lazy<CsatArgs>),
+    Close(CsatArgs),
     /// Record that the customer refused the solution (back to open)
-    Reject(Lazy<ReasonArgs>),
+    Reject(ReasonArgs),
     /// Reopen a waiting, resolved, closed or cancelled case
-    Reopen(Lazy<OptReasonArgs>),
+    Reopen(OptReasonArgs),
     /// Cancel a case (no resolution)
-    Cancel(Lazy<OptReasonArgs>),
+    Cancel(OptReasonArgs),
     /// Close resolved cases whose customer did not answer within the auto-close window
-    Autoclose(Lazy<AutocloseArgs>),
+    Autoclose(AutocloseArgs),
     /// Show a case's history from Git, newest first
-    Log(Lazy<LogArgs>),
+    Log(LogArgs),
     /// Report SLA clocks: breached, at risk, due; fail a CI job on breaches
     #[command(
         after_help = "Examples:\n  docket sla                          # every open case, most urgent first\n  docket sla --breached --team support\n  docket sla --at 2026-11-30T09:00:00Z   # what will have breached by then?\n  docket sla --fail-on breach --format junit > sla.xml   # in CI\n  docket sla explain DK-4F"
     )]
-    Sla(Lazy<SlaArgs>),
+    Sla(SlaArgs),
     /// Guided decisions: walk a case through a troubleshooting tree
     #[command(
         subcommand,
         after_help = "Examples:\n  docket guide list\n  docket guide run DK-4F lost-card\n  docket guide run DK-4F lost-card --answer kind=Stolen --answer suspicious=Yes\n  docket guide show lost-card --format dot | dot -Tsvg > lost-card.svg\n  docket guide check"
     )]
-    Guide(LazySub<GuideCommand>),
+    Guide(GuideCommand),
     /// Fetch, merge (cases the docket way) and push: work with a team through a Git remote
     #[command(
         after_help = "Examples:\n  docket sync                   # origin, the current branch\n  docket sync upstream --branch main\n  docket sync --format json     # what came in, went out, and conflicts resolved"
     )]
-    Sync(Lazy<SyncArgs>),
+    Sync(SyncArgs),
     /// Clone a casebook and set it up to sync (prints its folder)
     #[command(
         after_help = "Examples:\n  docket clone git@example.com:support/casebook.git\n  cd \"$(docket clone https://example.com/casebook.git cb -q)\""
     )]
-    Clone(Lazy<CloneArgs>),
+    Clone(CloneArgs),
     /// Say which agent you are (matched how), or what to add to agents.toml
-    Whoami(Lazy<WhoamiArgs>),
+    Whoami(WhoamiArgs),
     /// Move a case to another casebook (another repository), leaving a stub here
     #[command(
         after_help = "The case goes to DIR's casebook with its whole timeline; here a stub stays (same ID\nand title, cancelled, one `moved` event naming where it went). Git history here\nstill holds what was moved: see the README on confidentiality.\n\nExamples:\n  docket move DK-4F --to ../confidential"
     )]
-    Move(Lazy<MoveArgs>),
+    Move(MoveArgs),
     /// Response and resolution times, SLA attainment, backlog, CSAT: tables, data, charts
     #[command(
         long_about = "Response and resolution times, SLA attainment, backlog, CSAT: tables, data, charts.\n\nMetrics (for the period, and each group with --by):\n  volume: cases created; state changes to resolved, closed, cancelled; reopened (back to open from resolved, closed or cancelled)\n  backlog: cases new, open or awaiting info at the end of the period, by age (<1d, 1-3d, 3-7d, 7-30d, >30d) and state\n  first response: creation to the first customer-visible agent comment (or an agent's resolution), for cases first answered in the period: median, p90, mean; with --calendar also in business time\n  resolution: creation to the first resolved, for cases first resolved in the period\n  SLA attainment: per SLA, clocks achieved or breached in the period, running at its end, cancelled in it; attainment = achieved / (achieved + breached)\n  quality: CSAT of closes in the period (average, 1-5); first-contact resolution (no customer message between the first answer and the resolution); reopen rate; escalation and guide rates of the cases created in the period",
         after_help = "Examples:\n  docket report                                  # the last 30 days\n  docket report --since 2026-10-01 --until 2026-11-01 --by team\n  docket report --format html -o report.html\n  docket report --at 2026-11-01T00:00:00Z --since 2026-10-01 --until 2026-11-01   # as it stood then"
     )]
-    Report(Lazy<ReportArgs>),
+    Report(ReportArgs),
     /// Send an escalated case back to the team it came from, one level down
-    Deescalate(Lazy<DeescalateArgs>),
+    Deescalate(DeescalateArgs),
     /// Assign every unassigned open case to the best agent, most urgent first (cron, CI)
     #[command(
         after_help = "Examples:\n  docket route --dry-run            # what would go where\n  docket route --team tier1\n  */10 * * * * cd /srv/cb && docket sync -q && docket route -q && docket sync -q"
     )]
-    Route(Lazy<RouteArgs>),
+    Route(RouteArgs),
     /// A team's open cases: unassigned first, then by urgency, with the next deadline
-    Queue(Lazy<QueueArgs>),
+    Queue(QueueArgs),
     /// What needs me now: my open cases, next deadline first
-    Mine(Lazy<MineArgs>),
+    Mine(MineArgs),
     /// The agents: availability, load and capacity, skills, teams; `agents set` changes availability
     #[command(
         after_help = "Examples:\n  docket agents\n  docket agents set alice --away --until 2026-12-01T09:00:00Z\n  docket agents set alice --available"
     )]
-    Agents(Lazy<AgentsArgs>),
+    Agents(AgentsArgs),
     /// Full-text search over cases, best first: words, "phrases", -exclusions, field:value, prefix*
     #[command(
         after_help = "Query syntax (every term must match; case and accents do not matter; words match\ntheir other forms: refunds finds refunded):\n  word            a word, stemmed (search.language in docket.toml: english by default)\n  \"exact phrase\"  these words in this order\n  -word  -\"a b\"   exclude (also -field:value)\n  field:value     state, type, priority, account, contact, assignee, team, tag, channel,\n                  id, article, or a custom field; quote a value with spaces: account:\"Big Co\"\n  refund*         a word's beginning (also account:ac*)\nTitles, comments, internal notes (unless --no-internal, or an access rule hides them),\nresolutions, guide transcripts and custom field values are searched.\nExit 0 with matches, 1 with none, 2 on an error.\n\nExamples:\n  docket search card declined\n  docket search '\"card was declined\" -fraud account:acme state:open'\n  docket search 'refund*' --open --format json | jq -r '.[].id'"
     )]
-    Search(Lazy<SearchArgs>),
+    Search(SearchArgs),
     /// Resolved cases like this one (with how they were solved), articles to send, guides to run
     #[command(
         after_help = "Likeness is judged on the title and the customer's messages, tolerating typos.\n\nExamples:\n  docket similar DK-4F\n  docket show DK-4F --suggest"
     )]
-    Similar(Lazy<SimilarArgs>),
+    Similar(SimilarArgs),
     /// The knowledge base: articles in kb/ (Markdown with a TOML header)
     #[command(
         subcommand,
         after_help = "Examples:\n  docket kb new --from DK-4F          # from a resolved case: symptom and resolution\n  docket kb list\n  docket kb search 'password reset'\n  docket kb send DK-7Q reset-password --channel email\n  docket kb check                     # in CI: header errors, broken links, unknown types"
     )]
-    Kb(LazySub<KbCommand>),
+    Kb(KbCommand),
     /// Check the history: timelines only grow, authors match, times hold, rules kept
     #[command(
         after_help = "Exit 0 when clean, 1 with findings (one line each: kind, commit, file, problem).\n\nExamples:\n  docket verify\n  docket verify --since origin/main      # what a pull request adds (CI)\n  docket verify --format json | jq '.findings[].kind'"
     )]
-    Verify(Lazy<VerifyArgs>),
+    Verify(VerifyArgs),
     /// Run as a Git server hook (pre-receive): refuse pushes that break the rules
     #[command(
         after_help = "Install on a bare repository:\n  printf '#!/bin/sh\\nexec docket hook pre-receive\\n' > casebook.git/hooks/pre-receive\n  chmod +x casebook.git/hooks/pre-receive\nIt reads OLD NEW REF lines on stdin, verifies each pushed range under the rules\nthe branch had before the push, prints the findings and exits 1 to refuse."
     )]
-    Hook(Lazy<HookArgs>),
+    Hook(HookArgs),
     /// Merge three versions of a case file (Git's merge driver; see `docket sync`)
     #[command(
         after_help = "Git runs it for case files (.gitattributes: cases/**/*.toml merge=docket), as\n  docket merge-file %O %A %B %P\nIt writes the merged case over OURS and exits 0; a version that does not parse\nis left with Git's conflict markers (exit 1)."
     )]
-    MergeFile(Lazy<MergeFileArgs>),
+    MergeFile(MergeFileArgs),
     /// Print a shell completion script
     #[command(
         after_help = "Examples:\n  docket completions bash > ~/.local/share/bash-completion/completions/docket"
     )]
-    Completions(Lazy<CompletionsArgs>),
+    Completions(CompletionsArgs),
     /// Regenerate completions/ and man/ (for docket's developers)
     #[command(hide = true)]
-    GenerateFiles(Lazy<GenerateArgs>),
+    GenerateFiles(GenerateArgs),
 }
 
 #[derive(Args, Debug)]

@@ -75,9 +75,16 @@ fn completion_of_agents_and_configured_values() {
     assert_eq!(g, vec!["billing-dispute"]);
     let t = bash_complete(&env, &["docket", "escalate", &id, "--team", "fr"]);
     assert_eq!(t, vec!["fraud"]);
-    // A command's own flags and subcommands (built only when needed) are offered too.
+    // A command's own flags and subcommands are offered too, its own flags before the
+    // global ones (the completion scripts keep docket's order).
     let f = bash_complete(&env, &["docket", "list", "--so"]);
     assert_eq!(f, vec!["--sort"]);
+    let all = bash_complete(&env, &["docket", "list", "--"]);
+    let at = |flag: &str| all.iter().position(|c| c == flag);
+    assert!(
+        at("--state").is_some() && at("--state") < at("--casebook"),
+        "{all:?}"
+    );
     let k = bash_complete(&env, &["docket", "kb", "se"]);
     assert_eq!(k, vec!["search", "send"]);
     let e = bash_complete(&env, &["docket", "sla", "expl"]);
@@ -183,7 +190,7 @@ fn man_pages_have_the_sections_a_reader_expects_and_render() {
 fn every_command_and_flag_has_a_one_line_help() {
     use clap::CommandFactory;
     let mut cmd = docket::cli::Cli::command();
-    // Each command's arguments are added when it is built (see `cli::Lazy`).
+    // Built as help and completion build it: global arguments reach every command.
     cmd.build();
     let mut missing = Vec::new();
     let mut checked = 0;
