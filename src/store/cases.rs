@@ -216,51 +216,6 @@ impl Casebook {
     }
 
     /// Resolves `query` and reads that case.
-    /// Every case with its whole timeline (what `report` reads), and the files that could
-    /// not be read.
-    /// Parsed on every core (a casebook of 10,000 cases parses in about half the time
-    /// on two), in ID order.
-    pub fn all_cases(&self) -> Result<(Vec<Case>, Vec<BadCase>)> {
-        let mut bad = Vec::new();
-        let mut files: Vec<(std::path::PathBuf, String)> = Vec::new();
-        for (p, _) in self.case_files()? {
-            match self.check_inside(&p) {
-                Ok(()) => files.push((self.abs(&p), p)),
-                Err(e) => bad.push(BadCase {
-                    path: p,
-                    problem: e.to_string(),
-                }),
-            }
-        }
-        let threads = crate::core::par::cores();
-        let chunk = files.len().div_ceil(threads).max(1);
-        let parts: Vec<Vec<std::result::Result<Case, BadCase>>> = std::thread::scope(|s| {
-            let handles: Vec<_> = files
-                .chunks(chunk)
-                .map(|paths| {
-                    s.spawn(move || {
-                        paths
-                            .iter()
-                            .map(|(abs, p)| parse_file(abs, p).map(|f| f.case))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
-        let mut cases = Vec::with_capacity(files.len());
-        for r in parts.into_iter().flatten() {
-            match r {
-                Ok(c) => cases.push(c),
-                Err(b) => bad.push(b),
-            }
-        }
-        Ok((cases, bad))
-    }
-
     pub fn load_case(&self, query: &str) -> Result<CaseFile> {
         let id = self.resolve_id(query)?;
         self.read_case_file(&casefile::path_for(&id))
