@@ -3,7 +3,7 @@
 //! listed here and in the README.
 //!
 //! Read by docket: `DOCKET_DIR` (also through clap's `env`), `DOCKET_NOW`,
-//! `DOCKET_RANDOM_SEED`, `DOCKET_TRACE`, `COLUMNS`, `NO_COLOR`, `TERM`, `TZ`, `GIT_AUTHOR_NAME`,
+//! `DOCKET_RANDOM_SEED`, `DOCKET_TRACE`, `DOCKET_WATCH`, `COLUMNS`, `NO_COLOR`, `TERM`, `TZ`, `GIT_AUTHOR_NAME`,
 //! `GIT_AUTHOR_EMAIL`, `GIT_COMMITTER_NAME`, `GIT_COMMITTER_EMAIL`, `HOME` (a `~/` signing key path). (`EDITOR`/`VISUAL` are
 //! read by dialoguer's editor, and Git's own variables by the Git library.)
 

@@ -64,6 +64,12 @@ impl Cli {
                 None => a.format.into(),
             },
             Command::Hook(a) => a.format.into(),
+            Command::Watch(
+                WatchCommand::Start(a)
+                | WatchCommand::Stop(a)
+                | WatchCommand::Status(a)
+                | WatchCommand::Run(a),
+            ) => a.format.into(),
             Command::Search(a) => a.format.into(),
             Command::Similar(a) => a.format.into(),
             Command::Kb(k) => match k {
@@ -431,6 +437,12 @@ pub enum Command {
         after_help = "Install on a bare repository:\n  printf '#!/bin/sh\\nexec docket hook pre-receive\\n' > casebook.git/hooks/pre-receive\n  chmod +x casebook.git/hooks/pre-receive\nIt reads OLD NEW REF lines on stdin, verifies each pushed range under the rules\nthe branch had before the push, prints the findings and exits 1 to refuse."
     )]
     Hook(HookArgs),
+    /// Watch the case files so reads look only at those that changed (like Git's fsmonitor)
+    #[command(
+        subcommand,
+        after_help = "Without a watcher, every read checks each case file's stat data (one `lstat` per file).\nWith one (Linux, inotify), a read asks it which files changed since its cache was\nmade and looks only at those. It is opt-in, per clone and per user; it stops when\nasked, when killed, or when cases/ is gone. DOCKET_WATCH=0 makes a read ignore it.\n\nExamples:\n  docket watch start      # in the background; returns once it answers\n  docket watch status     # exit 1 when none runs\n  docket watch stop\n  docket watch run        # in the foreground (a systemd user service)"
+    )]
+    Watch(WatchCommand),
     /// Merge three versions of a case file (Git's merge driver; see `docket sync`)
     #[command(
         after_help = "Git runs it for case files (.gitattributes: cases/**/*.toml merge=docket), as\n  docket merge-file %O %A %B %P\nIt writes the merged case over OURS and exits 0; a version that does not parse\nis left with Git's conflict markers (exit 1)."
@@ -625,6 +637,25 @@ pub struct SimilarArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: RowFormat,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WatchCommand {
+    /// Start this casebook's watcher in the background (nothing happens if one runs)
+    Start(WatchArgs),
+    /// Stop this casebook's watcher (nothing happens if none runs)
+    Stop(WatchArgs),
+    /// Whether a watcher runs, and what it has seen (exit 1 when none runs)
+    Status(WatchArgs),
+    /// Watch in the foreground until stopped (for a service manager)
+    Run(WatchArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct WatchArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
 }
 
 #[derive(Subcommand, Debug)]

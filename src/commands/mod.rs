@@ -23,6 +23,7 @@ mod show;
 mod sla;
 mod sync;
 mod verify;
+mod watch;
 mod whoami;
 
 mod env;
@@ -78,6 +79,7 @@ pub fn run(cli: Cli, ui: &mut Ui) -> Result<()> {
         Command::Kb(cmd) => kb::run(env, cmd),
         Command::Move(args) => relocate::run(env, args),
         Command::Hook(args) => verify::hook(env, args),
+        Command::Watch(cmd) => watch::run(env, cmd),
         Command::Clone(args) => clone::run(env, args),
         Command::Completions(args) => generate::completions(env, args),
         Command::GenerateFiles(args) => generate::files(env, args),

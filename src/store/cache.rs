@@ -24,11 +24,12 @@ use serde::{Deserialize, Serialize};
 
 use super::Casebook;
 use super::cases::{BadCase, Stamp};
+use super::watch::{Answer, Token};
 use crate::core::case::{Actor, ActorKind, Case, Event, State, Text, Visibility};
 
 mod read;
 
-const MAGIC: &[u8; 8] = b"DKTCACH9";
+const MAGIC: &[u8; 8] = b"DKTCACHA";
 
 struct Entry {
     path: String,
@@ -301,17 +302,26 @@ fn sealed(mut out: Vec<u8>) -> Vec<u8> {
 /// The entries, or `None` for a cache of another version or a damaged one.
 /// Entry by entry into a vector of the stored length (the same bytes as a `Vec<Stored>`;
 /// no intermediate vector, no regrowth).
+///
+/// A body is: the watcher's token it was made as of ([`Token::NONE`] without one), the
+/// entries (a count, then each), then the paths of the case files that could not be read
+/// (a `Vec<&str>`: a watcher's answer does not name them, and they are reported on every
+/// read until they are fixed).
 fn decode(bytes: &[u8]) -> Option<Decoded> {
     let body = unseal(MAGIC, bytes)?;
-    let (count, rest): (usize, _) = postcard::take_from_bytes(body).ok()?;
+    let (token, rest) = body.split_first_chunk::<{ Token::LEN }>()?;
+    let token = Token::from_bytes(token);
+    let (count, rest): (usize, _) = postcard::take_from_bytes(rest).ok()?;
     // Every entry takes more than 32 bytes: a larger count is damage, not a reason to
     // reserve memory.
     let room = count.min(rest.len() / 32);
     let mut d = Decoded {
+        token,
         paths: super::joined::Joined::with_capacity(room, room * 32),
         keys: Vec::with_capacity(room),
         cases: Vec::with_capacity(room),
         case_bytes: Vec::with_capacity(room),
+        unreadable: Vec::new(),
     };
     let mut r = read::Reader { rest };
     for _ in 0..count {
@@ -325,8 +335,17 @@ fn decode(bytes: &[u8]) -> Option<Decoded> {
         d.cases.push(case);
         d.case_bytes.push((start, end));
     }
-    r.rest.is_empty().then_some(d)
+    let (unreadable, rest): (Vec<String>, _) = postcard::take_from_bytes(r.rest).ok()?;
+    d.unreadable = unreadable;
+    rest.is_empty().then_some(d)
 }
+
+/// A cache file as read: its entries (`None`: damaged, or of another version), when it
+/// was written (for the racy rule), and its bytes.
+type Loaded = (Option<Decoded>, Option<i128>, super::fsutil::CacheBytes);
+
+/// A cache file as read (if there is one), and the Git index when it was read too.
+type LoadedWithIndex = (Option<Loaded>, Option<GitIndex>);
 
 /// What a cache entry is keyed by (with its path, kept in [`Decoded::paths`]).
 struct Key {
@@ -337,11 +356,15 @@ struct Key {
 /// A decoded cache: each file's key and, at the same place, its case and where the
 /// case's bytes are in the cache's body.
 struct Decoded {
+    /// The watcher's token the cache was made as of.
+    token: Token,
     /// Every entry's path, one after another (not a string each).
     paths: super::joined::Joined,
     keys: Vec<Key>,
     cases: Vec<Case>,
     case_bytes: Vec<(usize, usize)>,
+    /// Case files that could not be read when the cache was made.
+    unreadable: Vec<String>,
 }
 
 impl Decoded {
@@ -352,14 +375,19 @@ impl Decoded {
     /// The cache again with each entry's key as it is now and its case bytes copied
     /// from `body` (the cache this was decoded from): what a restored cache whose files
     /// all kept their content is rewritten as, without encoding any case again.
-    fn restamped(&self, body: &[u8]) -> Vec<u8> {
+    fn restamped(&self, body: &[u8], token: Token) -> Vec<u8> {
         let mut out = sealing(MAGIC, body.len() + self.keys.len() * 8);
+        out.extend_from_slice(&token.to_bytes());
         out = postcard::to_extend(&self.keys.len(), out).expect("the cache serialises");
         for (i, (k, &(start, end))) in self.keys.iter().zip(&self.case_bytes).enumerate() {
             let key = StoredKey::of(self.path(i), k.stamp, k.blob);
             out = postcard::to_extend(&key, out).expect("the cache serialises");
             out.extend_from_slice(&body[start..end]);
         }
+        // Every file was readable: a restamped cache is one whose files all kept their
+        // content.
+        let none: &[&str] = &[];
+        out = postcard::to_extend(none, out).expect("the cache serialises");
         sealed(out)
     }
 
@@ -410,19 +438,29 @@ impl Decoded {
 #[cfg(test)]
 fn encode(entries: &[Entry]) -> Vec<u8> {
     encode_each(
+        Token::NONE,
         entries.len(),
         entries
             .iter()
             .map(|e| StoredRef::of(&e.path, e.stamp, e.blob, &e.case)),
+        &[],
     )
 }
 
-fn encode_each<'a>(count: usize, stored: impl Iterator<Item = StoredRef<'a>>) -> Vec<u8> {
-    let mut body = sealing(MAGIC, count * 256);
+/// A cache file (see [`decode`] for its layout).
+fn encode_each<'a>(
+    token: Token,
+    count: usize,
+    stored: impl Iterator<Item = StoredRef<'a>>,
+    unreadable: &[&str],
+) -> Vec<u8> {
+    let mut body = sealing(MAGIC, Token::LEN + count * 256);
+    body.extend_from_slice(&token.to_bytes());
     body = postcard::to_extend(&count, body).expect("the cache serialises");
     for s in stored {
         body = postcard::to_extend(&s, body).expect("the cache serialises");
     }
+    body = postcard::to_extend(unreadable, body).expect("the cache serialises");
     sealed(body)
 }
 
@@ -668,30 +706,22 @@ impl Casebook {
         out
     }
 
-    fn cached(
+    /// Every case file, listed and stat'ed on every core while the cache is read and
+    /// decoded (unless `preloaded` already was); with the Git index when a fresh clone's
+    /// files will need it.
+    fn walk_and_load(
         &self,
-        file: &str,
-        keep: impl Fn(Case) -> Case + Sync,
-    ) -> super::Result<(Vec<Case>, Vec<BadCase>)> {
-        // A cache still being written by this process is finished first.
-        self.pending.wait();
-        // Before any file is looked at: the time a cache written from what this run sees
-        // is dated (see replace_cache_as_of).
-        let as_of = Some(std::time::SystemTime::now());
-        let cache_path = self.private_dir().join(file);
-        let index_path = self.repo.path().join("index");
-        let mut trace = Trace::default();
-        // With no cache at all every file is parsed, and stat'ed as it is opened: the
-        // walk only lists them.
-        let stamped = std::fs::symlink_metadata(&cache_path).is_ok();
-        // Decode the cache while the case files are listed and stat'ed; the decoder then
-        // helps with the stat'ing (the walk is shared shard by shard).
+        stamped: bool,
+        preloaded: Option<Loaded>,
+        cache_path: &std::path::Path,
+        index_path: &std::path::Path,
+    ) -> super::Result<(super::cases::CaseFiles, LoadedWithIndex)> {
         let walk: std::sync::OnceLock<super::Result<super::cases::CaseWalk>> =
             std::sync::OnceLock::new();
         let loaded = std::thread::scope(|s| {
             let loader = s.spawn(|| {
                 let load = || {
-                    let (bytes, meta) = super::fsutil::read_cache(&cache_path).ok()?;
+                    let (bytes, meta) = super::fsutil::read_cache(cache_path).ok()?;
                     // Entries whose file changed at the cache's own modification time or
                     // later are racily clean: file times come from a coarse clock (a
                     // second on some file systems), so their stat data do not prove their
@@ -701,13 +731,16 @@ impl Casebook {
                     crate::vars::mark("cache decoded");
                     Some((entries, written, bytes))
                 };
-                let loaded = load();
+                let loaded = match preloaded {
+                    Some(p) => Some(p),
+                    None => load(),
+                };
                 // Where the listing did not answer (a fresh clone with a restored cache),
                 // every file's stat data are new and their blob ids will be asked of the
                 // Git index: read it now, while the folders are still being read.
                 let fresh = matches!(walk.get(), Some(Ok(w)) if w.fresh_root);
                 let index = (fresh && matches!(loaded, Some((Some(_), _, _))))
-                    .then(|| GitIndex::read(&index_path));
+                    .then(|| GitIndex::read(index_path));
                 if let Some(Ok(w)) = walk.get() {
                     super::cases::CaseWalk::work(w);
                 }
@@ -725,9 +758,179 @@ impl Casebook {
             Some(w) => w?.finish(),
             None => super::cases::CaseFiles::default(),
         };
+        Ok((files, loaded))
+    }
+
+    /// The case files as a watcher's answer makes them, and how many were looked at:
+    /// each cache entry's file as its entry says, unless the answer names it or its
+    /// shard folder; those, and the files that could not be read when the cache was
+    /// made, looked at again (as the walk would: a shard folder listed, not through a
+    /// link; a file `lstat`ed in it). `None` when `cases/` cannot be opened as a folder
+    /// (the walk then says why).
+    #[cfg(target_os = "linux")]
+    fn files_as_answered(
+        &self,
+        d: &Decoded,
+        shards: &[String],
+        files: &[String],
+    ) -> Option<(super::cases::CaseFiles, usize)> {
+        use super::fsutil::Folder;
+        use std::collections::{BTreeMap, BTreeSet};
+        let root = Folder::open(None, &self.cases_dir())?;
+        let prefix = format!("{}/", super::CASES_DIR);
+        let prefix = prefix.as_str();
+        // (shard, name) of a path inside `cases/`: the walk's order.
+        let split = |p: &'_ str| -> Option<(String, String)> {
+            let (shard, name) = p.split_once('/')?;
+            Some((shard.to_string(), name.to_string()))
+        };
+        let shards: BTreeSet<&str> = shards.iter().map(String::as_str).collect();
+        let mut look: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let unreadable = d.unreadable.iter().filter_map(|p| p.strip_prefix(prefix));
+        for p in files.iter().map(String::as_str).chain(unreadable) {
+            if let Some((shard, name)) = split(p)
+                && !shards.contains(shard.as_str())
+                && name.ends_with(".toml")
+                && !name.starts_with('.')
+                && !name.contains('/')
+            {
+                look.entry(shard).or_default().insert(name);
+            }
+        }
+        // What was looked at, in the walk's order.
+        let mut fresh: Vec<(String, String, std::io::Result<Stamp>)> = Vec::new();
+        for shard in &shards {
+            let Some(folder) = Folder::open(Some(&root), std::path::Path::new(shard)) else {
+                continue;
+            };
+            let Ok(mut names) = folder.names() else {
+                continue;
+            };
+            names.retain(|n| n.ends_with(".toml") && !n.starts_with('.'));
+            names.sort_unstable();
+            for n in names {
+                let st = folder.stamp(&n);
+                fresh.push((shard.to_string(), n, st));
+            }
+        }
+        for (shard, names) in &look {
+            let Some(folder) = Folder::open(Some(&root), std::path::Path::new(shard)) else {
+                continue;
+            };
+            for n in names {
+                match folder.stamp(n) {
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    st => fresh.push((shard.clone(), n.clone(), st)),
+                }
+            }
+        }
+        fresh.sort_unstable_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        let looked = fresh.len();
+        // Merged with the entries the answer leaves as they were.
+        let mut out = super::cases::CaseFiles::with_capacity(d.keys.len() + looked);
+        let mut fresh = fresh.into_iter().peekable();
+        for (i, k) in d.keys.iter().enumerate() {
+            let path = d.path(i);
+            let (shard, name) = path.strip_prefix(prefix).and_then(|p| p.split_once('/'))?;
+            if shards.contains(shard) || look.get(shard).is_some_and(|n| n.contains(name)) {
+                continue;
+            }
+            while let Some((s, n, st)) =
+                fresh.next_if(|(s, n, _)| (s.as_str(), n.as_str()) < (shard, name))
+            {
+                out.push(&[prefix, &s, "/", &n], st);
+            }
+            out.push(&[path], Ok(k.stamp));
+        }
+        for (s, n, st) in fresh {
+            out.push(&[prefix, &s, "/", &n], st);
+        }
+        Some((out, looked))
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn files_as_answered(
+        &self,
+        _d: &Decoded,
+        _shards: &[String],
+        _files: &[String],
+    ) -> Option<(super::cases::CaseFiles, usize)> {
+        None
+    }
+
+    fn cached(
+        &self,
+        file: &str,
+        keep: impl Fn(Case) -> Case + Sync,
+    ) -> super::Result<(Vec<Case>, Vec<BadCase>)> {
+        // A cache still being written by this process is finished first.
+        self.pending.wait();
+        // Before any file is looked at: the time a cache written from what this run sees
+        // is dated (see replace_cache_as_of).
+        let as_of = Some(std::time::SystemTime::now());
+        let cache_path = self.private_dir().join(file);
+        let index_path = self.repo.path().join("index");
+        let mut trace = Trace::default();
+        // With no cache at all every file is parsed, and stat'ed as it is opened: the
+        // walk only lists them.
+        let stamped = std::fs::symlink_metadata(&cache_path).is_ok();
+        // With a watcher running (`docket watch`), it is asked what changed since the
+        // cache was made, before any file is looked at; the cache this run writes is
+        // made as of its answer's token. Only the files it names are looked at.
+        //
+        // Without an answer, a cache written now keeps the token of the cache read: every
+        // file was looked at after that token was given, so whatever changed since it is
+        // still in the watcher's answer to it (a `DOCKET_WATCH=0` run leaves the watcher
+        // useful to the next).
+        let mut token = None;
+        let mut preloaded = None;
+        let mut watched = None;
+        if super::watch::wanted()
+            && let Some(watcher) = super::watch::connect(&self.cases_dir())
+        {
+            // (With no cache yet, the token is still asked for: the cache built now is
+            // made as of it.)
+            let load = stamped
+                .then(|| super::fsutil::read_cache(&cache_path).ok())
+                .flatten()
+                .map(|(bytes, meta)| {
+                    let d = decode(&bytes);
+                    crate::vars::mark("cache decoded");
+                    (d, Some(Stamp::of(&meta).mtime_ns), bytes)
+                });
+            let since = match &load {
+                Some((Some(d), _, _)) => d.token,
+                _ => Token::NONE,
+            };
+            match watcher.ask(since) {
+                Some(Answer::Changed {
+                    token: now,
+                    shards,
+                    files,
+                }) => {
+                    if let Some((Some(d), _, _)) = &load
+                        && let Some((answered, looked)) = self.files_as_answered(d, &shards, &files)
+                    {
+                        token = Some(now);
+                        trace.watch = Watched::Looked(looked);
+                        watched = Some(answered);
+                    }
+                }
+                Some(Answer::All(now)) => {
+                    token = Some(now);
+                    trace.watch = Watched::All;
+                }
+                None => {}
+            }
+            crate::vars::mark("watcher asked");
+            preloaded = load;
+        }
+        let keep_token = |d: &Decoded| token.unwrap_or(d.token);
+        let (files, (loaded, mut index)) = match watched {
+            Some(files) => (files, (preloaded, None)),
+            None => self.walk_and_load(stamped, preloaded, &cache_path, &index_path)?,
+        };
         crate::vars::mark("cache read and files stat'ed");
-        // The cache's bytes are kept: a restored cache is rewritten from them.
-        let (loaded, mut index) = loaded;
         let (decoded, written, bytes) = match loaded {
             // A cache that appeared after the walk began (another process wrote it) is
             // not compared with files that carry no stat data: rebuilt.
@@ -763,19 +966,22 @@ impl Casebook {
                 trace.by_stat = d.keys.len() - unproven.len();
                 trace.by_blob = unproven.len();
                 let cases = std::mem::take(&mut d.cases);
-                if !unproven.is_empty()
+                // New stat data, or a watcher's new token (without which it would be
+                // asked about the same changes again next time).
+                let token = keep_token(d);
+                if (!unproven.is_empty() || token != d.token)
                     && let Some(bytes) = bytes
                 {
-                    // Rewritten with the new stat data while the command goes on (it is
-                    // waited for before the casebook is dropped, and before any cache is
-                    // read again): a restored clone's first read no longer waits for it.
-                    // A cache that cannot be written only costs speed next time.
+                    // Rewritten while the command goes on (it is waited for before the
+                    // casebook is dropped, and before any cache is read again): a restored
+                    // clone's first read no longer waits for it. A cache that cannot be
+                    // written only costs speed next time.
                     let d = decoded.take().expect("decoded above");
                     self.pending.spawn(move || {
                         if let Some(body) = unseal(MAGIC, &bytes) {
                             let _ = super::fsutil::replace_cache_as_of(
                                 &cache_path,
-                                &d.restamped(body),
+                                &d.restamped(body, token),
                                 as_of,
                             );
                         }
@@ -787,12 +993,17 @@ impl Casebook {
             }
             // Some content changed: the general merge below (which asks again).
             trace = Trace {
+                watch: trace.watch,
                 rebuilt: trace.rebuilt,
                 ..Trace::default()
             };
         }
+        let cached_token = decoded.as_ref().map(|d| d.token);
+        let token = decoded
+            .as_ref()
+            .map_or(token.unwrap_or(Token::NONE), keep_token);
         let cached = decoded.map(Decoded::entries).unwrap_or_default();
-        let mut dirty = cached.len() != files.len();
+        let mut dirty = cached.len() != files.len() || cached_token != Some(token);
         // What the cache answers for by stat data; the rest is checked by blob id.
         let mut slots: Vec<Slot> = Vec::with_capacity(files.len());
         let mut bad = Vec::new();
@@ -900,11 +1111,14 @@ impl Casebook {
         }
         trace.files = cases.len() + bad.len();
         if dirty || trace.rebuilt {
+            let unreadable: Vec<&str> = bad.iter().map(|b| b.path.as_str()).collect();
             let body = encode_each(
+                token,
                 cases.len(),
                 keys.iter()
                     .zip(&cases)
                     .map(|((path, stamp, blob), case)| StoredRef::of(path, *stamp, *blob, case)),
+                &unreadable,
             );
             crate::vars::mark("cache encoded");
             // Written while the command goes on (waited for before the next cache read and
@@ -988,9 +1202,22 @@ enum Slot {
     Parse(String, Stamp),
 }
 
+/// Whether a watcher answered, printed as `watch=`.
+#[derive(Default, Clone, Copy)]
+enum Watched {
+    /// None runs (or `DOCKET_WATCH=0`): `no`.
+    #[default]
+    No,
+    /// It could not vouch for the cache: every file looked at (`all`).
+    All,
+    /// It named changes: this many files looked at.
+    Looked(usize),
+}
+
 /// What a cache refresh did, printed with `DOCKET_TRACE=cache` (tests and benchmarks).
 #[derive(Default)]
 struct Trace {
+    watch: Watched,
     rebuilt: bool,
     files: usize,
     by_stat: usize,
@@ -1005,7 +1232,12 @@ impl Trace {
         crate::vars::trace_line(
             "cache",
             format_args!(
-                "cache {file}: files={} stat={} blob={} index={} hashed={} parsed={} general={} rebuilt={}",
+                "cache {file}: watch={} files={} stat={} blob={} index={} hashed={} parsed={} general={} rebuilt={}",
+                match self.watch {
+                    Watched::No => "no".to_string(),
+                    Watched::All => "all".to_string(),
+                    Watched::Looked(n) => n.to_string(),
+                },
                 self.files,
                 self.by_stat,
                 self.by_blob,
@@ -1115,7 +1347,7 @@ mod tests {
             stamp: later,
             ..entry
         }]);
-        assert_eq!(restored.restamped(body), afresh);
+        assert_eq!(restored.restamped(body, Token::NONE), afresh);
         let back = decode(&bytes).unwrap().entries();
         assert_eq!(*back[0].case, case);
         assert!(

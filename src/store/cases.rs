@@ -365,6 +365,19 @@ pub(super) struct CaseFiles {
 }
 
 impl CaseFiles {
+    pub(super) fn with_capacity(count: usize) -> CaseFiles {
+        CaseFiles {
+            paths: super::joined::Joined::with_capacity(count, count * 32),
+            stamps: Vec::with_capacity(count),
+        }
+    }
+
+    /// Adds the file whose path is `parts` joined (files are added in path order).
+    pub(super) fn push(&mut self, parts: &[&str], stamp: std::io::Result<Stamp>) {
+        self.paths.push(parts);
+        self.stamps.push(stamp);
+    }
+
     pub(super) fn len(&self) -> usize {
         self.paths.len()
     }

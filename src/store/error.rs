@@ -108,6 +108,11 @@ pub enum StoreError {
     NoFreeId,
     #[error("{} is already a casebook; the demo needs a new folder", .0.display())]
     AlreadyACasebook(PathBuf),
+    /// `docket watch` could not watch (or was refused).
+    #[error("docket watch: {0}")]
+    Watch(String),
+    #[error("a watcher already runs for this casebook (process {0})")]
+    WatchRunning(u32),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -171,6 +176,9 @@ impl StoreError {
             }
             StoreError::Ambiguous { .. } => "type more characters of the ID",
             StoreError::BadCase(_) => "`git diff` shows what changed in it",
+            StoreError::WatchRunning(_) => {
+                "`docket watch status` shows it; `docket watch stop` stops it"
+            }
             _ => return Vec::new(),
         };
         vec![hint.to_string()]

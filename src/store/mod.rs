@@ -25,6 +25,7 @@ pub mod search;
 mod search_dir;
 mod sign;
 pub mod verify;
+pub mod watch;
 mod write;
 
 pub use error::{Result, StoreError};
@@ -204,6 +205,11 @@ impl Casebook {
     }
 
     /// Where docket keeps its lock and cache: `.git/docket/` (never committed).
+    /// The `cases/` folder, absolute: what a watcher watches (see [`watch`]).
+    pub fn cases_dir(&self) -> PathBuf {
+        self.dir.join(CASES_DIR)
+    }
+
     pub fn private_dir(&self) -> PathBuf {
         let mut p = self.repo.path().join("docket");
         if !self.prefix.is_empty() {

@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::util::TestEnv;
 
 /// A casebook with a few cases in several states.
-fn casebook() -> (TestEnv, Vec<String>) {
+pub(crate) fn casebook() -> (TestEnv, Vec<String>) {
     let env = TestEnv::new();
     let mut ids = Vec::new();
     for i in 0..12 {
@@ -34,7 +34,12 @@ fn casebook() -> (TestEnv, Vec<String>) {
 }
 
 /// Runs docket in `dir` with `DOCKET_TRACE=topic`, which must succeed: (stdout, stderr).
-fn run_traced(env: &TestEnv, dir: &Path, topic: &str, args: &[&str]) -> (String, String) {
+pub(crate) fn run_traced(
+    env: &TestEnv,
+    dir: &Path,
+    topic: &str,
+    args: &[&str],
+) -> (String, String) {
     let mut cmd = env.std_docket(args);
     cmd.current_dir(dir).env("DOCKET_TRACE", topic);
     let out = cmd.output().unwrap();
@@ -50,7 +55,7 @@ fn run_traced(env: &TestEnv, dir: &Path, topic: &str, args: &[&str]) -> (String,
 }
 
 /// Runs docket in `dir` with `DOCKET_TRACE=cache`: (stdout, the cache trace lines).
-fn traced(env: &TestEnv, dir: &Path, args: &[&str]) -> (String, String) {
+pub(crate) fn traced(env: &TestEnv, dir: &Path, args: &[&str]) -> (String, String) {
     let (out, err) = run_traced(env, dir, "cache", args);
     let trace = err
         .lines()
@@ -60,7 +65,7 @@ fn traced(env: &TestEnv, dir: &Path, args: &[&str]) -> (String, String) {
     (out, trace)
 }
 
-fn field(trace: &str, name: &str) -> usize {
+pub(crate) fn field(trace: &str, name: &str) -> usize {
     let key = format!(" {name}=");
     let at = trace
         .find(&key)
@@ -89,11 +94,10 @@ fn answers(env: &TestEnv, dir: &Path) -> Vec<String> {
     .collect()
 }
 
-#[test]
-fn a_fresh_clone_with_a_copied_cache_parses_nothing() {
-    let (env, ids) = casebook();
-    let before = answers(&env, &env.dir);
-    let clone = env.tmp.path().join("clone");
+/// A clone of the test's casebook in the temporary folder, with the casebook's read
+/// caches copied into its `.git/docket/` (what a CI job restoring its cache does).
+pub(crate) fn clone_with_caches(env: &TestEnv, name: &str) -> std::path::PathBuf {
+    let clone = env.tmp.path().join(name);
     env.git_in(
         env.tmp.path(),
         &[
@@ -103,13 +107,21 @@ fn a_fresh_clone_with_a_copied_cache_parses_nothing() {
             clone.to_str().unwrap(),
         ],
     );
-    // What a CI job does: restore .git/docket/ from its cache.
     let from = env.dir.join(".git/docket");
     let to = clone.join(".git/docket");
     std::fs::create_dir_all(&to).unwrap();
     for name in ["summaries.bin", "clocks.bin", "report.bin"] {
         std::fs::copy(from.join(name), to.join(name)).unwrap();
     }
+    clone
+}
+
+#[test]
+fn a_fresh_clone_with_a_copied_cache_parses_nothing() {
+    let (env, ids) = casebook();
+    let before = answers(&env, &env.dir);
+    let clone = clone_with_caches(&env, "clone");
+    let from = env.dir.join(".git/docket");
     let (_, trace) = traced(&env, &clone, &["list", "--format", "json"]);
     assert_eq!(field(&trace, "parsed"), 0, "{trace}");
     assert_eq!(field(&trace, "blob"), ids.len(), "{trace}");

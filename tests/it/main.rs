@@ -30,3 +30,4 @@ mod snapshots;
 mod storage;
 mod sync;
 mod verify;
+mod watch;

@@ -1,0 +1,648 @@
+//! The watcher on Linux: inotify on `cases/` and each shard folder, a socket in the
+//! abstract namespace, one thread answering one question at a time.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::linux::net::SocketAddrExt;
+use std::os::unix::net::{SocketAddr, UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+
+use super::{ASK_LEN, Answer, MAGIC, PATIENCE, Status, Token};
+use crate::store::{Result, StoreError};
+
+/// What a shard folder's watch reports: a file written, truncated, made, removed,
+/// renamed, its stat data changed; the folder itself removed or renamed.
+const FILE_EVENTS: u32 = libc::IN_MODIFY
+    | libc::IN_ATTRIB
+    | libc::IN_CLOSE_WRITE
+    | libc::IN_CREATE
+    | libc::IN_DELETE
+    | libc::IN_MOVED_FROM
+    | libc::IN_MOVED_TO
+    | libc::IN_DELETE_SELF
+    | libc::IN_MOVE_SELF
+    | libc::IN_DONT_FOLLOW
+    | libc::IN_ONLYDIR;
+
+/// Why a watcher cannot go on watching.
+#[derive(Debug, thiserror::Error)]
+enum Trouble {
+    #[error("cannot watch {}: {}", if .folder.is_empty() { "it".to_string() } else { format!("{}/", .folder) }, limit(.source))]
+    Watch {
+        /// The shard folder, or empty for `cases/` itself.
+        folder: String,
+        source: std::io::Error,
+    },
+    #[error("it is no longer a folder")]
+    NotAFolder,
+    #[error("cannot read it: {0}")]
+    Read(std::io::Error),
+    #[error("inotify: {0}")]
+    Inotify(std::io::Error),
+}
+
+/// A watch refused, said so that the user knows what to raise.
+fn limit(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        Some(libc::ENOSPC) => {
+            "the inotify watch limit is reached (raise it: sysctl fs.inotify.max_user_watches)"
+                .into()
+        }
+        _ => e.to_string(),
+    }
+}
+
+fn address(cases: &Path) -> std::io::Result<SocketAddr> {
+    SocketAddr::from_abstract_name(super::socket_name(cases).as_bytes())
+}
+
+/// The process id and user at the other end of a local socket.
+fn peer(s: &UnixStream) -> Option<(u32, u32)> {
+    let mut cred = libc::ucred {
+        pid: 0,
+        uid: 0,
+        gid: 0,
+    };
+    let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
+    // SAFETY: a connected socket and room for a ucred, whose size is passed.
+    let ok = unsafe {
+        libc::getsockopt(
+            s.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_PEERCRED,
+            (&raw mut cred).cast(),
+            &mut len,
+        )
+    } == 0;
+    (ok && len as usize == std::mem::size_of::<libc::ucred>())
+        .then_some((cred.pid as u32, cred.uid))
+}
+
+/// A connection to this user's watcher of `cases`, if one runs.
+fn connected(cases: &Path) -> Option<UnixStream> {
+    let s = UnixStream::connect_addr(&address(cases).ok()?).ok()?;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if peer(&s)?.1 != me {
+        return None;
+    }
+    s.set_read_timeout(Some(PATIENCE)).ok()?;
+    s.set_write_timeout(Some(PATIENCE)).ok()?;
+    Some(s)
+}
+
+/// `cases/`'s device and inode (not through a link), as a reader sees it.
+fn folder_id(cases: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::symlink_metadata(cases).ok()?;
+    m.is_dir().then(|| (m.dev(), m.ino()))
+}
+
+/// A reader's connection to its watcher.
+pub struct Connection {
+    socket: UnixStream,
+    cases: PathBuf,
+}
+
+/// The watcher of `cases` (the casebook's `cases/` folder, absolute), if one of this
+/// user's runs. Without one this costs a failed `connect` (a few microseconds).
+pub fn connect(cases: &Path) -> Option<Connection> {
+    Some(Connection {
+        socket: connected(cases)?,
+        cases: cases.to_path_buf(),
+    })
+}
+
+impl Connection {
+    /// What changed since `since`; `None` when the watcher does not answer properly
+    /// (the reader then looks at every file).
+    pub fn ask(self, since: Token) -> Option<Answer> {
+        ask(self.socket, &self.cases, since)
+    }
+}
+
+fn ask(mut s: UnixStream, cases: &Path, since: Token) -> Option<Answer> {
+    let (dev, ino) = folder_id(cases)?;
+    let mut q = Vec::with_capacity(ASK_LEN);
+    q.extend_from_slice(MAGIC);
+    q.push(b'?');
+    q.extend_from_slice(&dev.to_le_bytes());
+    q.extend_from_slice(&ino.to_le_bytes());
+    q.extend_from_slice(&since.to_bytes());
+    s.write_all(&q).ok()?;
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).ok()?;
+    super::decode_answer(&answer)
+}
+
+/// The watcher of `cases`, if one of this user's runs.
+pub fn status(cases: &Path) -> Option<Status> {
+    let mut s = connected(cases)?;
+    let mut q = MAGIC.to_vec();
+    q.push(b's');
+    s.write_all(&q).ok()?;
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).ok()?;
+    let text = std::str::from_utf8(answer.strip_prefix(MAGIC.as_slice())?).ok()?;
+    let mut f = text.split('\0');
+    let mut num = || f.next()?.parse::<u64>().ok();
+    let (pid, folders, changes, answered, uptime_secs) = (num()?, num()?, num()?, num()?, num()?);
+    Some(Status {
+        pid: u32::try_from(pid).ok()?,
+        root: cases.display().to_string(),
+        folders,
+        changes,
+        answered,
+        uptime_secs,
+    })
+}
+
+/// Asks the watcher of `cases` to stop and waits (up to 5 s) until it has; whether one
+/// was running.
+pub fn stop(cases: &Path) -> bool {
+    let Some(mut s) = connected(cases) else {
+        return false;
+    };
+    let mut q = MAGIC.to_vec();
+    q.push(b'x');
+    let _ = s.write_all(&q);
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    // Gone when its socket is: a new watcher can start at once.
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while std::time::Instant::now() < until {
+        if UnixStream::connect_addr(&match address(cases) {
+            Ok(a) => a,
+            Err(_) => return true,
+        })
+        .is_err()
+        {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    true
+}
+
+/// A watcher, its socket bound and every folder watched: [`Watcher::run`] answers.
+pub struct Watcher {
+    cases: PathBuf,
+    /// `cases/`'s device and inode when it was watched.
+    root_id: (u64, u64),
+    inotify: OwnedFd,
+    listener: UnixListener,
+    /// Each watch: `None` for `cases/` itself, else the shard folder's name.
+    watches: HashMap<i32, Option<String>>,
+    instance: [u8; 16],
+    seq: u64,
+    /// Tokens from before this sequence number are not vouched for (events were lost).
+    epoch: u64,
+    /// Each changed path's last change, and the same by sequence number.
+    last: HashMap<String, u64>,
+    log: BTreeMap<u64, String>,
+    started: std::time::Instant,
+    changes: u64,
+    answered: u64,
+    /// Since when `cases/` is missing (removed, or renamed away), if it is: it is looked
+    /// for again every [`LOOK_AGAIN`]; every question is answered "all" meanwhile.
+    lost: Option<std::time::Instant>,
+}
+
+/// How often a missing `cases/` is looked for, and for how long (a checkout can remove
+/// and write it back); the watcher ends at once when the casebook folder is gone.
+const LOOK_AGAIN: std::time::Duration = std::time::Duration::from_millis(100);
+const GIVE_UP: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Binds the watcher's socket for `cases` (the casebook's `cases/` folder, absolute) and
+/// watches it and every shard folder in it.
+pub fn bind(cases: &Path) -> Result<Watcher> {
+    let fail = |what: String| StoreError::Watch(format!("{}: {what}", cases.display()));
+    let root_id = folder_id(cases)
+        .ok_or_else(|| fail("not a folder (docket watch watches a casebook's cases/)".into()))?;
+    let listener = match UnixListener::bind_addr(&address(cases).map_err(|e| fail(e.to_string()))?)
+    {
+        Ok(l) => l,
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            return Err(match status(cases) {
+                Some(s) => StoreError::WatchRunning(s.pid),
+                None => fail(
+                    "another user's process holds this folder's watcher socket; docket reads here will not use it"
+                        .into(),
+                ),
+            });
+        }
+        Err(e) => return Err(fail(format!("cannot listen: {e}"))),
+    };
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| fail(e.to_string()))?;
+    // SAFETY: no preconditions; the descriptor returned is owned by the OwnedFd.
+    let fd = unsafe { libc::inotify_init1(libc::IN_NONBLOCK | libc::IN_CLOEXEC) };
+    if fd < 0 {
+        return Err(fail(format!(
+            "inotify: {}",
+            std::io::Error::last_os_error()
+        )));
+    }
+    // SAFETY: a descriptor just made and not owned elsewhere.
+    let inotify = unsafe { OwnedFd::from_raw_fd(fd) };
+    let mut instance = [0u8; 16];
+    getrandom::fill(&mut instance).map_err(|e| fail(format!("no random numbers: {e}")))?;
+    let mut w = Watcher {
+        cases: cases.to_path_buf(),
+        root_id,
+        inotify,
+        listener,
+        watches: HashMap::new(),
+        instance,
+        seq: 1,
+        epoch: 1,
+        last: HashMap::new(),
+        log: BTreeMap::new(),
+        started: std::time::Instant::now(),
+        changes: 0,
+        answered: 0,
+        lost: None,
+    };
+    w.watch_all().map_err(|e| fail(e.to_string()))?;
+    Ok(w)
+}
+
+impl Watcher {
+    /// How many folders are watched.
+    pub fn folders(&self) -> usize {
+        self.watches.len()
+    }
+
+    /// Watches `cases/` and every shard folder in it (again, after events were lost or
+    /// `cases/` was replaced).
+    fn watch_all(&mut self) -> std::result::Result<(), Trouble> {
+        for wd in self.watches.keys() {
+            // SAFETY: our inotify descriptor; a stale watch number only fails.
+            unsafe { libc::inotify_rm_watch(self.inotify.as_raw_fd(), *wd) };
+        }
+        self.watches.clear();
+        let root_mask = libc::IN_CREATE
+            | libc::IN_DELETE
+            | libc::IN_MOVED_FROM
+            | libc::IN_MOVED_TO
+            | libc::IN_ATTRIB
+            | libc::IN_DELETE_SELF
+            | libc::IN_MOVE_SELF
+            | libc::IN_DONT_FOLLOW
+            | libc::IN_ONLYDIR;
+        let wd = self
+            .add(&self.cases.clone(), root_mask)
+            .map_err(|source| Trouble::Watch {
+                folder: String::new(),
+                source,
+            })?;
+        self.watches.insert(wd, None);
+        self.root_id = folder_id(&self.cases).ok_or(Trouble::NotAFolder)?;
+        let entries = std::fs::read_dir(&self.cases).map_err(Trouble::Read)?;
+        for e in entries.flatten() {
+            if !e.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            let Ok(name) = e.file_name().into_string() else {
+                continue;
+            };
+            self.watch_shard(&name).map_err(|source| Trouble::Watch {
+                folder: name.clone(),
+                source,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn add(&self, path: &Path, mask: u32) -> std::io::Result<i32> {
+        use std::os::unix::ffi::OsStrExt;
+        let c = std::ffi::CString::new(path.as_os_str().as_bytes())
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+        // SAFETY: our inotify descriptor and a NUL-terminated path.
+        let wd = unsafe { libc::inotify_add_watch(self.inotify.as_raw_fd(), c.as_ptr(), mask) };
+        if wd < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(wd)
+    }
+
+    /// Watches shard folder `name` (not through a link). A folder that vanished first
+    /// is not an error: its removal is a change already recorded.
+    fn watch_shard(&mut self, name: &str) -> std::io::Result<()> {
+        match self.add(&self.cases.join(name), FILE_EVENTS) {
+            Ok(wd) => {
+                self.watches.insert(wd, Some(name.to_string()));
+                Ok(())
+            }
+            Err(e)
+                if matches!(
+                    e.raw_os_error(),
+                    Some(libc::ENOENT | libc::ENOTDIR | libc::ELOOP)
+                ) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn changed(&mut self, path: String) {
+        self.seq += 1;
+        self.changes += 1;
+        if let Some(before) = self.last.insert(path.clone(), self.seq) {
+            self.log.remove(&before);
+        }
+        self.log.insert(self.seq, path);
+    }
+
+    /// Nothing before now is vouched for: after lost events, or `cases/` replaced.
+    fn forget(&mut self) {
+        self.seq += 1;
+        self.epoch = self.seq;
+        self.last.clear();
+        self.log.clear();
+    }
+
+    /// Reads every queued event. `Err` when `cases/` is gone and cannot be watched again.
+    fn drain(&mut self) -> std::result::Result<(), Trouble> {
+        #[repr(align(8))]
+        struct Buf([u8; 64 * 1024]);
+        let mut buf = Buf([0; 64 * 1024]);
+        let mut rewatch = false;
+        loop {
+            // SAFETY: our inotify descriptor and a buffer of the length given.
+            let n = unsafe {
+                libc::read(
+                    self.inotify.as_raw_fd(),
+                    buf.0.as_mut_ptr().cast(),
+                    buf.0.len(),
+                )
+            };
+            if n < 0 {
+                let e = std::io::Error::last_os_error();
+                match e.kind() {
+                    std::io::ErrorKind::WouldBlock => break,
+                    std::io::ErrorKind::Interrupted => continue,
+                    _ => return Err(Trouble::Inotify(e)),
+                }
+            }
+            let bytes = &buf.0[..n as usize];
+            let mut at = 0;
+            let head = std::mem::size_of::<libc::inotify_event>();
+            while at + head <= bytes.len() {
+                // SAFETY: the kernel wrote a whole event here (header, then `len` bytes
+                // of name); read unaligned to be safe.
+                let ev: libc::inotify_event =
+                    unsafe { std::ptr::read_unaligned(bytes[at..].as_ptr().cast()) };
+                let name_bytes = &bytes[at + head..(at + head + ev.len as usize).min(bytes.len())];
+                let name = &name_bytes[..name_bytes
+                    .iter()
+                    .position(|b| *b == 0)
+                    .unwrap_or(name_bytes.len())];
+                at += head + ev.len as usize;
+                if ev.mask & libc::IN_Q_OVERFLOW != 0 {
+                    rewatch = true;
+                    continue;
+                }
+                let Some(whose) = self.watches.get(&ev.wd).cloned() else {
+                    continue;
+                };
+                // Names that are not Unicode are not case files (the walk skips them).
+                let name = std::str::from_utf8(name).ok();
+                match (whose, name) {
+                    // cases/ itself removed or renamed: watched again from its path.
+                    (None, _) if ev.mask & (libc::IN_DELETE_SELF | libc::IN_MOVE_SELF) != 0 => {
+                        rewatch = true;
+                    }
+                    (None, Some(n)) if !n.is_empty() => {
+                        if ev.mask & libc::IN_ISDIR != 0
+                            && ev.mask & (libc::IN_CREATE | libc::IN_MOVED_TO) != 0
+                        {
+                            self.watch_shard(n).map_err(|source| Trouble::Watch {
+                                folder: n.to_string(),
+                                source,
+                            })?;
+                        }
+                        self.changed(format!("{n}/"));
+                    }
+                    (None, _) => {}
+                    (Some(shard), _) if ev.mask & libc::IN_IGNORED != 0 => {
+                        self.watches.remove(&ev.wd);
+                        self.changed(format!("{shard}/"));
+                    }
+                    (Some(shard), _)
+                        if ev.mask & (libc::IN_DELETE_SELF | libc::IN_MOVE_SELF) != 0 =>
+                    {
+                        self.changed(format!("{shard}/"));
+                    }
+                    (Some(shard), Some(n)) if !n.is_empty() => {
+                        self.changed(format!("{shard}/{n}"));
+                    }
+                    (Some(_), _) => {}
+                }
+            }
+        }
+        if rewatch {
+            self.rewatch()?;
+        }
+        Ok(())
+    }
+
+    /// Watches `cases/` again from its path (after lost events, or it was replaced);
+    /// nothing before is vouched for. A missing `cases/` is looked for again later
+    /// (see [`Watcher::lost`]); `Err` when the casebook folder itself is gone or
+    /// `cases/` stayed missing for [`GIVE_UP`].
+    fn rewatch(&mut self) -> std::result::Result<(), Trouble> {
+        self.forget();
+        match self.watch_all() {
+            Ok(()) => {
+                self.lost = None;
+                Ok(())
+            }
+            Err(e) => {
+                let parent_gone = self.cases.parent().is_some_and(|p| !p.exists());
+                let since = *self.lost.get_or_insert_with(std::time::Instant::now);
+                self.root_id = (0, 0);
+                if parent_gone || since.elapsed() > GIVE_UP || self.cases.exists() {
+                    return Err(e);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn answer(&mut self, q: &[u8]) -> Answer {
+        let token = Token {
+            instance: self.instance,
+            seq: self.seq,
+        };
+        let dev = u64::from_le_bytes(q[5..13].try_into().expect("8 bytes"));
+        let ino = u64::from_le_bytes(q[13..21].try_into().expect("8 bytes"));
+        let since = Token::from_bytes(q[21..].try_into().expect("a token"));
+        if (dev, ino) != self.root_id
+            || self.lost.is_some()
+            || since.instance != self.instance
+            || since.seq < self.epoch
+            || since.seq > self.seq
+        {
+            return Answer::All(token);
+        }
+        let (mut shards, mut files) = (Vec::new(), Vec::new());
+        for p in self.log.range(since.seq + 1..).map(|(_, p)| p) {
+            match p.strip_suffix('/') {
+                Some(s) => shards.push(s.to_string()),
+                None => files.push(p.clone()),
+            }
+        }
+        Answer::Changed {
+            token,
+            shards,
+            files,
+        }
+    }
+
+    /// Answers questions until asked to stop or until `cases/` is gone.
+    pub fn run(mut self) -> Result<()> {
+        let cases = self.cases.clone();
+        let fail = |what: Trouble| StoreError::Watch(format!("{}: {what}", cases.display()));
+        loop {
+            let mut fds = [
+                libc::pollfd {
+                    fd: self.inotify.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+                libc::pollfd {
+                    fd: self.listener.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+            ];
+            let wait = match self.lost {
+                Some(_) => LOOK_AGAIN.as_millis() as i32,
+                None => -1,
+            };
+            // SAFETY: two valid pollfd records.
+            let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, wait) };
+            if n < 0 {
+                let e = std::io::Error::last_os_error();
+                if e.kind() == std::io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(fail(Trouble::Inotify(e)));
+            }
+            if self.lost.is_some() {
+                self.rewatch().map_err(fail)?;
+            }
+            if fds[0].revents != 0 {
+                self.drain().map_err(fail)?;
+            }
+            if fds[1].revents == 0 {
+                continue;
+            }
+            let Ok((mut s, _)) = self.listener.accept() else {
+                continue;
+            };
+            // Only this user's processes are answered.
+            // SAFETY: geteuid has no preconditions and cannot fail.
+            let me = unsafe { libc::geteuid() };
+            if peer(&s).is_none_or(|(_, uid)| uid != me) {
+                continue;
+            }
+            let _ = s.set_nonblocking(false);
+            let _ = s.set_read_timeout(Some(PATIENCE));
+            let _ = s.set_write_timeout(Some(PATIENCE));
+            let mut q = [0u8; ASK_LEN];
+            if s.read_exact(&mut q[..5]).is_err() || &q[..4] != MAGIC {
+                continue;
+            }
+            match q[4] {
+                b'?' => {
+                    if s.read_exact(&mut q[5..]).is_err() {
+                        continue;
+                    }
+                    // Every change made before the question is queued by now.
+                    self.drain().map_err(fail)?;
+                    let a = self.answer(&q);
+                    self.answered += 1;
+                    let _ = s.write_all(&super::encode_answer(&a));
+                }
+                b's' => {
+                    self.drain().map_err(fail)?;
+                    let text = format!(
+                        "{}\0{}\0{}\0{}\0{}",
+                        std::process::id(),
+                        self.watches.len(),
+                        self.changes,
+                        self.answered,
+                        self.started.elapsed().as_secs()
+                    );
+                    let mut out = MAGIC.to_vec();
+                    out.extend_from_slice(text.as_bytes());
+                    let _ = s.write_all(&out);
+                }
+                b'x' => {
+                    let _ = s.write_all(MAGIC);
+                    return Ok(());
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Starts a watcher of `cases` in the background (a process of its own session, running
+/// `docket --casebook DIR watch run`) and waits until it answers; `(status, false)` when
+/// one was running already.
+pub fn start(cases: &Path, casebook: &Path) -> Result<(Status, bool)> {
+    use std::os::unix::process::CommandExt;
+    if let Some(s) = status(cases) {
+        return Ok((s, false));
+    }
+    let fail = |what: String| StoreError::Watch(format!("{}: {what}", cases.display()));
+    let exe = std::env::current_exe().map_err(|e| fail(format!("where is docket? {e}")))?;
+    let mut c = std::process::Command::new(exe);
+    c.arg("--casebook")
+        .arg(casebook)
+        .args(["watch", "run", "--quiet"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    // SAFETY: setsid is async-signal-safe; it detaches the watcher from this terminal
+    // (no SIGHUP when it closes, no Ctrl-C of this shell's jobs).
+    unsafe {
+        c.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    let mut child = c.spawn().map_err(|e| fail(format!("cannot start: {e}")))?;
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if let Some(s) = status(cases) {
+            return Ok((s, true));
+        }
+        if let Ok(Some(_)) = child.try_wait() {
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                let _ = e.read_to_string(&mut err);
+            }
+            // Another `watch start` won the race: that watcher is this casebook's.
+            if let Some(s) = status(cases) {
+                return Ok((s, false));
+            }
+            let err = err.trim().trim_start_matches("docket: error: ");
+            return Err(match err.is_empty() {
+                true => fail("the watcher ended at once".into()),
+                false => StoreError::Watch(err.trim_start_matches("docket watch: ").to_string()),
+            });
+        }
+        if std::time::Instant::now() > until {
+            let _ = child.kill();
+            return Err(fail("the watcher did not answer within 20 s".into()));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
