@@ -417,3 +417,39 @@ fn zombie(pid: u32) -> bool {
             .is_some_and(|r| r.trim_start().starts_with('Z'))
     })
 }
+
+#[test]
+fn a_casebook_moved_away_and_another_put_in_its_place_is_watched_afresh() {
+    let (env, _) = casebook();
+    let _w = Watching::start(&env, &env.dir);
+    check(&env, "start", false);
+    check(&env, "warm", true);
+    // The casebook folder renamed (no event reaches a watch of cases/), and a clone put
+    // where it was.
+    let moved = env.tmp.path().join("moved");
+    std::fs::rename(&env.dir, &moved).unwrap();
+    env.git_in(
+        env.tmp.path(),
+        &[
+            "clone",
+            "-q",
+            moved.to_str().unwrap(),
+            env.dir.to_str().unwrap(),
+        ],
+    );
+    // The watcher of that path now watches the new folder, and vouches for it.
+    assert!(status(&env, &env.dir).is_some());
+    check(&env, "the clone in its place", false);
+    let id = env.create("Made in the clone", &[]);
+    let path = env.case_path(&id);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("Made in the clone", "Edited in the clone"),
+    )
+    .unwrap();
+    check(&env, "edited in the clone", true);
+    let ((_, out, _), _) = read(&env, &env.dir, &["list", "--format", "tsv"], true);
+    assert!(out.contains("Edited in the clone"), "{out}");
+    std::fs::remove_dir_all(&moved).unwrap();
+}

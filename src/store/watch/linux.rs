@@ -53,6 +53,33 @@ fn limit(e: &std::io::Error) -> String {
     }
 }
 
+/// The kind of network or user-space file system `path` is on, if it is one (inotify
+/// sees only the changes made through this machine's kernel).
+fn remote_file_system(path: &Path) -> Option<&'static str> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    let mut st = std::mem::MaybeUninit::<libc::statfs>::uninit();
+    // SAFETY: a NUL-terminated path and room for the result, read only on success.
+    let st = unsafe {
+        if libc::statfs(c.as_ptr(), st.as_mut_ptr()) != 0 {
+            return None;
+        }
+        st.assume_init()
+    };
+    // The magic numbers of linux/magic.h (and FUSE's, CIFS's and SMB2's own).
+    match st.f_type as u64 {
+        0x6969 => Some("NFS"),
+        0x517B | 0xFF53_4D42 | 0xFE53_4D42 => Some("SMB/CIFS"),
+        0x6573_5546 => Some("FUSE"),
+        0x0102_1997 => Some("9P"),
+        0x00C3_6400 => Some("Ceph"),
+        0x5346_414F => Some("AFS"),
+        0x0BD0_0BD0 => Some("Lustre"),
+        0x4750_4653 => Some("GPFS"),
+        _ => None,
+    }
+}
+
 fn address(cases: &Path) -> std::io::Result<SocketAddr> {
     SocketAddr::from_abstract_name(super::socket_name(cases).as_bytes())
 }
@@ -220,6 +247,11 @@ pub fn bind(cases: &Path) -> Result<Watcher> {
     let fail = |what: String| StoreError::Watch(format!("{}: {what}", cases.display()));
     let root_id = folder_id(cases)
         .ok_or_else(|| fail("not a folder (docket watch watches a casebook's cases/)".into()))?;
+    if let Some(kind) = remote_file_system(cases) {
+        return Err(fail(format!(
+            "it is on a {kind} file system, where changes made on other machines raise no event; reads there look at every file"
+        )));
+    }
     let listener = match UnixListener::bind_addr(&address(cases).map_err(|e| fail(e.to_string()))?)
     {
         Ok(l) => l,
@@ -437,7 +469,9 @@ impl Watcher {
                     {
                         self.changed(format!("{shard}/"));
                     }
-                    (Some(shard), Some(n)) if !n.is_empty() => {
+                    // Only names a read would take for case files: not docket's own
+                    // temporary files (a new name per write, which would pile up here).
+                    (Some(shard), Some(n)) if n.ends_with(".toml") && !n.starts_with('.') => {
                         self.changed(format!("{shard}/{n}"));
                     }
                     (Some(_), _) => {}
@@ -471,6 +505,16 @@ impl Watcher {
                 Ok(())
             }
         }
+    }
+
+    /// Whether `cases/`'s path still leads to the folder watched (a folder above it can
+    /// be renamed without an event here, and another casebook put in its place): if not,
+    /// the path is watched again and nothing before is vouched for.
+    fn still_there(&mut self) -> std::result::Result<(), Trouble> {
+        if self.lost.is_none() && folder_id(&self.cases) != Some(self.root_id) {
+            self.rewatch()?;
+        }
+        Ok(())
     }
 
     fn answer(&mut self, q: &[u8]) -> Answer {
@@ -563,6 +607,7 @@ impl Watcher {
                     if s.read_exact(&mut q[5..]).is_err() {
                         continue;
                     }
+                    self.still_there().map_err(fail)?;
                     // Every change made before the question is queued by now.
                     self.drain().map_err(fail)?;
                     let a = self.answer(&q);
@@ -570,6 +615,7 @@ impl Watcher {
                     let _ = s.write_all(&super::encode_answer(&a));
                 }
                 b's' => {
+                    self.still_there().map_err(fail)?;
                     self.drain().map_err(fail)?;
                     let text = format!(
                         "{}\0{}\0{}\0{}\0{}",
