@@ -340,6 +340,17 @@ fn decode(bytes: &[u8]) -> Option<Decoded> {
     rest.is_empty().then_some(d)
 }
 
+/// The watcher's token a cache file's bytes say it was made as of ([`Token::NONE`] for
+/// anything that is not a cache of this version; a damaged one is found out when it is
+/// decoded).
+fn token_of(bytes: &[u8]) -> Token {
+    bytes
+        .strip_prefix(MAGIC.as_slice())
+        .and_then(|rest| rest.get(8..8 + Token::LEN))
+        .and_then(|t| t.try_into().ok())
+        .map_or(Token::NONE, Token::from_bytes)
+}
+
 /// A cache file as read: its entries (`None`: damaged, or of another version), when it
 /// was written (for the racy rule), and its bytes.
 type Loaded = (Option<Decoded>, Option<i128>, super::fsutil::CacheBytes);
@@ -411,11 +422,11 @@ impl Decoded {
     /// When the cache has an entry for exactly these files (same paths, each readable):
     /// the files whose stat data do not prove their entry (changed, or racily clean), with
     /// their new stat data. `None` otherwise.
-    fn unproven<'f>(
+    fn unproven(
         &self,
-        files: &'f super::cases::CaseFiles,
+        files: &super::cases::CaseFiles,
         written: Option<i128>,
-    ) -> Option<Vec<(usize, &'f str, Stamp)>> {
+    ) -> Option<Vec<(usize, Stamp)>> {
         if self.keys.len() != files.len() {
             return None;
         }
@@ -427,10 +438,80 @@ impl Decoded {
             let st = st.as_ref().ok()?;
             let racy = written.is_none_or(|w| k.stamp.mtime_ns >= w);
             if *st != k.stamp || racy {
-                out.push((i, path, *st));
+                out.push((i, *st));
             }
         }
         Some(out)
+    }
+
+    /// [`Decoded::unproven`] for a watcher's answer, looking only at the files it names
+    /// (and how many it looked at): `None` when the files are not exactly the entries'
+    /// any more (a shard folder named, a file named that has no entry or is gone or
+    /// unreadable, files that could not be read last time).
+    #[cfg(target_os = "linux")]
+    fn as_answered(
+        &self,
+        root: &super::fsutil::Folder,
+        shards: &[String],
+        named: &[String],
+        written: Option<i128>,
+    ) -> (Option<Vec<(usize, Stamp)>>, usize) {
+        if !shards.is_empty() || !self.unreadable.is_empty() {
+            return (None, 0);
+        }
+        let prefix = format!("{}/", super::CASES_DIR);
+        // An entry's (shard, name): the walk's order, which the entries are in.
+        let key = |i: usize| {
+            self.path(i)
+                .strip_prefix(prefix.as_str())
+                .and_then(|p| p.split_once('/'))
+                .unwrap_or_default()
+        };
+        let find = |shard: &str, name: &str| {
+            let (mut lo, mut hi) = (0, self.keys.len());
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if key(mid) < (shard, name) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            (lo < self.keys.len() && key(lo) == (shard, name)).then_some(lo)
+        };
+        // The named files' entries and their stat data now.
+        let mut now: Vec<(usize, Stamp)> = Vec::new();
+        let mut looked = 0;
+        for p in named {
+            let Some((shard, name)) = p.split_once('/') else {
+                return (None, looked);
+            };
+            if !name.ends_with(".toml") || name.starts_with('.') {
+                continue;
+            }
+            let Some(i) = find(shard, name) else {
+                return (None, looked);
+            };
+            looked += 1;
+            match root.lstat(&[shard, "/", name]) {
+                Ok((st, false)) => now.push((i, st)),
+                _ => return (None, looked),
+            }
+        }
+        now.sort_unstable_by_key(|(i, _)| *i);
+        // As `unproven` has it: changed, or racily clean (checked as without a watcher).
+        let mut out = Vec::new();
+        let mut now = now.into_iter().peekable();
+        for (i, k) in self.keys.iter().enumerate() {
+            let mut st = k.stamp;
+            while let Some((_, s)) = now.next_if(|(j, _)| *j == i) {
+                st = s;
+            }
+            if st != k.stamp || written.is_none_or(|w| k.stamp.mtime_ns >= w) {
+                out.push((i, st));
+            }
+        }
+        (Some(out), looked)
     }
 }
 
@@ -770,13 +851,13 @@ impl Casebook {
     #[cfg(target_os = "linux")]
     fn files_as_answered(
         &self,
+        root: &super::fsutil::Folder,
         d: &Decoded,
         shards: &[String],
         files: &[String],
-    ) -> Option<(super::cases::CaseFiles, usize)> {
+    ) -> (super::cases::CaseFiles, usize) {
         use super::fsutil::Folder;
         use std::collections::{BTreeMap, BTreeSet};
-        let root = Folder::open(None, &self.cases_dir())?;
         let prefix = format!("{}/", super::CASES_DIR);
         let prefix = prefix.as_str();
         // (shard, name) of a path inside `cases/`: the walk's order.
@@ -800,7 +881,7 @@ impl Casebook {
         // What was looked at, in the walk's order.
         let mut fresh: Vec<(String, String, std::io::Result<Stamp>)> = Vec::new();
         for shard in &shards {
-            let Some(folder) = Folder::open(Some(&root), std::path::Path::new(shard)) else {
+            let Some(folder) = Folder::open(Some(root), std::path::Path::new(shard)) else {
                 continue;
             };
             let Ok(mut names) = folder.names() else {
@@ -814,7 +895,7 @@ impl Casebook {
             }
         }
         for (shard, names) in &look {
-            let Some(folder) = Folder::open(Some(&root), std::path::Path::new(shard)) else {
+            let Some(folder) = Folder::open(Some(root), std::path::Path::new(shard)) else {
                 continue;
             };
             for n in names {
@@ -831,7 +912,11 @@ impl Casebook {
         let mut fresh = fresh.into_iter().peekable();
         for (i, k) in d.keys.iter().enumerate() {
             let path = d.path(i);
-            let (shard, name) = path.strip_prefix(prefix).and_then(|p| p.split_once('/'))?;
+            // (Every entry's path is `cases/<shard>/<name>`.)
+            let Some((shard, name)) = path.strip_prefix(prefix).and_then(|p| p.split_once('/'))
+            else {
+                continue;
+            };
             if shards.contains(shard) || look.get(shard).is_some_and(|n| n.contains(name)) {
                 continue;
             }
@@ -845,17 +930,7 @@ impl Casebook {
         for (s, n, st) in fresh {
             out.push(&[prefix, &s, "/", &n], st);
         }
-        Some((out, looked))
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    fn files_as_answered(
-        &self,
-        _d: &Decoded,
-        _shards: &[String],
-        _files: &[String],
-    ) -> Option<(super::cases::CaseFiles, usize)> {
-        None
+        (out, looked)
     }
 
     fn cached(
@@ -884,36 +959,34 @@ impl Casebook {
         // useful to the next).
         let mut token = None;
         let mut preloaded = None;
-        let mut watched = None;
+        // What the watcher named: shard folders and files (inside `cases/`).
+        let mut answer: Option<(Vec<String>, Vec<String>)> = None;
         if super::watch::wanted()
             && let Some(watcher) = super::watch::connect(&self.cases_dir())
         {
             // (With no cache yet, the token is still asked for: the cache built now is
             // made as of it.)
-            let load = stamped
+            let read = stamped
                 .then(|| super::fsutil::read_cache(&cache_path).ok())
-                .flatten()
-                .map(|(bytes, meta)| {
-                    let d = decode(&bytes);
-                    crate::vars::mark("cache decoded");
-                    (d, Some(Stamp::of(&meta).mtime_ns), bytes)
-                });
-            let since = match &load {
-                Some((Some(d), _, _)) => d.token,
-                _ => Token::NONE,
-            };
-            match watcher.ask(since) {
+                .flatten();
+            let since = read.as_ref().map_or(Token::NONE, |(b, _)| token_of(b));
+            // The cache is decoded while the watcher answers.
+            let asked = watcher.ask(since);
+            let load = read.map(|(bytes, meta)| {
+                let d = decode(&bytes);
+                crate::vars::mark("cache decoded");
+                (d, Some(Stamp::of(&meta).mtime_ns), bytes)
+            });
+            let decoded = matches!(&load, Some((Some(_), _, _)));
+            match asked.and_then(super::watch::Asked::answer) {
                 Some(Answer::Changed {
                     token: now,
                     shards,
                     files,
                 }) => {
-                    if let Some((Some(d), _, _)) = &load
-                        && let Some((answered, looked)) = self.files_as_answered(d, &shards, &files)
-                    {
-                        token = Some(now);
-                        trace.watch = Watched::Looked(looked);
-                        watched = Some(answered);
+                    token = Some(now);
+                    if decoded {
+                        answer = Some((shards, files));
                     }
                 }
                 Some(Answer::All(now)) => {
@@ -926,9 +999,23 @@ impl Casebook {
             preloaded = load;
         }
         let keep_token = |d: &Decoded| token.unwrap_or(d.token);
-        let (files, (loaded, mut index)) = match watched {
-            Some(files) => (files, (preloaded, None)),
-            None => self.walk_and_load(stamped, preloaded, &cache_path, &index_path)?,
+        // With an answer, the files are the cache's entries and what the answer names
+        // (looked at below); otherwise every file, walked.
+        #[cfg(target_os = "linux")]
+        let root = answer
+            .as_ref()
+            .and_then(|_| super::fsutil::Folder::open(None, &self.cases_dir()));
+        #[cfg(not(target_os = "linux"))]
+        let root: Option<()> = None;
+        if root.is_none() {
+            answer = None;
+        }
+        let (files, (loaded, mut index)) = match (&answer, preloaded) {
+            (Some(_), preloaded) => (None, (preloaded, None)),
+            (None, preloaded) => {
+                let (f, l) = self.walk_and_load(stamped, preloaded, &cache_path, &index_path)?;
+                (Some(f), l)
+            }
         };
         crate::vars::mark("cache read and files stat'ed");
         let (decoded, written, bytes) = match loaded {
@@ -941,25 +1028,36 @@ impl Casebook {
             }
         };
         // The same files as the cache's entries: the usual warm run (every entry proven by
-        // its stat data) or a fresh clone with a restored cache (stat data all new, blobs
-        // the same) is answered with the decoded cases as they are.
+        // its stat data, or not named by the watcher) or a fresh clone with a restored
+        // cache (stat data all new, blobs the same) is answered with the decoded cases as
+        // they are.
         let mut decoded = decoded;
+        let unproven = match (decoded.as_ref(), &files, &answer, &root) {
+            (Some(d), Some(f), _, _) => d.unproven(f, written),
+            #[cfg(target_os = "linux")]
+            (Some(d), None, Some((shards, named)), Some(root)) => {
+                let (unproven, looked) = d.as_answered(root, shards, named, written);
+                trace.watch = Watched::Looked(looked);
+                unproven
+            }
+            _ => None,
+        };
         if let Some(d) = decoded.as_mut()
-            && let Some(unproven) = d.unproven(&files, written)
+            && let Some(unproven) = unproven
         {
             let blobs = if unproven.is_empty() {
                 Vec::new()
             } else {
                 let todo: Vec<(&str, Stamp)> =
-                    unproven.iter().map(|(_, p, st)| (*p, *st)).collect();
+                    unproven.iter().map(|(i, st)| (d.path(*i), *st)).collect();
                 self.blob_ids(&todo, index.take(), &mut trace)
             };
             let same = unproven
                 .iter()
                 .zip(&blobs)
-                .all(|((i, _, _), b)| *b == Some(d.keys[*i].blob));
+                .all(|((i, _), b)| *b == Some(d.keys[*i].blob));
             if same {
-                for (i, _, st) in &unproven {
+                for (i, st) in &unproven {
                     d.keys[*i].stamp = *st;
                 }
                 trace.files = d.keys.len();
@@ -998,6 +1096,23 @@ impl Casebook {
                 ..Trace::default()
             };
         }
+        // The files, when the watcher answered: its answer made into the whole list.
+        let files = match files {
+            Some(f) => f,
+            None => match (decoded.as_ref(), &answer, &root) {
+                #[cfg(target_os = "linux")]
+                (Some(d), Some((shards, named)), Some(root)) => {
+                    let (f, looked) = self.files_as_answered(root, d, shards, named);
+                    trace.watch = Watched::Looked(looked);
+                    f
+                }
+                // (Not reached: an answer is only used with a decoded cache.)
+                _ => {
+                    self.walk_and_load(stamped, None, &cache_path, &index_path)?
+                        .0
+                }
+            },
+        };
         let cached_token = decoded.as_ref().map(|d| d.token);
         let token = decoded
             .as_ref()

@@ -103,7 +103,7 @@ const PATIENCE: std::time::Duration = std::time::Duration::from_secs(1);
 #[cfg(target_os = "linux")]
 mod linux;
 #[cfg(target_os = "linux")]
-pub use linux::{Connection, Watcher, bind, connect, start, status, stop};
+pub use linux::{Asked, Connection, Watcher, bind, connect, start, status, stop};
 
 /// Without inotify there is no watcher: reads walk every file.
 #[cfg(not(target_os = "linux"))]
@@ -111,7 +111,17 @@ pub struct Connection(std::convert::Infallible);
 
 #[cfg(not(target_os = "linux"))]
 impl Connection {
-    pub fn ask(self, _since: Token) -> Option<Answer> {
+    pub fn ask(self, _since: Token) -> Option<Asked> {
+        match self.0 {}
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+pub struct Asked(std::convert::Infallible);
+
+#[cfg(not(target_os = "linux"))]
+impl Asked {
+    pub fn answer(self) -> Option<Answer> {
         match self.0 {}
     }
 }

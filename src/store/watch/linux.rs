@@ -142,25 +142,32 @@ pub fn connect(cases: &Path) -> Option<Connection> {
 }
 
 impl Connection {
-    /// What changed since `since`; `None` when the watcher does not answer properly
-    /// (the reader then looks at every file).
-    pub fn ask(self, since: Token) -> Option<Answer> {
-        ask(self.socket, &self.cases, since)
+    /// Asks what changed since `since`; the answer is read by [`Asked::answer`] (the
+    /// reader decodes its cache meanwhile). `None` when the question cannot be sent.
+    pub fn ask(mut self, since: Token) -> Option<Asked> {
+        let (dev, ino) = folder_id(&self.cases)?;
+        let mut q = Vec::with_capacity(ASK_LEN);
+        q.extend_from_slice(MAGIC);
+        q.push(b'?');
+        q.extend_from_slice(&dev.to_le_bytes());
+        q.extend_from_slice(&ino.to_le_bytes());
+        q.extend_from_slice(&since.to_bytes());
+        self.socket.write_all(&q).ok()?;
+        Some(Asked(self.socket))
     }
 }
 
-fn ask(mut s: UnixStream, cases: &Path, since: Token) -> Option<Answer> {
-    let (dev, ino) = folder_id(cases)?;
-    let mut q = Vec::with_capacity(ASK_LEN);
-    q.extend_from_slice(MAGIC);
-    q.push(b'?');
-    q.extend_from_slice(&dev.to_le_bytes());
-    q.extend_from_slice(&ino.to_le_bytes());
-    q.extend_from_slice(&since.to_bytes());
-    s.write_all(&q).ok()?;
-    let mut answer = Vec::new();
-    s.read_to_end(&mut answer).ok()?;
-    super::decode_answer(&answer)
+/// A question sent, its answer still to be read.
+pub struct Asked(UnixStream);
+
+impl Asked {
+    /// The answer; `None` when the watcher does not answer properly within a second (the
+    /// reader then looks at every file).
+    pub fn answer(mut self) -> Option<Answer> {
+        let mut answer = Vec::new();
+        self.0.read_to_end(&mut answer).ok()?;
+        super::decode_answer(&answer)
+    }
 }
 
 /// The watcher of `cases`, if one of this user's runs.
