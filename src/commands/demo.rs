@@ -282,7 +282,7 @@ pub fn run(env: &mut Env<'_>, args: DemoArgs) -> Result<()> {
         .or(cases.first())
         .map_or("ID".to_string(), |c| c.id.to_string());
     env.status(format!(
-        "Try: cd {} && docket list --open && docket sla && docket queue --team support && docket agents && docket report && docket guide list && docket verify\n     docket search 'card declined' && docket similar {open} && docket show {open} --suggest && docket kb list\n(or export DOCKET_DIR={})",
+        "Try: cd {} && docket list --open && docket sla && docket queue --team support && docket agents && docket report && docket guide list && docket verify\n     docket search 'card declined' && docket similar {open} && docket show {open} --suggest && docket kb list\n     docket watch start && docket list && docket watch status && docket watch stop   # reads that look only at changed files\n(or export DOCKET_DIR={})",
         cb.dir.display(),
         cb.dir.display()
     ));

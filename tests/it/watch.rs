@@ -453,3 +453,29 @@ fn a_casebook_moved_away_and_another_put_in_its_place_is_watched_afresh() {
     assert!(out.contains("Edited in the clone"), "{out}");
     std::fs::remove_dir_all(&moved).unwrap();
 }
+
+#[test]
+fn a_new_casebook_without_cases_can_be_watched() {
+    let env = TestEnv::new();
+    assert!(!env.dir.join("cases").exists());
+    let _w = Watching::start(&env, &env.dir);
+    let ((code, out, _), _) = read(&env, &env.dir, &["list", "--format", "tsv"], true);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let id = env.create("The first case", &[]);
+    let ((_, out, _), trace) = read(&env, &env.dir, &["list", "--format", "tsv"], true);
+    assert!(out.contains(&id), "{out}");
+    assert!(!trace.contains("watch=no"), "{trace}");
+    check(&env, "one case", false);
+    check(&env, "one case, warm", true);
+    // Outside a casebook: an error naming what to do.
+    let err = env
+        .std_docket(&["watch", "start"])
+        .current_dir(env.tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(err.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&err.stderr).contains("not in a casebook"),
+        "{err:?}"
+    );
+}

@@ -252,6 +252,11 @@ const GIVE_UP: std::time::Duration = std::time::Duration::from_secs(10);
 /// watches it and every shard folder in it.
 pub fn bind(cases: &Path) -> Result<Watcher> {
     let fail = |what: String| StoreError::Watch(format!("{}: {what}", cases.display()));
+    // A casebook without a case yet has no cases/: made now, so there is a folder to
+    // watch (empty, it changes nothing in Git).
+    if std::fs::symlink_metadata(cases).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+        let _ = std::fs::create_dir(cases);
+    }
     let root_id = folder_id(cases)
         .ok_or_else(|| fail("not a folder (docket watch watches a casebook's cases/)".into()))?;
     if let Some(kind) = remote_file_system(cases) {
