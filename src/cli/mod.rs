@@ -440,7 +440,7 @@ pub enum Command {
     /// Watch the case files so reads look only at those that changed (like Git's fsmonitor)
     #[command(
         subcommand,
-        after_help = "Without a watcher, every read checks each case file's stat data (one `lstat` per file).\nWith one (Linux, inotify), a read asks it which files changed since its cache was\nmade and looks only at those. It is opt-in, per clone and per user; it stops when\nasked, when killed, or when cases/ is gone. DOCKET_WATCH=0 makes a read ignore it.\n\nExamples:\n  docket watch start      # in the background; returns once it answers\n  docket watch status     # exit 1 when none runs\n  docket watch stop\n  docket watch run        # in the foreground (a systemd user service)"
+        after_help = "Without a watcher, every read checks each case file's stat data (one `lstat` per file).\nWith one (Linux, inotify), a read asks it which files changed since its cache was\nmade and looks only at those. It is opt-in, per clone and per user; it stops when\nasked, when killed, or when cases/ is gone. With `git config docket.watch true`, a\nread starts one when none runs. DOCKET_WATCH=0 makes a read ignore it.\n\nExamples:\n  docket watch start      # in the background; returns once it answers\n  docket watch status     # exit 1 when none runs\n  docket watch stop\n  docket watch run        # in the foreground (a systemd user service)\n  git config docket.watch true"
     )]
     Watch(WatchCommand),
     /// Merge three versions of a case file (Git's merge driver; see `docket sync`)

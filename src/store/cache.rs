@@ -961,9 +961,15 @@ impl Casebook {
         let mut preloaded = None;
         // What the watcher named: shard folders and files (inside `cases/`).
         let mut answer: Option<(Vec<String>, Vec<String>)> = None;
-        if super::watch::wanted()
-            && let Some(watcher) = super::watch::connect(&self.cases_dir())
-        {
+        let watcher = super::watch::wanted()
+            .then(|| super::watch::connect(&self.cases_dir()))
+            .flatten();
+        // `git config docket.watch true`: a watcher is started for this clone when none
+        // runs (as Git starts its fsmonitor daemon); this read looks at every file.
+        if watcher.is_none() && super::watch::wanted() && self.watch_configured() {
+            super::watch::start_later(&self.dir);
+        }
+        if let Some(watcher) = watcher {
             // (With no cache yet, the token is still asked for: the cache built now is
             // made as of it.)
             let read = stamped

@@ -205,6 +205,15 @@ impl Casebook {
     }
 
     /// Where docket keeps its lock and cache: `.git/docket/` (never committed).
+    /// Whether this clone asks for a watcher to be started by reads when none runs
+    /// (`git config docket.watch true`, like Git's `core.fsmonitor`).
+    pub fn watch_configured(&self) -> bool {
+        self.repo
+            .config()
+            .and_then(|c| c.get_bool("docket.watch"))
+            .unwrap_or(false)
+    }
+
     /// The `cases/` folder, absolute: what a watcher watches (see [`watch`]).
     pub fn cases_dir(&self) -> PathBuf {
         self.dir.join(CASES_DIR)

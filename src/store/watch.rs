@@ -103,7 +103,7 @@ const PATIENCE: std::time::Duration = std::time::Duration::from_secs(1);
 #[cfg(target_os = "linux")]
 mod linux;
 #[cfg(target_os = "linux")]
-pub use linux::{Asked, Connection, Watcher, bind, connect, start, status, stop};
+pub use linux::{Asked, Connection, Watcher, bind, connect, start, start_later, status, stop};
 
 /// Without inotify there is no watcher: reads walk every file.
 #[cfg(not(target_os = "linux"))]
@@ -130,6 +130,9 @@ impl Asked {
 pub fn connect(_cases: &Path) -> Option<Connection> {
     None
 }
+
+#[cfg(not(target_os = "linux"))]
+pub fn start_later(_casebook: &Path) {}
 
 #[cfg(not(target_os = "linux"))]
 pub fn status(_cases: &Path) -> Option<Status> {

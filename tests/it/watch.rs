@@ -479,3 +479,41 @@ fn a_new_casebook_without_cases_can_be_watched() {
         "{err:?}"
     );
 }
+
+#[test]
+fn with_docket_watch_set_a_read_starts_the_watcher() {
+    let (env, ids) = casebook();
+    // Stopped at the end, however the test ends.
+    let _w = Watching {
+        env: &env,
+        dir: env.dir.clone(),
+    };
+    let ((_, before, _), trace) = read(&env, &env.dir, &["list", "--format", "tsv"], true);
+    assert!(trace.contains("watch=no"), "{trace}");
+    assert!(status(&env, &env.dir).is_none(), "not without docket.watch");
+    env.git(&["config", "docket.watch", "true"]);
+    // This read looks at every file and starts one in the background…
+    let ((_, out, _), trace) = read(&env, &env.dir, &["list", "--format", "tsv"], true);
+    assert!(trace.contains("watch=no"), "{trace}");
+    assert_eq!(out, before);
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while status(&env, &env.dir).is_none() && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(status(&env, &env.dir).is_some(), "a watcher was started");
+    // …which the next reads use.
+    check(&env, "started by a read", false);
+    check(&env, "warm", true);
+    let path = env.case_path(&ids[0]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("Case number 00", "Seen by the watcher")).unwrap();
+    let ((_, out, _), trace) = read(&env, &env.dir, &["list", "--format", "tsv"], true);
+    assert_eq!(field(&trace, "watch"), 1, "{trace}");
+    assert!(out.contains("Seen by the watcher"), "{out}");
+    // DOCKET_WATCH=0 neither uses one nor starts one.
+    env.ok(&["watch", "stop"]);
+    let (_, trace) = read(&env, &env.dir, &["list"], false);
+    assert!(trace.contains("watch=no"), "{trace}");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(status(&env, &env.dir).is_none());
+}

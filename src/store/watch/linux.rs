@@ -145,16 +145,22 @@ impl Connection {
     /// Asks what changed since `since`; the answer is read by [`Asked::answer`] (the
     /// reader decodes its cache meanwhile). `None` when the question cannot be sent.
     pub fn ask(mut self, since: Token) -> Option<Asked> {
-        let (dev, ino) = folder_id(&self.cases)?;
-        let mut q = Vec::with_capacity(ASK_LEN);
-        q.extend_from_slice(MAGIC);
-        q.push(b'?');
-        q.extend_from_slice(&dev.to_le_bytes());
-        q.extend_from_slice(&ino.to_le_bytes());
-        q.extend_from_slice(&since.to_bytes());
+        let q = question(folder_id(&self.cases)?, since);
         self.socket.write_all(&q).ok()?;
         Some(Asked(self.socket))
     }
+}
+
+/// A reader's question: what changed in the `cases/` with this device and inode since
+/// `since`?
+fn question((dev, ino): (u64, u64), since: Token) -> Vec<u8> {
+    let mut q = Vec::with_capacity(ASK_LEN);
+    q.extend_from_slice(MAGIC);
+    q.push(b'?');
+    q.extend_from_slice(&dev.to_le_bytes());
+    q.extend_from_slice(&ino.to_le_bytes());
+    q.extend_from_slice(&since.to_bytes());
+    q
 }
 
 /// A question sent, its answer still to be read.
@@ -651,32 +657,43 @@ impl Watcher {
     }
 }
 
-/// Starts a watcher of `cases` in the background (a process of its own session, running
-/// `docket --casebook DIR watch run`) and waits until it answers; `(status, false)` when
-/// one was running already.
-pub fn start(cases: &Path, casebook: &Path) -> Result<(Status, bool)> {
+/// `docket --casebook DIR watch run --quiet` in a session of its own (no SIGHUP when this
+/// terminal closes, no Ctrl-C of this shell's jobs), its stderr to `stderr`.
+fn spawn(casebook: &Path, stderr: std::process::Stdio) -> std::io::Result<std::process::Child> {
     use std::os::unix::process::CommandExt;
-    if let Some(s) = status(cases) {
-        return Ok((s, false));
-    }
-    let fail = |what: String| StoreError::Watch(format!("{}: {what}", cases.display()));
-    let exe = std::env::current_exe().map_err(|e| fail(format!("where is docket? {e}")))?;
-    let mut c = std::process::Command::new(exe);
+    let mut c = std::process::Command::new(std::env::current_exe()?);
     c.arg("--casebook")
         .arg(casebook)
         .args(["watch", "run", "--quiet"])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped());
-    // SAFETY: setsid is async-signal-safe; it detaches the watcher from this terminal
-    // (no SIGHUP when it closes, no Ctrl-C of this shell's jobs).
+        .stderr(stderr);
+    // SAFETY: setsid is async-signal-safe and touches no memory of this process.
     unsafe {
         c.pre_exec(|| {
             libc::setsid();
             Ok(())
         });
     }
-    let mut child = c.spawn().map_err(|e| fail(format!("cannot start: {e}")))?;
+    c.spawn()
+}
+
+/// Starts a watcher for `casebook` in the background without waiting for it (a read
+/// with `docket.watch` set and none running); a watcher that cannot start ends quietly.
+pub fn start_later(casebook: &Path) {
+    let _ = spawn(casebook, std::process::Stdio::null());
+}
+
+/// Starts a watcher of `cases` in the background (a process of its own session, running
+/// `docket --casebook DIR watch run`) and waits until it answers; `(status, false)` when
+/// one was running already.
+pub fn start(cases: &Path, casebook: &Path) -> Result<(Status, bool)> {
+    if let Some(s) = status(cases) {
+        return Ok((s, false));
+    }
+    let fail = |what: String| StoreError::Watch(format!("{}: {what}", cases.display()));
+    let mut child = spawn(casebook, std::process::Stdio::piped())
+        .map_err(|e| fail(format!("cannot start: {e}")))?;
     let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         if let Some(s) = status(cases) {
@@ -702,5 +719,106 @@ pub fn start(cases: &Path, casebook: &Path) -> Result<(Status, bool)> {
             return Err(fail("the watcher did not answer within 20 s".into()));
         }
         std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn changed(token: Token, shards: &[&str], files: &[&str]) -> Answer {
+        Answer::Changed {
+            token,
+            shards: shards.iter().map(|s| s.to_string()).collect(),
+            files: files.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn only_tokens_it_gave_since_it_lost_nothing_are_vouched_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = dir.path().join("cases");
+        std::fs::create_dir_all(cases.join("aa")).unwrap();
+        let mut w = bind(&cases).unwrap();
+        assert_eq!(w.folders(), 2);
+        let id = folder_id(&cases).unwrap();
+        let ask = |w: &mut Watcher, since: Token| w.answer(&question(id, since));
+        let Answer::All(t0) = ask(&mut w, Token::NONE) else {
+            panic!("a cache made without the watcher is not vouched for");
+        };
+        assert_eq!(ask(&mut w, t0), changed(t0, &[], &[]));
+        w.changed("aa/x.toml".into());
+        w.changed("bb/".into());
+        w.changed("aa/x.toml".into());
+        let Answer::Changed { token: t1, .. } = ask(&mut w, t0) else {
+            panic!("changes since a token it gave");
+        };
+        assert_eq!(ask(&mut w, t0), changed(t1, &["bb"], &["aa/x.toml"]));
+        assert_eq!(ask(&mut w, t1), changed(t1, &[], &[]));
+        // A token it never gave, or another watcher's, or for another cases/.
+        let later = Token {
+            seq: t1.seq + 5,
+            ..t1
+        };
+        assert!(matches!(ask(&mut w, later), Answer::All(_)));
+        let other = Token {
+            instance: [9; 16],
+            ..t1
+        };
+        assert!(matches!(ask(&mut w, other), Answer::All(_)));
+        assert!(matches!(
+            w.answer(&question((id.0, id.1 + 1), t1)),
+            Answer::All(_)
+        ));
+        // Events lost (the kernel's queue overflowed): nothing before is vouched for.
+        w.forget();
+        assert!(matches!(ask(&mut w, t1), Answer::All(_)));
+        let Answer::All(t2) = ask(&mut w, t0) else {
+            panic!("all");
+        };
+        assert_eq!(ask(&mut w, t2), changed(t2, &[], &[]));
+    }
+
+    #[test]
+    fn the_kernels_events_become_the_paths_a_read_looks_at() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = dir.path().join("cases");
+        std::fs::create_dir_all(cases.join("aa")).unwrap();
+        std::fs::write(cases.join("aa/DK-1.toml"), "x").unwrap();
+        let mut w = bind(&cases).unwrap();
+        let id = folder_id(&cases).unwrap();
+        let Answer::All(t0) = w.answer(&question(id, Token::NONE)) else {
+            panic!("all");
+        };
+        // An edit in place, docket's temporary file renamed over a case, a new shard
+        // folder with a file in it, something that is not a case file.
+        std::fs::write(cases.join("aa/DK-1.toml"), "y").unwrap();
+        std::fs::write(cases.join("aa/.docket-x.tmp"), "z").unwrap();
+        std::fs::rename(cases.join("aa/.docket-x.tmp"), cases.join("aa/DK-2.toml")).unwrap();
+        std::fs::create_dir(cases.join("bb")).unwrap();
+        std::fs::write(cases.join("aa/notes.txt"), "n").unwrap();
+        w.drain().unwrap();
+        std::fs::write(cases.join("bb/DK-3.toml"), "x").unwrap();
+        w.drain().unwrap();
+        let Answer::Changed {
+            token,
+            mut shards,
+            mut files,
+        } = w.answer(&question(id, t0))
+        else {
+            panic!("changes");
+        };
+        shards.sort();
+        files.sort();
+        assert_eq!(shards, ["bb"]);
+        assert_eq!(files, ["aa/DK-1.toml", "aa/DK-2.toml", "bb/DK-3.toml"]);
+        assert_eq!(w.folders(), 3, "the new shard folder is watched");
+        // cases/ replaced: watched again from its path; nothing before is vouched for.
+        std::fs::rename(&cases, dir.path().join("old")).unwrap();
+        std::fs::create_dir(&cases).unwrap();
+        w.drain().unwrap();
+        let new = folder_id(&cases).unwrap();
+        assert!(matches!(w.answer(&question(new, token)), Answer::All(_)));
+        assert_eq!(w.folders(), 1);
     }
 }
