@@ -23,7 +23,7 @@
 //! - The socket is in Linux's abstract namespace (no file to go stale; gone when the
 //!   process ends), named after the user and the `cases/` folder's path; a reader only
 //!   believes a watcher run by its own user (`SO_PEERCRED`). A watcher that does not
-//!   answer within a second is ignored.
+//!   answer within a quarter of a second is ignored (its queue full: at once).
 //!
 //! What it cannot see (as for Git's fsmonitor): a change through a memory mapping, a
 //! change through a hard link from outside `cases/`, a change made on another machine to
@@ -97,8 +97,10 @@ pub struct Status {
 const MAGIC: &[u8; 4] = b"DKW1";
 /// A reader's question: magic, `?`, `cases/`'s device and inode, token.
 const ASK_LEN: usize = 4 + 1 + 16 + Token::LEN;
-/// How long a reader waits for an answer before walking every file itself.
-const PATIENCE: std::time::Duration = std::time::Duration::from_secs(1);
+/// How long a reader waits for an answer before walking every file itself (a watcher
+/// answers in well under a millisecond; one stopped with Ctrl-Z in a terminal costs each
+/// read this much).
+const PATIENCE: std::time::Duration = std::time::Duration::from_millis(250);
 
 #[cfg(target_os = "linux")]
 mod linux;

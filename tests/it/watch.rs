@@ -517,3 +517,44 @@ fn with_docket_watch_set_a_read_starts_the_watcher() {
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert!(status(&env, &env.dir).is_none());
 }
+
+#[test]
+fn a_stopped_watcher_costs_a_read_a_moment_not_its_answer() {
+    let (env, ids) = casebook();
+    let w = Watching::start(&env, &env.dir);
+    check(&env, "start", false);
+    let pid = w.pid().to_string();
+    let signal = |sig: &str| {
+        assert!(
+            std::process::Command::new("kill")
+                .args([sig, &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+    };
+    // Stopped (Ctrl-Z in the terminal it runs in): it cannot answer.
+    signal("-STOP");
+    let path = env.case_path(&ids[2]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("Case number 02", "Changed while it was stopped"),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    for _ in 0..3 {
+        let ((code, out, _), trace) = read(&env, &env.dir, &["list", "--format", "tsv"], true);
+        assert_eq!(code, 0);
+        assert!(trace.contains("watch=no"), "{trace}");
+        assert!(out.contains("Changed while it was stopped"), "{out}");
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    signal("-CONT");
+    // Going again, it answers with what changed meanwhile.
+    check(&env, "continued", true);
+}

@@ -108,7 +108,7 @@ fn peer(s: &UnixStream) -> Option<(u32, u32)> {
 
 /// A connection to this user's watcher of `cases`, if one runs.
 fn connected(cases: &Path) -> Option<UnixStream> {
-    let s = UnixStream::connect_addr(&address(cases).ok()?).ok()?;
+    let s = connect_now(&super::socket_name(cases))?;
     // SAFETY: geteuid has no preconditions and cannot fail.
     let me = unsafe { libc::geteuid() };
     if peer(&s)?.1 != me {
@@ -117,6 +117,46 @@ fn connected(cases: &Path) -> Option<UnixStream> {
     s.set_read_timeout(Some(PATIENCE)).ok()?;
     s.set_write_timeout(Some(PATIENCE)).ok()?;
     Some(s)
+}
+
+/// A connection to the abstract socket `name`, made without waiting: a listener that
+/// does not accept (stopped, or someone else's holding the name) fills its queue, and a
+/// blocking `connect` would then wait forever; this one gives up (`EAGAIN`) at once.
+fn connect_now(name: &str) -> Option<UnixStream> {
+    let name = name.as_bytes();
+    // SAFETY: a socket made here and owned by the stream returned (or closed by it on
+    // failure); the address is a zeroed sockaddr_un whose path starts with a NUL (the
+    // abstract namespace) followed by `name`, its length passed exactly.
+    unsafe {
+        let fd = libc::socket(
+            libc::AF_UNIX,
+            libc::SOCK_STREAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
+            0,
+        );
+        if fd < 0 {
+            return None;
+        }
+        let s = UnixStream::from_raw_fd(fd);
+        let mut addr: libc::sockaddr_un = std::mem::zeroed();
+        addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+        if name.len() + 1 > addr.sun_path.len() {
+            return None;
+        }
+        for (i, b) in name.iter().enumerate() {
+            addr.sun_path[i + 1] = *b as libc::c_char;
+        }
+        let len = std::mem::size_of::<libc::sa_family_t>() + 1 + name.len();
+        if libc::connect(
+            s.as_raw_fd(),
+            (&raw const addr).cast(),
+            len as libc::socklen_t,
+        ) != 0
+        {
+            return None;
+        }
+        s.set_nonblocking(false).ok()?;
+        Some(s)
+    }
 }
 
 /// `cases/`'s device and inode (not through a link), as a reader sees it.
