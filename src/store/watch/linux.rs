@@ -317,7 +317,7 @@ pub fn bind(cases: &Path) -> Result<Watcher> {
             return Err(match status(cases) {
                 Some(s) => StoreError::WatchRunning(s.pid),
                 None => fail(
-                    "another user's process holds this folder's watcher socket; docket reads here will not use it"
+                    "another process holds this folder's watcher socket and does not answer (a watcher stopped with Ctrl-Z, or another user's process); reads here look at every file"
                         .into(),
                 ),
             });
