@@ -558,3 +558,38 @@ fn a_stopped_watcher_costs_a_read_a_moment_not_its_answer() {
     // Going again, it answers with what changed meanwhile.
     check(&env, "continued", true);
 }
+
+#[test]
+fn files_changing_without_pause_do_not_keep_the_watcher_from_answering() {
+    let (env, ids) = casebook();
+    let _w = Watching::start(&env, &env.dir);
+    check(&env, "start", false);
+    // A program rewriting two files in turn, as fast as it can (alternating, so the
+    // kernel cannot fold its events into one).
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (a, b) = (
+        env.case_path(&ids[0]).with_file_name("busy-a.toml"),
+        env.case_path(&ids[1]).with_file_name("busy-b.toml"),
+    );
+    let busy = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut n = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let _ = std::fs::write(if n % 2 == 0 { &a } else { &b }, n.to_string());
+                n += 1;
+            }
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    for i in 0..3 {
+        let ((_, _, _), trace) = read(&env, &env.dir, &["list", "--format", "tsv"], true);
+        assert!(
+            !trace.contains("watch=no") && !trace.contains("watch=all"),
+            "read {i}: {trace}"
+        );
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    busy.join().unwrap();
+    check(&env, "after the busy program", true);
+}

@@ -456,12 +456,22 @@ impl Watcher {
     }
 
     /// Reads every queued event. `Err` when `cases/` is gone and cannot be watched again.
+    ///
+    /// Only the events queued when it is called (a question's changes were all queued
+    /// before it was read): a program changing files without pause cannot keep the
+    /// watcher from answering.
     fn drain(&mut self) -> std::result::Result<(), Trouble> {
         #[repr(align(8))]
         struct Buf([u8; 64 * 1024]);
         let mut buf = Buf([0; 64 * 1024]);
         let mut rewatch = false;
-        loop {
+        let mut queued: libc::c_int = 0;
+        // SAFETY: our inotify descriptor and room for the byte count FIONREAD writes.
+        if unsafe { libc::ioctl(self.inotify.as_raw_fd(), libc::FIONREAD, &mut queued) } != 0 {
+            queued = libc::c_int::MAX;
+        }
+        let mut taken: usize = 0;
+        while taken < queued.max(1) as usize {
             // SAFETY: our inotify descriptor and a buffer of the length given.
             let n = unsafe {
                 libc::read(
@@ -479,6 +489,7 @@ impl Watcher {
                 }
             }
             let bytes = &buf.0[..n as usize];
+            taken += bytes.len();
             let mut at = 0;
             let head = std::mem::size_of::<libc::inotify_event>();
             while at + head <= bytes.len() {
