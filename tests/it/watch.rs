@@ -576,7 +576,7 @@ fn files_changing_without_pause_do_not_keep_the_watcher_from_answering() {
         std::thread::spawn(move || {
             let mut n = 0u64;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                let _ = std::fs::write(if n % 2 == 0 { &a } else { &b }, n.to_string());
+                let _ = std::fs::write(if n.is_multiple_of(2) { &a } else { &b }, n.to_string());
                 n += 1;
             }
         })
