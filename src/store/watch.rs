@@ -293,6 +293,29 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_answer_round_trips_and_no_cut_one_is_believed(
+            shards in proptest::collection::vec("[a-z0-9é-]{1,6}", 0..6),
+            files in proptest::collection::vec("[a-z0-9]{1,4}/[A-Za-z0-9 .é-]{1,16}", 0..6),
+            instance in proptest::array::uniform16(0u8..),
+            seq in 0u64..,
+            all in proptest::bool::ANY,
+        ) {
+            let token = Token { instance, seq };
+            let a = if all {
+                Answer::All(token)
+            } else {
+                Answer::Changed { token, shards, files }
+            };
+            let bytes = encode_answer(&a);
+            proptest::prop_assert_eq!(decode_answer(&bytes), Some(a));
+            for cut in 0..bytes.len() {
+                proptest::prop_assert_eq!(decode_answer(&bytes[..cut]), None);
+            }
+        }
+    }
+
     #[test]
     fn answers_with_paths_it_could_not_have_sent_are_not_believed() {
         let t = Token::NONE;
