@@ -29,6 +29,9 @@
 //! change through a hard link from outside `cases/`, a change made on another machine to
 //! a network file system. `DOCKET_WATCH=0` makes a read ignore a running watcher.
 
+// Without inotify only the client's "no watcher" side is built.
+#![cfg_attr(not(target_os = "linux"), allow(dead_code))]
+
 use std::path::Path;
 
 /// What a reader's cache was made as of: the watcher instance it asked, and that
@@ -250,6 +253,7 @@ fn decode_answer(bytes: &[u8]) -> Option<Answer> {
 
 /// The socket's name: the user and a digest of the `cases/` folder's path (a watcher per
 /// clone, per user).
+#[cfg(target_os = "linux")]
 fn socket_name(cases: &Path) -> String {
     use sha1::Digest;
     use std::os::unix::ffi::OsStrExt;
@@ -329,6 +333,7 @@ mod tests {
         }
     }
 
+    #[cfg(target_os = "linux")]
     #[test]
     fn each_folder_and_user_has_its_own_socket() {
         let a = socket_name(Path::new("/srv/a/cases"));
