@@ -486,7 +486,7 @@ impl Decoded {
             let Some((shard, name)) = p.split_once('/') else {
                 return (None, looked);
             };
-            if !name.ends_with(".toml") || name.starts_with('.') {
+            if !super::cases::is_case_file_name(name) {
                 continue;
             }
             let Some(i) = find(shard, name) else {
@@ -846,8 +846,7 @@ impl Casebook {
     /// each cache entry's file as its entry says, unless the answer names it or its
     /// shard folder; those, and the files that could not be read when the cache was
     /// made, looked at again (as the walk would: a shard folder listed, not through a
-    /// link; a file `lstat`ed in it). `None` when `cases/` cannot be opened as a folder
-    /// (the walk then says why).
+    /// link; a file `lstat`ed in it), `root` being the open `cases/` folder.
     #[cfg(target_os = "linux")]
     fn files_as_answered(
         &self,
@@ -871,8 +870,7 @@ impl Casebook {
         for p in files.iter().map(String::as_str).chain(unreadable) {
             if let Some((shard, name)) = split(p)
                 && !shards.contains(shard.as_str())
-                && name.ends_with(".toml")
-                && !name.starts_with('.')
+                && super::cases::is_case_file_name(&name)
                 && !name.contains('/')
             {
                 look.entry(shard).or_default().insert(name);
@@ -887,7 +885,7 @@ impl Casebook {
             let Ok(mut names) = folder.names() else {
                 continue;
             };
-            names.retain(|n| n.ends_with(".toml") && !n.starts_with('.'));
+            names.retain(|n| super::cases::is_case_file_name(n));
             names.sort_unstable();
             for n in names {
                 let st = folder.stamp(&n);

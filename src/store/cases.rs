@@ -134,7 +134,7 @@ impl Casebook {
         let dir = self.dir.join(CASES_DIR).join(shard);
         Ok(sorted_dir(&dir)?
             .into_iter()
-            .filter(|n| n.ends_with(".toml") && !n.starts_with('.'))
+            .filter(|n| is_case_file_name(n))
             .map(|n| format!("{CASES_DIR}/{shard}/{n}"))
             .collect())
     }
@@ -306,6 +306,13 @@ pub(super) fn parse_text(text: String, path: &str) -> std::result::Result<CaseFi
         text,
         case,
     })
+}
+
+/// Whether a name in a shard folder is one a read takes for a case file: `*.toml`, not
+/// hidden (docket's temporary files are `.docket-*`). The walk, the listing, a watcher and
+/// a watched read all go by this.
+pub(super) fn is_case_file_name(name: &str) -> bool {
+    name.ends_with(".toml") && !name.starts_with('.')
 }
 
 /// The ID a case file's name says it holds.
@@ -501,10 +508,7 @@ impl CaseWalk {
                 .ok()?
                 .filter_map(|e| e.ok()?.file_name().into_string().ok())
                 .collect();
-            fresh = all
-                .into_iter()
-                .filter(|n| n.ends_with(".toml") && !n.starts_with('.'))
-                .collect();
+            fresh = all.into_iter().filter(|n| is_case_file_name(n)).collect();
             fresh.sort_unstable();
         }
         let stamp = |name: &str| {

@@ -120,10 +120,7 @@ impl Listing {
     /// folder (they are looked up inside it).
     fn consistent(&self) -> bool {
         self.names.consistent()
-            && self
-                .names
-                .iter()
-                .all(|name| name.ends_with(".toml") && !name.starts_with('.'))
+            && self.names.iter().all(super::cases::is_case_file_name)
             && !self.names.text().bytes().any(|b| b == b'/' || b == 0)
             && self.shards.iter().all(|s| {
                 (s.first as usize)

@@ -13,6 +13,8 @@ use crate::util::TestEnv;
 struct Watching<'a> {
     env: &'a TestEnv,
     dir: PathBuf,
+    /// Its process, as `watch start` said.
+    pid: Option<u32>,
 }
 
 impl<'a> Watching<'a> {
@@ -32,12 +34,25 @@ impl<'a> Watching<'a> {
         Watching {
             env,
             dir: dir.to_path_buf(),
+            pid: v["pid"].as_u64().map(|p| p as u32),
         }
     }
 
     fn pid(&self) -> u32 {
-        let v = status(self.env, &self.dir).expect("a watcher runs");
-        v["pid"].as_u64().unwrap() as u32
+        self.pid.unwrap_or_else(|| {
+            let v = status(self.env, &self.dir).expect("a watcher runs");
+            v["pid"].as_u64().unwrap() as u32
+        })
+    }
+
+    /// Sends the watcher `kill`'s signal `sig` (`-KILL`, `-STOP`, …).
+    fn signal(&self, sig: &str) {
+        let pid = self.pid().to_string();
+        let sent = std::process::Command::new("kill")
+            .args([sig, &pid])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill {sig} {pid}");
     }
 }
 
@@ -298,12 +313,7 @@ fn a_killed_restarted_or_foreign_watcher_is_not_believed() {
     check(&env, "start", false);
     check(&env, "warm", true);
     // Killed: reads look at every file again, and see what changed meanwhile.
-    let pid = w.pid();
-    let killed = std::process::Command::new("kill")
-        .args(["-9", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    w.signal("-KILL");
     let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
     while status(&env, &env.dir).is_some() && std::time::Instant::now() < until {
         std::thread::sleep(std::time::Duration::from_millis(20));
@@ -487,6 +497,7 @@ fn with_docket_watch_set_a_read_starts_the_watcher() {
     let _w = Watching {
         env: &env,
         dir: env.dir.clone(),
+        pid: None,
     };
     let ((_, before, _), trace) = read(&env, &env.dir, &["list", "--format", "tsv"], true);
     assert!(trace.contains("watch=no"), "{trace}");
@@ -523,18 +534,8 @@ fn a_stopped_watcher_costs_a_read_a_moment_not_its_answer() {
     let (env, ids) = casebook();
     let w = Watching::start(&env, &env.dir);
     check(&env, "start", false);
-    let pid = w.pid().to_string();
-    let signal = |sig: &str| {
-        assert!(
-            std::process::Command::new("kill")
-                .args([sig, &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
-    };
     // Stopped (Ctrl-Z in the terminal it runs in): it cannot answer.
-    signal("-STOP");
+    w.signal("-STOP");
     let path = env.case_path(&ids[2]);
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(
@@ -554,7 +555,7 @@ fn a_stopped_watcher_costs_a_read_a_moment_not_its_answer() {
         "{:?}",
         started.elapsed()
     );
-    signal("-CONT");
+    w.signal("-CONT");
     // Going again, it answers with what changed meanwhile.
     check(&env, "continued", true);
 }

@@ -540,7 +540,7 @@ impl Watcher {
                     }
                     // Only names a read would take for case files: not docket's own
                     // temporary files (a new name per write, which would pile up here).
-                    (Some(shard), Some(n)) if n.ends_with(".toml") && !n.starts_with('.') => {
+                    (Some(shard), Some(n)) if crate::store::cases::is_case_file_name(n) => {
                         self.changed(format!("{shard}/{n}"));
                     }
                     (Some(_), _) => {}
