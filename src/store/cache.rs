@@ -847,11 +847,15 @@ impl Casebook {
     /// shard folder; those, and the files that could not be read when the cache was
     /// made, looked at again (as the walk would: a shard folder listed, not through a
     /// link; a file `lstat`ed in it), `root` being the open `cases/` folder.
+    ///
+    /// The entries are `count` of them, entry `i` being `entry(i)` (path and stat data),
+    /// in the walk's order; `unreadable` the paths that could not be read.
     #[cfg(target_os = "linux")]
-    fn files_as_answered(
+    pub(super) fn files_as_answered<'e>(
         &self,
         root: &super::fsutil::Folder,
-        d: &Decoded,
+        (count, entry): (usize, impl Fn(usize) -> (&'e str, Stamp)),
+        unreadable: &[String],
         shards: &[String],
         files: &[String],
     ) -> (super::cases::CaseFiles, usize) {
@@ -866,7 +870,7 @@ impl Casebook {
         };
         let shards: BTreeSet<&str> = shards.iter().map(String::as_str).collect();
         let mut look: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        let unreadable = d.unreadable.iter().filter_map(|p| p.strip_prefix(prefix));
+        let unreadable = unreadable.iter().filter_map(|p| p.strip_prefix(prefix));
         for p in files.iter().map(String::as_str).chain(unreadable) {
             if let Some((shard, name)) = split(p)
                 && !shards.contains(shard.as_str())
@@ -906,10 +910,10 @@ impl Casebook {
         fresh.sort_unstable_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
         let looked = fresh.len();
         // Merged with the entries the answer leaves as they were.
-        let mut out = super::cases::CaseFiles::with_capacity(d.keys.len() + looked);
+        let mut out = super::cases::CaseFiles::with_capacity(count + looked);
         let mut fresh = fresh.into_iter().peekable();
-        for (i, k) in d.keys.iter().enumerate() {
-            let path = d.path(i);
+        for i in 0..count {
+            let (path, stamp) = entry(i);
             // (Every entry's path is `cases/<shard>/<name>`.)
             let Some((shard, name)) = path.strip_prefix(prefix).and_then(|p| p.split_once('/'))
             else {
@@ -923,7 +927,7 @@ impl Casebook {
             {
                 out.push(&[prefix, &s, "/", &n], st);
             }
-            out.push(&[path], Ok(k.stamp));
+            out.push(&[path], Ok(stamp));
         }
         for (s, n, st) in fresh {
             out.push(&[prefix, &s, "/", &n], st);
@@ -1106,7 +1110,9 @@ impl Casebook {
             None => match (decoded.as_ref(), &answer, &root) {
                 #[cfg(target_os = "linux")]
                 (Some(d), Some((shards, named)), Some(root)) => {
-                    let (f, looked) = self.files_as_answered(root, d, shards, named);
+                    let entries = (d.keys.len(), |i| (d.path(i), d.keys[i].stamp));
+                    let (f, looked) =
+                        self.files_as_answered(root, entries, &d.unreadable, shards, named);
                     trace.watch = Watched::Looked(looked);
                     f
                 }

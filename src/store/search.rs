@@ -32,7 +32,7 @@ use crate::core::search::query::{Clause, Term as QTerm};
 use crate::core::search::{self as text, Grams, Hit, Prose};
 
 /// The manifest's version stamp; a new one rebuilds every index.
-const MAGIC: &[u8; 8] = b"DKTSRCH4";
+const MAGIC: &[u8; 8] = b"DKTSRCH5";
 const PROSE: &str = "docket_prose";
 const GRAMS: &str = "docket_grams";
 const KEYWORD: &str = "docket_keyword";
@@ -134,10 +134,29 @@ struct Entry {
     blob: [u8; 20],
 }
 
+/// Files in path order, each with its stat data (or why it has none).
+type Files = Vec<(String, std::io::Result<Stamp>)>;
+
 #[derive(Serialize, Deserialize, Default)]
 struct Manifest {
     langs: Vec<String>,
     entries: Vec<Entry>,
+    /// The watcher's token the index was brought up to date as of (see
+    /// [`super::watch`]), all zeros without one.
+    token: [u8; super::watch::Token::LEN],
+    /// Case files that could not be read then (a watcher's answer does not name them).
+    unreadable: Vec<String>,
+}
+
+impl Entry {
+    fn stamp(&self) -> Stamp {
+        Stamp {
+            size: self.size,
+            mtime_ns: self.mtime_ns,
+            ino: self.ino,
+            ctime_ns: self.ctime_ns,
+        }
+    }
 }
 
 fn read_manifest(path: &std::path::Path) -> Option<Manifest> {
@@ -215,21 +234,50 @@ impl Casebook {
         let _lock = super::fsutil::Lock::acquire(&dir.join("lock"))?;
         let manifest_path = dir.join("manifest.bin");
         let index_dir = dir.join("index");
-        // Read the manifest and open the index while the files are listed and stat'ed.
         let written_langs = &self.config.search.language;
-        let (opened, files) = std::thread::scope(|s| {
-            let loader = s.spawn(|| {
-                let m = read_manifest(&manifest_path).filter(|m| &m.langs == written_langs)?;
-                open(&index_dir, &langs).ok().map(|i| (i, m))
-            });
-            let files = self.case_files().and_then(|mut f| {
-                f.extend(self.kb_files()?);
-                Ok(f)
-            });
-            (loader.join().unwrap_or(None), files)
-        });
-        let files = files?;
+        let load = || {
+            let m = read_manifest(&manifest_path).filter(|m| &m.langs == written_langs)?;
+            open(&index_dir, &langs).ok().map(|i| (i, m))
+        };
+        // With a watcher running (`docket watch`), the case files it names are looked at,
+        // the others taken as the manifest has them (as for the read cache).
+        let watcher = super::watch::wanted()
+            .then(|| super::watch::connect(&self.cases_dir()))
+            .flatten();
+        let (opened, files, token) = match watcher {
+            Some(w) => {
+                let opened = load();
+                let since = opened.as_ref().map_or(super::watch::Token::NONE, |(_, m)| {
+                    super::watch::Token::from_bytes(&m.token)
+                });
+                let (files, token) = self.watched_files(w, since, opened.as_ref().map(|(_, m)| m));
+                (opened, files, token)
+            }
+            // Otherwise the manifest is read and the index opened while the files are
+            // listed and stat'ed.
+            None => {
+                crate::vars::trace_line("cache", format_args!("cache search: watch=no"));
+                let (opened, files) = std::thread::scope(|s| {
+                    let loader = s.spawn(load);
+                    (loader.join().unwrap_or(None), self.case_files())
+                });
+                (opened, files, None)
+            }
+        };
+        let mut files = files?;
+        files.extend(self.kb_files()?);
         let mut updated = Updated::default();
+        let old_token = opened.as_ref().map(|(_, m)| m.token);
+        let old_unreadable = opened
+            .as_ref()
+            .map(|(_, m)| m.unreadable.clone())
+            .unwrap_or_default();
+        // Without an answer the manifest keeps its token (every file was looked at after
+        // it was given; see the read cache).
+        let token = token
+            .map(|t| t.to_bytes())
+            .or(old_token)
+            .unwrap_or_default();
         let (index, manifest) = match opened {
             Some(x) => x,
             None => {
@@ -248,10 +296,22 @@ impl Casebook {
         let (_, f) = schema();
         let mut bad = Vec::new();
         let entries = self.refresh(&index, f, files, manifest, &mut bad, &mut updated)?;
-        if updated.rebuilt || updated.indexed + updated.rehashed + updated.deleted > 0 {
+        let cases_prefix = format!("{}/", super::CASES_DIR);
+        let unreadable: Vec<String> = bad
+            .iter()
+            .filter(|b| b.path.starts_with(&cases_prefix))
+            .map(|b| b.path.clone())
+            .collect();
+        if updated.rebuilt
+            || updated.indexed + updated.rehashed + updated.deleted > 0
+            || old_token != Some(token)
+            || unreadable != old_unreadable
+        {
             let m = Manifest {
                 langs: self.config.search.language.clone(),
                 entries,
+                token,
+                unreadable,
             };
             let body = postcard::to_stdvec(&m).expect("the manifest serialises");
             // A manifest that cannot be written only costs speed next time.
@@ -276,6 +336,51 @@ impl Casebook {
             bad,
             updated,
         })
+    }
+
+    /// The case files (path order) as a running watcher's answer since `since` makes them
+    /// from `manifest`'s entries, or walked when it cannot say; and the token its answer
+    /// gave (`None` without an answer).
+    fn watched_files(
+        &self,
+        watcher: super::watch::Connection,
+        since: super::watch::Token,
+        manifest: Option<&Manifest>,
+    ) -> (Result<Files>, Option<super::watch::Token>) {
+        use super::watch::Answer;
+        let answer = watcher.ask(since).and_then(super::watch::Asked::answer);
+        let token = match &answer {
+            Some(Answer::Changed { token, .. } | Answer::All(token)) => Some(*token),
+            None => None,
+        };
+        #[cfg(target_os = "linux")]
+        if let (Some(Answer::Changed { shards, files, .. }), Some(m)) = (&answer, manifest)
+            && let Some(root) = super::fsutil::Folder::open(None, &self.cases_dir())
+        {
+            let prefix = format!("{}/", super::CASES_DIR);
+            let cases: Vec<&Entry> = m
+                .entries
+                .iter()
+                .filter(|e| e.path.starts_with(&prefix))
+                .collect();
+            let entries = (cases.len(), |i: usize| {
+                (cases[i].path.as_str(), cases[i].stamp())
+            });
+            let (found, looked) =
+                self.files_as_answered(&root, entries, &m.unreadable, shards, files);
+            crate::vars::trace_line("cache", format_args!("cache search: watch={looked}"));
+            return (Ok(found.into_vec()), token);
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = manifest;
+        crate::vars::trace_line(
+            "cache",
+            format_args!(
+                "cache search: watch={}",
+                if answer.is_some() { "all" } else { "no" }
+            ),
+        );
+        (self.case_files(), token)
     }
 
     /// Brings the index up to date with `files` (in path order); returns the new

@@ -112,10 +112,11 @@ fn read(env: &TestEnv, dir: &Path, args: &[&str], watch: bool) -> ((i32, String,
     )
 }
 
-const READS: [&[&str]; 3] = [
+const READS: [&[&str]; 4] = [
     &["list", "--format", "json"],
     &["sla", "--format", "json"],
     &["report", "--since", "2026-11-01", "--format", "json"],
+    &["search", "number", "--format", "json"],
 ];
 
 /// Each read with the watcher, then the same with `DOCKET_WATCH=0` (every file looked
