@@ -1127,8 +1127,15 @@ impl Casebook {
         let token = decoded
             .as_ref()
             .map_or(token.unwrap_or(Token::NONE), keep_token);
+        // Files that could not be read last time: read again (to be reported again), but
+        // not a reason to write the cache again when they still cannot be.
+        let mut old_unreadable = decoded
+            .as_ref()
+            .map(|d| d.unreadable.clone())
+            .unwrap_or_default();
+        old_unreadable.sort_unstable();
         let cached = decoded.map(Decoded::entries).unwrap_or_default();
-        let mut dirty = cached.len() != files.len() || cached_token != Some(token);
+        let mut dirty = cached_token != Some(token);
         // What the cache answers for by stat data; the rest is checked by blob id.
         let mut slots: Vec<Slot> = Vec::with_capacity(files.len());
         let mut bad = Vec::new();
@@ -1162,7 +1169,7 @@ impl Casebook {
                 }
                 // Nothing to compare with: parse it.
                 None => {
-                    dirty = true;
+                    dirty |= old_unreadable.binary_search(&path).is_err();
                     slots.push(Slot::Parse(path, st));
                 }
             }
@@ -1235,8 +1242,10 @@ impl Casebook {
             }
         }
         trace.files = cases.len() + bad.len();
+        let mut unreadable: Vec<&str> = bad.iter().map(|b| b.path.as_str()).collect();
+        unreadable.sort_unstable();
+        dirty |= !unreadable.iter().eq(old_unreadable.iter());
         if dirty || trace.rebuilt {
-            let unreadable: Vec<&str> = bad.iter().map(|b| b.path.as_str()).collect();
             let body = encode_each(
                 token,
                 cases.len(),

@@ -524,3 +524,43 @@ fn a_cache_rebuilt_from_nothing_keys_each_file_by_the_stat_data_it_was_read_with
     std::fs::write(&path, text).unwrap();
     assert_eq!(answers(&env, &env.dir), before);
 }
+
+/// A case file that cannot be read is reported by every read, but does not make every
+/// read write the whole cache again; fixed, it is in the cache.
+#[test]
+fn a_broken_file_is_reported_every_time_without_rewriting_the_cache() {
+    use std::os::unix::fs::MetadataExt;
+    let (env, ids) = casebook();
+    let path = env.case_path(&ids[4]);
+    let good = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, "id = [broken\n").unwrap();
+    let cache = env.dir.join(".git/docket/summaries.bin");
+    let list = |env: &TestEnv| {
+        let mut cmd = env.std_docket(&["list", "--format", "tsv"]);
+        cmd.env("DOCKET_TRACE", "cache");
+        cmd.output().unwrap()
+    };
+    let first = list(&env);
+    assert_eq!(first.status.code(), Some(2));
+    let written = std::fs::metadata(&cache).unwrap();
+    for _ in 0..2 {
+        let again = list(&env);
+        assert_eq!(again.status.code(), Some(2));
+        assert_eq!(again.stdout, first.stdout);
+        let err = String::from_utf8_lossy(&again.stderr);
+        assert!(err.contains(&env.case_rel(&ids[4])), "{err}");
+        assert!(err.contains("parsed=1"), "{err}");
+        let now = std::fs::metadata(&cache).unwrap();
+        assert_eq!(
+            (now.ino(), now.mtime_nsec(), now.mtime()),
+            (written.ino(), written.mtime_nsec(), written.mtime()),
+            "the cache was written again"
+        );
+    }
+    std::fs::write(&path, good).unwrap();
+    let fixed = list(&env);
+    assert_eq!(fixed.status.code(), Some(0));
+    let (_, trace) = traced(&env, &env.dir, &["list"]);
+    assert_eq!(field(&trace, "parsed"), 0, "{trace}");
+    assert_eq!(field(&trace, "stat"), ids.len(), "{trace}");
+}
