@@ -11,8 +11,10 @@
 //! (CI: `actions/cache` on `.git/docket/`) is valid for every unchanged case, and a `touch`
 //! costs a hash, not a parse. Only files whose content changed are parsed, on every core.
 //! A missing, damaged (checksum) or other-version cache is rebuilt; the cache is never
-//! committed and never answers for a file it has not just stat'ed. `DOCKET_TRACE=cache`
-//! prints what each refresh did.
+//! committed and never answers for a file it has not just stat'ed — or that a running
+//! watcher (`docket watch`, see [`super::watch`]) says has not changed since the cache was
+//! made: then only the files it names are stat'ed. `DOCKET_TRACE=cache` prints what each
+//! refresh did.
 //!
 //! The encoding is derived (serde + postcard, behind an 8-byte version stamp) rather than
 //! hand-written: measured side by side at 10,000 cases, `list --open` took the same time

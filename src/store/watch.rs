@@ -10,11 +10,14 @@
 //!   deleted or renamed) with a sequence number. A reader's question carries a *token*
 //!   (the watcher's random instance id and a sequence number) stored in its cache file;
 //!   the answer names every path changed after it, and a new token.
-//! - Before answering, the watcher reads every event the kernel has queued. inotify
-//!   queues an event inside the system call that made the change, so a change that was
-//!   complete when the reader asked is in the answer; one made later has a later number
-//!   and is in the next answer. A reader asks *before* it looks at any file, and stores
-//!   the token it got with the cache it writes.
+//! - Before answering, the watcher reads the events the kernel had queued when the
+//!   question was read (`FIONREAD`: a program changing files without pause cannot keep it
+//!   from answering). inotify queues an event inside the system call that made the
+//!   change, so a change that was complete when the reader asked is in the answer; one
+//!   made later has a later number and is in the next answer. A reader asks *before* it
+//!   looks at any file, and stores the token it got with the cache it writes; a reader
+//!   that got no answer keeps the token of the cache it read (it looked at every file
+//!   after that token was given, so every later change is still in the answer to it).
 //! - The watcher answers "look at everything" when it cannot vouch: a token from another
 //!   instance (restarted, or a cache copied from another clone) or from before it lost
 //!   events (the kernel's queue overflowed), a `cases/` that is not the folder it watches
@@ -27,7 +30,8 @@
 //!
 //! What it cannot see (as for Git's fsmonitor): a change through a memory mapping, a
 //! change through a hard link from outside `cases/`, a change made on another machine to
-//! a network file system. `DOCKET_WATCH=0` makes a read ignore a running watcher.
+//! a network file system (it refuses to start on one). `DOCKET_WATCH=0` makes a read ignore
+//! a running watcher; `git config docket.watch true` makes a read start one when none runs.
 
 // Without inotify only the client's "no watcher" side is built.
 #![cfg_attr(not(target_os = "linux"), allow(dead_code))]
