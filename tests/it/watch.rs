@@ -45,14 +45,12 @@ impl<'a> Watching<'a> {
         })
     }
 
-    /// Sends the watcher `kill`'s signal `sig` (`-KILL`, `-STOP`, …).
-    fn signal(&self, sig: &str) {
-        let pid = self.pid().to_string();
-        let sent = std::process::Command::new("kill")
-            .args([sig, &pid])
-            .status()
-            .unwrap();
-        assert!(sent.success(), "kill {sig} {pid}");
+    /// Sends the watcher signal `sig` (`libc::SIGKILL`, `SIGSTOP`, …).
+    fn signal(&self, sig: libc::c_int) {
+        let pid = self.pid();
+        // SAFETY: kill has no memory preconditions; the pid is the watcher's.
+        let sent = unsafe { libc::kill(pid as libc::pid_t, sig) };
+        assert_eq!(sent, 0, "signal {sig} to {pid}");
     }
 }
 
@@ -314,7 +312,7 @@ fn a_killed_restarted_or_foreign_watcher_is_not_believed() {
     check(&env, "start", false);
     check(&env, "warm", true);
     // Killed: reads look at every file again, and see what changed meanwhile.
-    w.signal("-KILL");
+    w.signal(libc::SIGKILL);
     let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
     while status(&env, &env.dir).is_some() && std::time::Instant::now() < until {
         std::thread::sleep(std::time::Duration::from_millis(20));
@@ -536,7 +534,7 @@ fn a_stopped_watcher_costs_a_read_a_moment_not_its_answer() {
     let w = Watching::start(&env, &env.dir);
     check(&env, "start", false);
     // Stopped (Ctrl-Z in the terminal it runs in): it cannot answer.
-    w.signal("-STOP");
+    w.signal(libc::SIGSTOP);
     let path = env.case_path(&ids[2]);
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(
@@ -556,7 +554,7 @@ fn a_stopped_watcher_costs_a_read_a_moment_not_its_answer() {
         "{:?}",
         started.elapsed()
     );
-    w.signal("-CONT");
+    w.signal(libc::SIGCONT);
     // Going again, it answers with what changed meanwhile.
     check(&env, "continued", true);
 }
