@@ -31,7 +31,7 @@ use crate::core::case::{Actor, ActorKind, Case, Event, State, Text, Visibility};
 
 mod read;
 
-const MAGIC: &[u8; 8] = b"DKTCACHA";
+const MAGIC: &[u8; 8] = b"DKTCACHC";
 
 struct Entry {
     path: String,
@@ -306,9 +306,9 @@ fn sealed(mut out: Vec<u8>) -> Vec<u8> {
 /// no intermediate vector, no regrowth).
 ///
 /// A body is: the watcher's token it was made as of ([`Token::NONE`] without one), the
-/// entries (a count, then each), then the paths of the case files that could not be read
-/// (a `Vec<&str>`: a watcher's answer does not name them, and they are reported on every
-/// read until they are fixed).
+/// entries (a count, then each), then the case files that could not be read, each as
+/// (path, problem) (a watcher's answer does not name a file that did not change: a watched
+/// read reports them from here until they change).
 fn decode(bytes: &[u8]) -> Option<Decoded> {
     let body = unseal(MAGIC, bytes)?;
     let (token, rest) = body.split_first_chunk::<{ Token::LEN }>()?;
@@ -337,8 +337,11 @@ fn decode(bytes: &[u8]) -> Option<Decoded> {
         d.cases.push(case);
         d.case_bytes.push((start, end));
     }
-    let (unreadable, rest): (Vec<String>, _) = postcard::take_from_bytes(r.rest).ok()?;
-    d.unreadable = unreadable;
+    let (unreadable, rest): (Vec<(String, String)>, _) = postcard::take_from_bytes(r.rest).ok()?;
+    d.unreadable = unreadable
+        .into_iter()
+        .map(|(path, problem)| BadCase { path, problem })
+        .collect();
     rest.is_empty().then_some(d)
 }
 
@@ -376,8 +379,8 @@ struct Decoded {
     keys: Vec<Key>,
     cases: Vec<Case>,
     case_bytes: Vec<(usize, usize)>,
-    /// Case files that could not be read when the cache was made.
-    unreadable: Vec<String>,
+    /// Case files that could not be read when the cache was made, and why.
+    unreadable: Vec<BadCase>,
 }
 
 impl Decoded {
@@ -388,7 +391,7 @@ impl Decoded {
     /// The cache again with each entry's key as it is now and its case bytes copied
     /// from `body` (the cache this was decoded from): what a restored cache whose files
     /// all kept their content is rewritten as, without encoding any case again.
-    fn restamped(&self, body: &[u8], token: Token) -> Vec<u8> {
+    fn restamped(&self, body: &[u8], token: Token, unreadable: &[BadCase]) -> Vec<u8> {
         let mut out = sealing(MAGIC, body.len() + self.keys.len() * 8);
         out.extend_from_slice(&token.to_bytes());
         out = postcard::to_extend(&self.keys.len(), out).expect("the cache serialises");
@@ -397,10 +400,7 @@ impl Decoded {
             out = postcard::to_extend(&key, out).expect("the cache serialises");
             out.extend_from_slice(&body[start..end]);
         }
-        // Every file was readable: a restamped cache is one whose files all kept their
-        // content.
-        let none: &[&str] = &[];
-        out = postcard::to_extend(none, out).expect("the cache serialises");
+        out = postcard::to_extend(&problems(unreadable), out).expect("the cache serialises");
         sealed(out)
     }
 
@@ -448,8 +448,8 @@ impl Decoded {
 
     /// [`Decoded::unproven`] for a watcher's answer, looking only at the files it names
     /// (and how many it looked at): `None` when the files are not exactly the entries'
-    /// any more (a shard folder named, a file named that has no entry or is gone or
-    /// unreadable, files that could not be read last time).
+    /// and the unreadable ones' any more (a shard folder named, a file named that has no
+    /// entry or is gone or unreadable).
     #[cfg(target_os = "linux")]
     fn as_answered(
         &self,
@@ -458,7 +458,7 @@ impl Decoded {
         named: &[String],
         written: Option<i128>,
     ) -> (Option<Vec<(usize, Stamp)>>, usize) {
-        if !shards.is_empty() || !self.unreadable.is_empty() {
+        if !shards.is_empty() {
             return (None, 0);
         }
         let prefix = format!("{}/", super::CASES_DIR);
@@ -530,12 +530,20 @@ fn encode(entries: &[Entry]) -> Vec<u8> {
     )
 }
 
+/// The unreadable files as stored: (path, problem).
+fn problems(unreadable: &[BadCase]) -> Vec<(&str, &str)> {
+    unreadable
+        .iter()
+        .map(|b| (b.path.as_str(), b.problem.as_str()))
+        .collect()
+}
+
 /// A cache file (see [`decode`] for its layout).
 fn encode_each<'a>(
     token: Token,
     count: usize,
     stored: impl Iterator<Item = StoredRef<'a>>,
-    unreadable: &[&str],
+    unreadable: &[BadCase],
 ) -> Vec<u8> {
     let mut body = sealing(MAGIC, Token::LEN + count * 256);
     body.extend_from_slice(&token.to_bytes());
@@ -543,7 +551,7 @@ fn encode_each<'a>(
     for s in stored {
         body = postcard::to_extend(&s, body).expect("the cache serialises");
     }
-    body = postcard::to_extend(unreadable, body).expect("the cache serialises");
+    body = postcard::to_extend(&problems(unreadable), body).expect("the cache serialises");
     sealed(body)
 }
 
@@ -857,7 +865,7 @@ impl Casebook {
         &self,
         root: &super::fsutil::Folder,
         (count, entry): (usize, impl Fn(usize) -> (&'e str, Stamp)),
-        unreadable: &[String],
+        unreadable: &[&str],
         shards: &[String],
         files: &[String],
     ) -> (super::cases::CaseFiles, usize) {
@@ -1070,14 +1078,20 @@ impl Casebook {
                 for (i, st) in &unproven {
                     d.keys[*i].stamp = *st;
                 }
-                trace.files = d.keys.len();
+                // Walked, the files were exactly the entries: none is unreadable now.
+                // Answered, the unreadable ones did not change: as the cache has them.
+                let bad = match files {
+                    Some(_) => Vec::new(),
+                    None => d.unreadable.clone(),
+                };
+                trace.files = d.keys.len() + bad.len();
                 trace.by_stat = d.keys.len() - unproven.len();
                 trace.by_blob = unproven.len();
                 let cases = std::mem::take(&mut d.cases);
-                // New stat data, or a watcher's new token (without which it would be
-                // asked about the same changes again next time).
+                // New stat data, a watcher's new token (without which it would be asked
+                // about the same changes again next time), unreadable files gone.
                 let token = keep_token(d);
-                if (!unproven.is_empty() || token != d.token)
+                if (!unproven.is_empty() || token != d.token || bad.len() != d.unreadable.len())
                     && let Some(bytes) = bytes
                 {
                     // Rewritten while the command goes on (it is waited for before the
@@ -1085,11 +1099,12 @@ impl Casebook {
                     // clone's first read no longer waits for it. A cache that cannot be
                     // written only costs speed next time.
                     let d = decoded.take().expect("decoded above");
+                    let unreadable = bad.clone();
                     self.pending.spawn(move || {
                         if let Some(body) = unseal(MAGIC, &bytes) {
                             let _ = super::fsutil::replace_cache_as_of(
                                 &cache_path,
-                                &d.restamped(body, token),
+                                &d.restamped(body, token, &unreadable),
                                 as_of,
                             );
                         }
@@ -1097,7 +1112,7 @@ impl Casebook {
                 }
                 trace.print(file);
                 crate::vars::mark("cache merged");
-                return Ok((cases, Vec::new()));
+                return Ok((cases, bad));
             }
             // Some content changed: the general merge below (which asks again).
             trace = Trace {
@@ -1113,8 +1128,10 @@ impl Casebook {
                 #[cfg(target_os = "linux")]
                 (Some(d), Some((shards, named)), Some(root)) => {
                     let entries = (d.keys.len(), |i| (d.path(i), d.keys[i].stamp));
+                    let unreadable: Vec<&str> =
+                        d.unreadable.iter().map(|b| b.path.as_str()).collect();
                     let (f, looked) =
-                        self.files_as_answered(root, entries, &d.unreadable, shards, named);
+                        self.files_as_answered(root, entries, &unreadable, shards, named);
                     trace.watch = Watched::Looked(looked);
                     f
                 }
@@ -1131,9 +1148,14 @@ impl Casebook {
             .map_or(token.unwrap_or(Token::NONE), keep_token);
         // Files that could not be read last time: read again (to be reported again), but
         // not a reason to write the cache again when they still cannot be.
-        let mut old_unreadable = decoded
+        let mut old_unreadable: Vec<(String, String)> = decoded
             .as_ref()
-            .map(|d| d.unreadable.clone())
+            .map(|d| {
+                d.unreadable
+                    .iter()
+                    .map(|b| (b.path.clone(), b.problem.clone()))
+                    .collect()
+            })
             .unwrap_or_default();
         old_unreadable.sort_unstable();
         let cached = decoded.map(Decoded::entries).unwrap_or_default();
@@ -1171,7 +1193,9 @@ impl Casebook {
                 }
                 // Nothing to compare with: parse it.
                 None => {
-                    dirty |= old_unreadable.binary_search(&path).is_err();
+                    dirty |= old_unreadable
+                        .binary_search_by(|(p, _)| p.as_str().cmp(&path))
+                        .is_err();
                     slots.push(Slot::Parse(path, st));
                 }
             }
@@ -1244,9 +1268,12 @@ impl Casebook {
             }
         }
         trace.files = cases.len() + bad.len();
-        let mut unreadable: Vec<&str> = bad.iter().map(|b| b.path.as_str()).collect();
+        let mut unreadable = problems(&bad);
         unreadable.sort_unstable();
-        dirty |= !unreadable.iter().eq(old_unreadable.iter());
+        dirty |= !unreadable
+            .iter()
+            .map(|(p, w)| (*p, *w))
+            .eq(old_unreadable.iter().map(|(p, w)| (p.as_str(), w.as_str())));
         if dirty || trace.rebuilt {
             let body = encode_each(
                 token,
@@ -1254,7 +1281,7 @@ impl Casebook {
                 keys.iter()
                     .zip(&cases)
                     .map(|((path, stamp, blob), case)| StoredRef::of(path, *stamp, *blob, case)),
-                &unreadable,
+                &bad,
             );
             crate::vars::mark("cache encoded");
             // Written while the command goes on (waited for before the next cache read and
@@ -1483,7 +1510,7 @@ mod tests {
             stamp: later,
             ..entry
         }]);
-        assert_eq!(restored.restamped(body, Token::NONE), afresh);
+        assert_eq!(restored.restamped(body, Token::NONE, &[]), afresh);
         let back = decode(&bytes).unwrap().entries();
         assert_eq!(*back[0].case, case);
         assert!(

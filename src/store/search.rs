@@ -366,8 +366,9 @@ impl Casebook {
             let entries = (cases.len(), |i: usize| {
                 (cases[i].path.as_str(), cases[i].stamp())
             });
+            let unreadable: Vec<&str> = m.unreadable.iter().map(String::as_str).collect();
             let (found, looked) =
-                self.files_as_answered(&root, entries, &m.unreadable, shards, files);
+                self.files_as_answered(&root, entries, &unreadable, shards, files);
             crate::vars::trace_line("cache", format_args!("cache search: watch={looked}"));
             return (Ok(found.into_vec()), token);
         }

@@ -593,3 +593,40 @@ fn files_changing_without_pause_do_not_keep_the_watcher_from_answering() {
     busy.join().unwrap();
     check(&env, "after the busy program", true);
 }
+
+#[test]
+fn a_broken_file_is_reported_by_watched_reads_without_being_read_again() {
+    let (env, ids) = casebook();
+    let _w = Watching::start(&env, &env.dir);
+    check(&env, "start", false);
+    let path = env.case_path(&ids[6]);
+    let good = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, "id = [broken\n").unwrap();
+    // The read after the change parses it (and reports it)…
+    let ((code, _, err), trace) = read(&env, &env.dir, &["list", "--format", "tsv"], true);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(field(&trace, "parsed"), 1, "{trace}");
+    // …the next ones report it from the cache: nothing looked at, nothing parsed.
+    for _ in 0..2 {
+        let (watched, trace) = read(&env, &env.dir, &["list", "--format", "tsv"], true);
+        assert_eq!(field(&trace, "watch"), 0, "{trace}");
+        assert_eq!(field(&trace, "parsed"), 0, "{trace}");
+        let (walked, _) = read(&env, &env.dir, &["list", "--format", "tsv"], false);
+        assert_eq!(watched, walked);
+        assert!(watched.2.contains(&env.case_rel(&ids[6])), "{}", watched.2);
+    }
+    check(&env, "broken", true);
+    // Fixed: read again, and no longer reported.
+    std::fs::write(&path, good).unwrap();
+    let ((code, out, err), _) = read(&env, &env.dir, &["list", "--format", "tsv"], true);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(out.contains(&ids[6]), "{out}");
+    check(&env, "fixed", true);
+    // Removed while broken: no longer reported either.
+    std::fs::write(&path, "id = [broken\n").unwrap();
+    check(&env, "broken again", true);
+    std::fs::remove_file(&path).unwrap();
+    let ((code, _, err), _) = read(&env, &env.dir, &["list", "--format", "tsv"], true);
+    assert_eq!((code, err.as_str()), (0, ""));
+    check(&env, "removed", true);
+}
