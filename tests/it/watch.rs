@@ -630,3 +630,60 @@ fn a_broken_file_is_reported_by_watched_reads_without_being_read_again() {
     assert_eq!((code, err.as_str()), (0, ""));
     check(&env, "removed", true);
 }
+
+#[test]
+fn a_watcher_that_lost_events_does_not_vouch_for_anything_before() {
+    let (env, ids) = casebook();
+    // The kernel queues this many events per watcher, drops what does not fit and says so
+    // (IN_Q_OVERFLOW), as for a checkout of many thousands of files.
+    let limit: usize = std::fs::read_to_string("/proc/sys/fs/inotify/max_queued_events")
+        .ok()
+        .and_then(|t| t.trim().parse().ok())
+        .unwrap_or(16384);
+    if limit > 200_000 {
+        println!("skipped: the inotify queue holds {limit} events, too many to fill here");
+        return;
+    }
+    let w = Watching::start(&env, &env.dir);
+    check(&env, "start", false);
+    check(&env, "warm", true);
+    // While it is busy (stopped here, so that it reads nothing until all is done), more
+    // events than its queue holds — two other files in a shard folder written in turn,
+    // each write queuing events the kernel cannot fold into the last one — and then the
+    // case files changed: theirs are the events dropped.
+    w.signal(libc::SIGSTOP);
+    let shard = env.case_path(&ids[0]).parent().unwrap().to_path_buf();
+    for n in 0..limit / 2 + 100 {
+        let name = if n % 2 == 0 {
+            "busy-a.txt"
+        } else {
+            "busy-b.txt"
+        };
+        std::fs::write(shard.join(name), b"x").unwrap();
+    }
+    for (i, id) in ids.iter().enumerate() {
+        let path = env.case_path(id);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replace("Case number", &format!("Overflowed {i}")),
+        )
+        .unwrap();
+    }
+    w.signal(libc::SIGCONT);
+    let ((_, out, _), trace) = read(&env, &env.dir, &["list", "--format", "tsv"], true);
+    assert!(trace.contains("watch=all"), "{trace}");
+    for i in 0..ids.len() {
+        assert!(out.contains(&format!("Overflowed {i}")), "{out}");
+    }
+    check(&env, "after lost events", false);
+    // Watched again from then on.
+    check(&env, "watched again", true);
+    let path = env.case_path(&ids[0]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("Overflowed 0", "One more")).unwrap();
+    let ((_, out, _), trace) = read(&env, &env.dir, &["list", "--format", "tsv"], true);
+    assert_eq!(field(&trace, "watch"), 1, "{trace}");
+    assert!(out.contains("One more"), "{out}");
+    drop(w);
+}

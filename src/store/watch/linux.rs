@@ -294,6 +294,17 @@ pub struct Watcher {
 const LOOK_AGAIN: std::time::Duration = std::time::Duration::from_millis(100);
 const GIVE_UP: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// A new inotify instance (non-blocking, closed on exec).
+fn new_inotify() -> std::io::Result<OwnedFd> {
+    // SAFETY: no preconditions; the descriptor returned is owned by the OwnedFd.
+    let fd = unsafe { libc::inotify_init1(libc::IN_NONBLOCK | libc::IN_CLOEXEC) };
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: a descriptor just made and not owned elsewhere.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
 /// Binds the watcher's socket for `cases` (the casebook's `cases/` folder, absolute) and
 /// watches it and every shard folder in it.
 pub fn bind(cases: &Path) -> Result<Watcher> {
@@ -327,16 +338,7 @@ pub fn bind(cases: &Path) -> Result<Watcher> {
     listener
         .set_nonblocking(true)
         .map_err(|e| fail(e.to_string()))?;
-    // SAFETY: no preconditions; the descriptor returned is owned by the OwnedFd.
-    let fd = unsafe { libc::inotify_init1(libc::IN_NONBLOCK | libc::IN_CLOEXEC) };
-    if fd < 0 {
-        return Err(fail(format!(
-            "inotify: {}",
-            std::io::Error::last_os_error()
-        )));
-    }
-    // SAFETY: a descriptor just made and not owned elsewhere.
-    let inotify = unsafe { OwnedFd::from_raw_fd(fd) };
+    let inotify = new_inotify().map_err(|e| fail(format!("inotify: {e}")))?;
     let mut instance = [0u8; 16];
     getrandom::fill(&mut instance).map_err(|e| fail(format!("no random numbers: {e}")))?;
     let mut w = Watcher {
@@ -367,11 +369,12 @@ impl Watcher {
 
     /// Watches `cases/` and every shard folder in it (again, after events were lost or
     /// `cases/` was replaced).
+    ///
+    /// With a new inotify instance: the old one is closed with whatever it still had
+    /// queued (removing its watches one by one would queue an event per folder, enough to
+    /// overflow a small queue again).
     fn watch_all(&mut self) -> std::result::Result<(), Trouble> {
-        for wd in self.watches.keys() {
-            // SAFETY: our inotify descriptor; a stale watch number only fails.
-            unsafe { libc::inotify_rm_watch(self.inotify.as_raw_fd(), *wd) };
-        }
+        self.inotify = new_inotify().map_err(Trouble::Inotify)?;
         self.watches.clear();
         let root_mask = libc::IN_CREATE
             | libc::IN_DELETE
