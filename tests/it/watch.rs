@@ -649,11 +649,12 @@ fn a_watcher_that_lost_events_does_not_vouch_for_anything_before() {
     check(&env, "warm", true);
     // While it is busy (stopped here, so that it reads nothing until all is done), more
     // events than its queue holds — two other files in a shard folder written in turn,
-    // each write queuing events the kernel cannot fold into the last one — and then the
+    // each write queuing at least one event the kernel cannot fold into the last one queued
+    // (as many writes as the queue holds events, and some) — and then the
     // case files changed: theirs are the events dropped.
     w.signal(libc::SIGSTOP);
     let shard = env.case_path(&ids[0]).parent().unwrap().to_path_buf();
-    for n in 0..limit / 2 + 100 {
+    for n in 0..limit + 100 {
         let name = if n % 2 == 0 {
             "busy-a.txt"
         } else {
