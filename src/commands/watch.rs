@@ -23,6 +23,18 @@ struct Report<'a> {
     status: Option<&'a Status>,
 }
 
+impl<'a> Report<'a> {
+    /// What a watcher's status (or none running) says; `start` and `stop` add theirs.
+    fn of(status: Option<&'a Status>) -> Report<'a> {
+        Report {
+            running: status.is_some(),
+            started: None,
+            stopped: None,
+            status,
+        }
+    }
+}
+
 pub fn run(env: &mut Env<'_>, cmd: WatchCommand) -> Result<()> {
     let cb = env.casebook()?;
     let cases = cb.cases_dir();
@@ -31,10 +43,8 @@ pub fn run(env: &mut Env<'_>, cmd: WatchCommand) -> Result<()> {
             let (s, started) = watch::start(&cases, &cb.dir)?;
             if env.json() {
                 env.ui.print_json(&Report {
-                    running: true,
                     started: Some(started),
-                    stopped: None,
-                    status: Some(&s),
+                    ..Report::of(Some(&s))
                 })?;
             } else if started {
                 env.status(format!(
@@ -49,10 +59,8 @@ pub fn run(env: &mut Env<'_>, cmd: WatchCommand) -> Result<()> {
             let stopped = watch::stop(&cases);
             if env.json() {
                 env.ui.print_json(&Report {
-                    running: false,
-                    started: None,
                     stopped: Some(stopped),
-                    status: None,
+                    ..Report::of(None)
                 })?;
             } else if stopped {
                 env.status("the watcher stopped");
@@ -63,12 +71,7 @@ pub fn run(env: &mut Env<'_>, cmd: WatchCommand) -> Result<()> {
         WatchCommand::Status(_) => {
             let s = watch::status(&cases);
             if env.json() {
-                env.ui.print_json(&Report {
-                    running: s.is_some(),
-                    started: None,
-                    stopped: None,
-                    status: s.as_ref(),
-                })?;
+                env.ui.print_json(&Report::of(s.as_ref()))?;
             } else {
                 let out = env.ui.out();
                 match &s {
@@ -100,10 +103,8 @@ pub fn run(env: &mut Env<'_>, cmd: WatchCommand) -> Result<()> {
             };
             if env.json() {
                 env.ui.print_json(&Report {
-                    running: true,
                     started: Some(true),
-                    stopped: None,
-                    status: Some(&ready),
+                    ..Report::of(Some(&ready))
                 })?;
             } else {
                 env.status(format!(

@@ -973,12 +973,13 @@ impl Casebook {
         let mut preloaded = None;
         // What the watcher named: shard folders and files (inside `cases/`).
         let mut answer: Option<(Vec<String>, Vec<String>)> = None;
-        let watcher = super::watch::wanted()
+        let wanted = super::watch::wanted();
+        let watcher = wanted
             .then(|| super::watch::connect(&self.cases_dir()))
             .flatten();
         // `git config docket.watch true`: a watcher is started for this clone when none
         // runs (as Git starts its fsmonitor daemon); this read looks at every file.
-        if watcher.is_none() && super::watch::wanted() && self.watch_configured() {
+        if watcher.is_none() && wanted && self.watch_configured() {
             super::watch::start_later(&self.dir);
         }
         if let Some(watcher) = watcher {

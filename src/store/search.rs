@@ -241,9 +241,7 @@ impl Casebook {
         };
         // With a watcher running (`docket watch`), the case files it names are looked at,
         // the others taken as the manifest has them (as for the read cache).
-        let watcher = super::watch::wanted()
-            .then(|| super::watch::connect(&self.cases_dir()))
-            .flatten();
+        let watcher = super::watch::asked_for(&self.cases_dir());
         let (opened, files, token) = match watcher {
             Some(w) => {
                 let opened = load();

@@ -182,6 +182,12 @@ pub fn start(cases: &Path, _casebook: &Path) -> super::Result<(Status, bool)> {
     bind(cases).map(|w| match w.0 {})
 }
 
+/// The watcher a read should ask: this user's of `cases`, if one runs and
+/// `DOCKET_WATCH` does not say no.
+pub fn asked_for(cases: &Path) -> Option<Connection> {
+    wanted().then(|| connect(cases)).flatten()
+}
+
 /// Whether reads should ask a watcher (`DOCKET_WATCH=0`, `off` or `false` says no).
 pub fn wanted() -> bool {
     !crate::vars::get("DOCKET_WATCH")
