@@ -108,7 +108,7 @@ fn peer(s: &UnixStream) -> Option<(u32, u32)> {
 
 /// A connection to this user's watcher of `cases`, if one runs.
 fn connected(cases: &Path) -> Option<UnixStream> {
-    let s = connect_now(&super::socket_name(cases))?;
+    let s = connect_now(&super::socket_name(cases)).ok()?;
     // SAFETY: geteuid has no preconditions and cannot fail.
     let me = unsafe { libc::geteuid() };
     if peer(&s)?.1 != me {
@@ -122,7 +122,7 @@ fn connected(cases: &Path) -> Option<UnixStream> {
 /// A connection to the abstract socket `name`, made without waiting: a listener that
 /// does not accept (stopped, or someone else's holding the name) fills its queue, and a
 /// blocking `connect` would then wait forever; this one gives up (`EAGAIN`) at once.
-fn connect_now(name: &str) -> Option<UnixStream> {
+fn connect_now(name: &str) -> std::io::Result<UnixStream> {
     let name = name.as_bytes();
     // SAFETY: a socket made here and owned by the stream returned (or closed by it on
     // failure); the address is a zeroed sockaddr_un whose path starts with a NUL (the
@@ -134,13 +134,13 @@ fn connect_now(name: &str) -> Option<UnixStream> {
             0,
         );
         if fd < 0 {
-            return None;
+            return Err(std::io::Error::last_os_error());
         }
         let s = UnixStream::from_raw_fd(fd);
         let mut addr: libc::sockaddr_un = std::mem::zeroed();
         addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
         if name.len() + 1 > addr.sun_path.len() {
-            return None;
+            return Err(std::io::Error::from(std::io::ErrorKind::InvalidInput));
         }
         for (i, b) in name.iter().enumerate() {
             addr.sun_path[i + 1] = *b as libc::c_char;
@@ -152,10 +152,10 @@ fn connect_now(name: &str) -> Option<UnixStream> {
             len as libc::socklen_t,
         ) != 0
         {
-            return None;
+            return Err(std::io::Error::last_os_error());
         }
-        s.set_nonblocking(false).ok()?;
-        Some(s)
+        s.set_nonblocking(false)?;
+        Ok(s)
     }
 }
 
@@ -249,15 +249,12 @@ pub fn stop(cases: &Path) -> bool {
     let _ = s.write_all(&q);
     let mut answer = Vec::new();
     let _ = s.read_to_end(&mut answer);
-    // Gone when its socket is: a new watcher can start at once.
+    // Gone when nothing listens on its name any more: a new watcher can start at once.
+    // (Connecting without waiting: one that does not accept is not waited on for ever.)
+    let name = super::socket_name(cases);
     let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
     while std::time::Instant::now() < until {
-        if UnixStream::connect_addr(&match address(cases) {
-            Ok(a) => a,
-            Err(_) => return true,
-        })
-        .is_err()
-        {
+        if connect_now(&name).is_err_and(|e| e.raw_os_error() == Some(libc::ECONNREFUSED)) {
             return true;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
